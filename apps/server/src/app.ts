@@ -1,0 +1,173 @@
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Duplex } from "node:stream";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import sirv from "sirv";
+import { WebSocketServer } from "ws";
+import { appRouter, buildOpenApiDocument, type Context } from "@scriptorium/api";
+import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
+import { createServices, type Services } from "@scriptorium/domain";
+import type { Config } from "./config";
+import { createDocsHandler } from "./http/docs";
+import { credentialsOf, isCrossSiteWrite, requestIdOf, sendError, sendJson } from "./http/request";
+import { createRestHandler, MAX_BODY_BYTES } from "./http/rest";
+import { createSessionHandler } from "./http/session";
+import type { Logger } from "./logger";
+
+export interface ScriptoriumServer {
+  server: Server;
+  services: Services;
+  database: DatabaseHandle;
+  /** The owner key generated at this start (no key existed and none was configured), else null. */
+  generatedOwnerKey: string | null;
+  close(): Promise<void>;
+}
+
+function contextFor(services: Services, req: IncomingMessage, apiKey: string | null): Context {
+  return { services, requestId: requestIdOf(req), apiKey };
+}
+
+/** Writes a freshly generated owner key where only this user can read it. */
+function storeOwnerKey(dataDir: string, key: string): string {
+  const path = join(dataDir, "owner.key");
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
+}
+
+/**
+ * One process, one URL: dashboard, tRPC (HTTP, SSE and WebSocket), REST,
+ * the OpenAPI document and its docs, health checks.
+ */
+export async function createScriptoriumServer(config: Config, log: Logger): Promise<ScriptoriumServer> {
+  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const services = createServices(database.db);
+  const bootstrap = await services.access.ensureOwnerKey(config.bootstrapKey);
+  let generatedOwnerKey: string | null = null;
+  if (bootstrap.created && bootstrap.generated) {
+    generatedOwnerKey = bootstrap.created.key;
+    const path = storeOwnerKey(config.dataDir, generatedOwnerKey);
+    log.info({ path }, "generated the first owner key");
+  }
+
+  const openApiJson = JSON.stringify(buildOpenApiDocument(), null, 2);
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: ({ req }) => contextFor(services, req, credentialsOf(req).apiKey),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path }, "procedure failed");
+    },
+  });
+  const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey));
+  const docs = createDocsHandler();
+  const session = createSessionHandler(services);
+  const dashboardDir = config.dashboardDir && existsSync(join(config.dashboardDir, "index.html")) ? config.dashboardDir : null;
+  if (config.dashboardDir && !dashboardDir) {
+    log.warn({ dir: config.dashboardDir }, "no dashboard build found; serving the API alone");
+  }
+  const dashboard = dashboardDir ? sirv(dashboardDir, { dev: false, etag: true, extensions: ["html"] }) : null;
+
+  const notFound = (req: IncomingMessage, res: ServerResponse) =>
+    sendError(req, res, 404, { code: "NOT_FOUND", message: `Nothing at ${req.method} ${req.url?.split("?")[0]}.` });
+
+  async function route(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (pathname === "/readyz") {
+      try {
+        await database.ping();
+        return sendJson(res, 200, { status: "ready", database: database.kind });
+      } catch (error) {
+        log.warn({ err: error }, "readiness check failed");
+        return sendJson(res, 503, { status: "unavailable", database: database.kind });
+      }
+    }
+    if (pathname === "/openapi.json") {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(openApiJson);
+      return;
+    }
+    if (pathname === "/docs" || pathname.startsWith("/docs/")) return docs(req, res, pathname);
+    if (pathname === "/auth/session") return session(req, res);
+    const isTrpc = pathname.startsWith("/trpc/");
+    if (isTrpc || pathname.startsWith("/api/")) {
+      if (isCrossSiteWrite(req, credentialsOf(req))) {
+        return sendError(req, res, 403, {
+          code: "FORBIDDEN",
+          message: "Cross-site request refused: requests signed in with the session cookie must come from this server's pages.",
+        });
+      }
+      return isTrpc ? trpc(req, res) : rest(req, res);
+    }
+    if (dashboard && (req.method === "GET" || req.method === "HEAD")) {
+      return dashboard(req, res, () => {
+        // Unknown page: the dashboard's own 404 page, with the right status.
+        req.url = "/404.html";
+        res.statusCode = 404;
+        dashboard(req, res, () => notFound(req, res));
+      });
+    }
+    notFound(req, res);
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader("x-request-id", requestId);
+    const started = performance.now();
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    res.on("finish", () => {
+      log.info(
+        { request_id: requestId, method: req.method, path: pathname, status: res.statusCode, duration_ms: Math.round((performance.now() - started) * 10) / 10 },
+        "request",
+      );
+    });
+    route(req, res, pathname).catch((error: unknown) => {
+      log.error({ err: error, request_id: requestId }, "request failed");
+      if (!res.headersSent) sendError(req, res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
+      else res.end();
+    });
+  });
+
+  // tRPC subscriptions over WebSocket. Upgrades are routed by path here so
+  // that no other listener can claim (or close) them.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ req, info }) => {
+      const fromParams = info.connectionParams?.apiKey;
+      return contextFor(services, req, typeof fromParams === "string" && fromParams ? fromParams : credentialsOf(req).apiKey);
+    },
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = (req.url ?? "/").split("?")[0];
+    if (pathname === "/trpc" || pathname === "/trpc/") {
+      wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
+      return;
+    }
+    socket.write("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    socket.destroy();
+  });
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      wsHandler.broadcastReconnectNotification();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Open streams (SSE) would hold close() forever.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      });
+      await database.close();
+    })());
+
+  return { server, services, database, generatedOwnerKey, close };
+}

@@ -1,0 +1,55 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  SCRIPTORIUM_DATA_DIR: z.string().min(1).default("./.scriptorium"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  SCRIPTORIUM_BOOTSTRAP_KEY: z.string().min(16, "must be at least 16 characters long").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Directory of the built dashboard; `off` serves the API alone. */
+  SCRIPTORIUM_DASHBOARD: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  bootstrapKey: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Absolute path of the dashboard's static build, or null to serve no dashboard. */
+  dashboardDir: string | null;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads the environment once at start; a bad value stops the process with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string | null): Config {
+  // Empty strings count as unset, as a shell `VAR= npm start` intends.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dashboard = e.SCRIPTORIUM_DASHBOARD;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.SCRIPTORIUM_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    bootstrapKey: e.SCRIPTORIUM_BOOTSTRAP_KEY,
+    logLevel: e.LOG_LEVEL,
+    dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
+  };
+}

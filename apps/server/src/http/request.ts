@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export const SESSION_COOKIE = "scriptorium_session";
+/** Requests may bring their own id (e.g. from a proxy); anything odd is replaced. */
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The request's id: the caller's X-Request-ID when it is sane, else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (!id) {
+    const given = req.headers["x-request-id"];
+    id = typeof given === "string" && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    requestIds.set(req, id);
+  }
+  return id;
+}
+
+export function cookieValue(req: IncomingMessage, name: string): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+export interface Credentials {
+  apiKey: string | null;
+  /** True when the key came from the dashboard's session cookie (so CSRF rules apply). */
+  fromCookie: boolean;
+}
+
+/** X-API-Key wins over Authorization: Bearer, which wins over the session cookie. */
+export function credentialsOf(req: IncomingMessage): Credentials {
+  const header = req.headers["x-api-key"];
+  if (typeof header === "string" && header.length > 0) return { apiKey: header, fromCookie: false };
+  const authorization = req.headers.authorization;
+  if (authorization?.toLowerCase().startsWith("bearer ")) {
+    const token = authorization.slice(7).trim();
+    if (token) return { apiKey: token, fromCookie: false };
+  }
+  const session = cookieValue(req, SESSION_COOKIE);
+  return session ? { apiKey: session, fromCookie: true } : { apiKey: null, fromCookie: false };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cookie-authenticated requests that change state must come from our own
+ * pages: browsers always send Origin on such requests, and it must match.
+ */
+export function isCrossSiteWrite(req: IncomingMessage, credentials: Credentials): boolean {
+  if (!credentials.fromCookie || SAFE_METHODS.has(req.method ?? "GET")) return false;
+  return !req.headers.origin || !isSameOrigin(req);
+}
+
+/** True when the request has no Origin header or one naming this server's host. */
+export function isSameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function isHttps(req: IncomingMessage): boolean {
+  return "encrypted" in req.socket || req.headers["x-forwarded-proto"] === "https";
+}
+
+export interface ErrorPayload {
+  code: string;
+  message: string;
+  fields?: { path: string; message: string }[];
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+/** Errors answered outside the router still have the one error shape. */
+export function sendError(req: IncomingMessage, res: ServerResponse, status: number, error: ErrorPayload): void {
+  sendJson(res, status, { ...error, request_id: requestIdOf(req) });
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The request body is larger than ${limit} bytes.`);
+  }
+}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new BodyTooLargeError(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new BodyTooLargeError(limit);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,51 @@
+import { fileURLToPath } from "node:url";
+import { DataDirLockedError } from "@scriptorium/db";
+import { createScriptoriumServer } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./logger";
+
+const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL("../../web/out", import.meta.url));
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, DEFAULT_DASHBOARD_DIR);
+  const log = createLogger(config.logLevel);
+  const app = await createScriptoriumServer(config, log);
+
+  await new Promise<void>((resolve, reject) => {
+    app.server.once("error", reject);
+    app.server.listen(config.port, config.host, () => resolve());
+  });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, database: app.database.kind, data_dir: config.dataDir }, "Scriptorium is listening");
+
+  if (app.generatedOwnerKey) {
+    // Printed once, outside the (redacting) logger, so the operator can copy it.
+    process.stdout.write(
+      `\n  Scriptorium owner key (shown once; also saved to ${config.dataDir}/owner.key):\n\n    ${app.generatedOwnerKey}\n\n`,
+    );
+  }
+  process.stdout.write(`  Scriptorium is ready at ${url}\n`);
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof DataDirLockedError;
+  process.stderr.write(`scriptorium: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

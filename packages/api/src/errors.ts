@@ -1,0 +1,57 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { DomainError, InvalidError, RateLimitedError } from "@scriptorium/domain";
+import { ZodError } from "zod";
+
+/** The one place where domain failures become transport codes. */
+const CODE_BY_KIND: Record<DomainError["kind"], TRPC_ERROR_CODE_KEY> = {
+  not_found: "NOT_FOUND",
+  conflict: "CONFLICT",
+  invalid: "UNPROCESSABLE_CONTENT",
+  unauthorized: "UNAUTHORIZED",
+  forbidden: "FORBIDDEN",
+  rate_limited: "TOO_MANY_REQUESTS",
+};
+
+export interface ErrorField {
+  path: string;
+  message: string;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".") || "(body)";
+}
+
+function fieldsOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ErrorField[] {
+  return issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+/**
+ * Turns whatever a procedure threw into the TRPCError the adapters expect:
+ * domain errors get their code, input validation failures become 422 with
+ * the offending fields, anything else stays an opaque 500.
+ */
+export function toTRPCError(error: TRPCError): TRPCError {
+  const cause = error.cause;
+  if (cause instanceof DomainError) {
+    return new TRPCError({ code: CODE_BY_KIND[cause.kind], message: cause.message, cause });
+  }
+  if (error.code === "BAD_REQUEST" && cause instanceof ZodError) {
+    const fields = fieldsOf(cause.issues);
+    const summary = fields.map((field) => `${field.path}: ${field.message}`).join("; ");
+    return new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: `Invalid input — ${summary}`, cause });
+  }
+  return error;
+}
+
+/** Validation details carried by an error, if any. */
+export function errorFields(error: TRPCError): ErrorField[] | undefined {
+  const cause = error.cause;
+  if (cause instanceof ZodError) return fieldsOf(cause.issues);
+  if (cause instanceof InvalidError && cause.fields.length > 0) return fieldsOf(cause.fields);
+  return undefined;
+}
+
+export function retryAfterSeconds(error: TRPCError): number | undefined {
+  return error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : undefined;
+}

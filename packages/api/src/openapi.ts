@@ -1,0 +1,69 @@
+import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import { appRouter } from "./root";
+import { ErrorBody } from "./schemas";
+
+/** REST lives under this prefix; procedures' OpenAPI paths are relative to it. */
+export const REST_BASE_PATH = "/api";
+
+const ERROR_DESCRIPTIONS: Record<string, string> = {
+  "400": "Malformed request (the body is not valid JSON)",
+  "401": "No API key, or an unknown or revoked one",
+  "403": "The key's scope is too small for this operation",
+  "404": "Not found (resources of other workspaces answer 404 too)",
+  "409": "Conflicts with the current state",
+  "413": "Request body too large",
+  "422": "Validation failed; `fields` names the offending fields",
+  "429": "Too many requests; retry after the Retry-After header's seconds",
+  "500": "Internal server error",
+};
+
+const ERROR_RESPONSE = {
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+};
+
+type Operation = { responses?: Record<string, unknown>; security?: unknown[]; parameters?: unknown[]; requestBody?: unknown };
+
+/**
+ * The generator documents its own error body; ours differs (code, message,
+ * request_id, fields), and every operation can also answer 422 and 500.
+ * This rewrites every error response to the one real shape.
+ */
+function documentErrors(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const [method, value] of Object.entries(pathItem as Record<string, Operation>)) {
+      if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
+      const operation = value;
+      const responses = (operation.responses ??= {});
+      const statuses = new Set(Object.keys(responses).filter((status) => Number(status) >= 400));
+      const protectedOp = (operation.security?.length ?? 0) > 0;
+      if (protectedOp) ["401", "403", "429"].forEach((status) => statuses.add(status));
+      if (operation.parameters?.length || operation.requestBody) statuses.add("422");
+      if (operation.requestBody) ["400", "413"].forEach((status) => statuses.add(status));
+      statuses.add("500");
+      statuses.delete("400");
+      if (operation.requestBody) statuses.add("400");
+      for (const status of statuses) {
+        responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? "Error", ...ERROR_RESPONSE };
+      }
+    }
+  }
+}
+
+export function buildOpenApiDocument(): OpenAPIObject {
+  const document = generateOpenApiDocument(appRouter, {
+    title: "Scriptorium API",
+    version: "0.1.0",
+    description:
+      "The REST face of Scriptorium's typed router. Every operation here is also a tRPC procedure at /trpc. " +
+      "Authenticate with `X-API-Key: <key>` or `Authorization: Bearer <key>`.",
+    openApiVersion: "3.1.0",
+    baseUrl: REST_BASE_PATH,
+    securitySchemes: {
+      ApiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key" },
+      BearerAuth: { type: "http", scheme: "bearer" },
+    },
+    defs: { Error: ErrorBody },
+  });
+  documentErrors(document);
+  return document;
+}

@@ -1,0 +1,18 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { authRouter } from "./routers/auth";
+import { keysRouter } from "./routers/keys";
+import { workspacesRouter } from "./routers/workspaces";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({
+  auth: authRouter,
+  keys: keysRouter,
+  workspaces: workspacesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** Server-side calls with the same context, middlewares and errors as every adapter. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,3 @@
+export { openDatabase, type Database, type DatabaseConfig, type DatabaseHandle, type Schema } from "./client";
+export { acquireDataDirLock, DataDirLockedError, type DataDirLock } from "./lock";
+export * from "./schema";

@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, count, eq } from "drizzle-orm";
+import { apiKeys, workspaces, type ApiKeyRow, type Database, type WorkspaceRow } from "@scriptorium/db";
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
+import { scopeIncludes, type Scope } from "./scopes";
+import { MIN_KEY_LENGTH, generateKey, hashKey, visiblePrefix } from "./secrets";
+
+/** Who is calling: resolved from an API key on every request. */
+export interface Principal {
+  keyId: string;
+  keyName: string;
+  keyPrefix: string;
+  scope: Scope;
+  workspaceId: string;
+  workspaceName: string;
+}
+
+export type ApiKey = Omit<ApiKeyRow, "keyHash">;
+/** A key as returned once, at creation: the only time the secret is visible. */
+export type IssuedApiKey = ApiKey & { key: string };
+
+export interface BootstrapResult {
+  /** Set when this call created the first owner key. */
+  created: IssuedApiKey | null;
+  /** True when the key was generated here (so the caller must show or store it). */
+  generated: boolean;
+}
+
+/**
+ * How long a resolved key is trusted without asking the database again.
+ * Revocation is immediate on the process that revoked; other processes of a
+ * distributed installation notice within this window.
+ */
+const PRINCIPAL_CACHE_TTL_MS = 5_000;
+const PRINCIPAL_CACHE_MAX = 10_000;
+
+function publicKey(row: ApiKeyRow): ApiKey {
+  const { keyHash: _hash, ...rest } = row;
+  return rest;
+}
+
+export class AccessService {
+  private readonly principals = new Map<string, { principal: Principal; expiresAt: number }>();
+
+  constructor(private readonly db: Database) {}
+
+  /** Resolves a presented key; null when it is unknown or revoked. */
+  async authenticate(key: string): Promise<Principal | null> {
+    const hash = hashKey(key);
+    const cached = this.principals.get(hash);
+    const now = Date.now();
+    if (cached && cached.expiresAt > now) return cached.principal;
+
+    const [row] = await this.db
+      .select({
+        keyId: apiKeys.id,
+        keyName: apiKeys.name,
+        keyPrefix: apiKeys.prefix,
+        scope: apiKeys.scope,
+        workspaceId: workspaces.id,
+        workspaceName: workspaces.name,
+      })
+      .from(apiKeys)
+      .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+      .where(eq(apiKeys.keyHash, hash))
+      .limit(1);
+    if (!row) {
+      this.principals.delete(hash);
+      return null;
+    }
+    const principal: Principal = row;
+    if (this.principals.size >= PRINCIPAL_CACHE_MAX) this.principals.clear();
+    this.principals.set(hash, { principal, expiresAt: now + PRINCIPAL_CACHE_TTL_MS });
+    return principal;
+  }
+
+  async listKeys(workspaceId: string): Promise<ApiKey[]> {
+    const rows = await this.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.workspaceId, workspaceId))
+      .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+    return rows.map(publicKey);
+  }
+
+  /** Issues a key in the caller's workspace; nobody can mint a key above their own scope. */
+  async createKey(caller: Principal, input: { name: string; scope: Scope }): Promise<IssuedApiKey> {
+    if (!scopeIncludes(caller.scope, input.scope)) {
+      throw new ForbiddenError(`A key with scope "${caller.scope}" cannot create a key with scope "${input.scope}".`);
+    }
+    return this.insertKey(this.db, caller.workspaceId, input.name, input.scope, generateKey());
+  }
+
+  async revokeKey(caller: Principal, keyId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, caller.workspaceId)))
+        .limit(1);
+      if (!row) throw new NotFoundError("API key", keyId);
+      if (!scopeIncludes(caller.scope, row.scope)) {
+        throw new ForbiddenError(`A key with scope "${caller.scope}" cannot revoke a key with scope "${row.scope}".`);
+      }
+      if (row.scope === "owner") {
+        const [owners] = await tx.select({ n: count() }).from(apiKeys).where(eq(apiKeys.scope, "owner"));
+        if ((owners?.n ?? 0) <= 1) {
+          throw new ConflictError("This is the last owner key; revoking it would lock everyone out. Create another owner key first.");
+        }
+      }
+      await tx.delete(apiKeys).where(eq(apiKeys.id, row.id));
+      this.principals.delete(row.keyHash);
+    });
+  }
+
+  /** Creates a workspace and its first admin key (owner scope is checked by the caller's procedure). */
+  async createWorkspace(name: string): Promise<{ workspace: WorkspaceRow; adminKey: IssuedApiKey }> {
+    return this.db.transaction(async (tx) => {
+      const [workspace] = await tx.insert(workspaces).values({ id: randomUUID(), name }).returning();
+      if (!workspace) throw new Error("Inserting a workspace returned no row.");
+      const adminKey = await this.insertKey(tx, workspace.id, `${name} admin`, "admin", generateKey());
+      return { workspace, adminKey };
+    });
+  }
+
+  /**
+   * Makes sure the installation has an owner key. With `bootstrapKey` and no
+   * key yet, that key becomes the owner key; with neither, one is generated.
+   */
+  async ensureOwnerKey(bootstrapKey: string | undefined): Promise<BootstrapResult> {
+    if (bootstrapKey !== undefined && bootstrapKey.length < MIN_KEY_LENGTH) {
+      throw new InvalidError(`SCRIPTORIUM_BOOTSTRAP_KEY must be at least ${MIN_KEY_LENGTH} characters long.`);
+    }
+    return this.db.transaction(async (tx) => {
+      const [existing] = await tx.select({ n: count() }).from(apiKeys);
+      if ((existing?.n ?? 0) > 0) return { created: null, generated: false };
+      const [workspace] = await tx.insert(workspaces).values({ id: randomUUID(), name: "Default" }).returning();
+      if (!workspace) throw new Error("Inserting a workspace returned no row.");
+      const key = bootstrapKey ?? generateKey();
+      const created = await this.insertKey(tx, workspace.id, "Owner", "owner", key);
+      return { created, generated: bootstrapKey === undefined };
+    });
+  }
+
+  private async insertKey(
+    db: Pick<Database, "insert">,
+    workspaceId: string,
+    name: string,
+    scope: Scope,
+    key: string,
+  ): Promise<IssuedApiKey> {
+    const [row] = await db
+      .insert(apiKeys)
+      .values({ id: randomUUID(), workspaceId, name, scope, prefix: visiblePrefix(key), keyHash: hashKey(key) })
+      .returning();
+    if (!row) throw new Error("Inserting an API key returned no row.");
+    return { ...publicKey(row), key };
+  }
+}
