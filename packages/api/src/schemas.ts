@@ -39,6 +39,10 @@ export const CreateApiKeyInput = z.object({
 export const RevokeApiKeyInput = z.object({ id: Id });
 export const RevokedApiKey = z.object({ id: z.string(), revoked: z.literal(true) }).meta({ id: "RevokedApiKey" });
 
+export const KeyChange = z
+  .object({ change: z.enum(["created", "revoked"]), key_id: z.string() })
+  .meta({ id: "KeyChange" });
+
 export const Workspace = z.object({ id: z.string(), name: z.string() }).meta({ id: "Workspace" });
 
 export const CreateWorkspaceInput = z.object({ name: z.string().trim().min(1, "Give the workspace a name").max(100) });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ApiKeyList, CreateApiKeyInput, IssuedApiKey, RevokeApiKeyInput, RevokedApiKey } from "../schemas";
 import { toApiKey, toIssuedApiKey } from "../serialize";
 import { adminProcedure, router } from "../trpc";
+import type { KeyChange } from "../schemas";
 
 export const keysRouter = router({
   list: adminProcedure
@@ -25,6 +26,13 @@ export const keysRouter = router({
     .input(CreateApiKeyInput)
     .output(IssuedApiKey)
     .mutation(async ({ ctx, input }) => toIssuedApiKey(await ctx.services.access.createKey(ctx.principal, input))),
+
+  /** Live changes to the workspace's keys (tRPC only: SSE or WebSocket). */
+  changes: adminProcedure.subscription(async function* ({ ctx, signal }): AsyncGenerator<z.infer<typeof KeyChange>> {
+    for await (const change of ctx.services.access.watchKeys(ctx.principal.workspaceId, signal)) {
+      yield { change: change.change, key_id: change.keyId };
+    }
+  }),
 
   revoke: adminProcedure
     .meta({ openapi: { method: "DELETE", path: "/v1/keys/{id}", tags: ["keys"], summary: "Revoke an API key" } })

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { EventEmitter, on } from "node:events";
 import { and, asc, count, eq } from "drizzle-orm";
 import { apiKeys, workspaces, type ApiKeyRow, type Database, type WorkspaceRow } from "@scriptorium/db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
@@ -39,8 +40,16 @@ function publicKey(row: ApiKeyRow): ApiKey {
   return rest;
 }
 
+/** What changed in a workspace's keys; drives live key lists. */
+export interface KeyChange {
+  workspaceId: string;
+  change: "created" | "revoked";
+  keyId: string;
+}
+
 export class AccessService {
   private readonly principals = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly changes = new EventEmitter<{ change: [KeyChange] }>();
 
   constructor(private readonly db: Database) {}
 
@@ -88,7 +97,24 @@ export class AccessService {
     if (!scopeIncludes(caller.scope, input.scope)) {
       throw new ForbiddenError(`A key with scope "${caller.scope}" cannot create a key with scope "${input.scope}".`);
     }
-    return this.insertKey(this.db, caller.workspaceId, input.name, input.scope, generateKey());
+    const issued = await this.insertKey(this.db, caller.workspaceId, input.name, input.scope, generateKey());
+    this.changes.emit("change", { workspaceId: caller.workspaceId, change: "created", keyId: issued.id });
+    return issued;
+  }
+
+  /** Key changes of one workspace, as they happen in this process, until `signal` aborts. */
+  async *watchKeys(workspaceId: string, signal: AbortSignal | undefined): AsyncGenerator<KeyChange> {
+    // Listeners are per subscriber; lift the default cap of 10.
+    this.changes.setMaxListeners(0);
+    try {
+      for await (const [event] of on(this.changes, "change", { signal })) {
+        const change = event as KeyChange;
+        if (change.workspaceId === workspaceId) yield change;
+      }
+    } catch (error) {
+      if (signal?.aborted) return; // the subscriber left
+      throw error;
+    }
   }
 
   async revokeKey(caller: Principal, keyId: string): Promise<void> {
@@ -111,6 +137,7 @@ export class AccessService {
       await tx.delete(apiKeys).where(eq(apiKeys.id, row.id));
       this.principals.delete(row.keyHash);
     });
+    this.changes.emit("change", { workspaceId: caller.workspaceId, change: "revoked", keyId });
   }
 
   /** Creates a workspace and its first admin key (owner scope is checked by the caller's procedure). */
