@@ -34,14 +34,11 @@ function documentErrors(document: OpenAPIObject): void {
       if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
       const operation = value;
       const responses = (operation.responses ??= {});
-      const statuses = new Set(Object.keys(responses).filter((status) => Number(status) >= 400));
-      const protectedOp = (operation.security?.length ?? 0) > 0;
-      if (protectedOp) ["401", "403", "429"].forEach((status) => statuses.add(status));
+      const statuses = new Set(["500"]);
+      if ((operation.security?.length ?? 0) > 0) ["401", "403", "404", "429"].forEach((status) => statuses.add(status));
       if (operation.parameters?.length || operation.requestBody) statuses.add("422");
       if (operation.requestBody) ["400", "413"].forEach((status) => statuses.add(status));
-      statuses.add("500");
-      statuses.delete("400");
-      if (operation.requestBody) statuses.add("400");
+      for (const status of Object.keys(responses)) if (Number(status) >= 400) delete responses[status];
       for (const status of statuses) {
         responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? "Error", ...ERROR_RESPONSE };
       }

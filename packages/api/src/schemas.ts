@@ -1,6 +1,21 @@
 import { z } from "zod";
 import { SCOPES } from "@scriptorium/domain";
 
+/** Quotes a rejected value for an error message, never at unbounded length. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+// Validation messages name the rejected value and the accepted ones, so a
+// person (or a script's log) can see at once what to change.
+z.config({
+  customError: (issue) =>
+    issue.code === "invalid_value"
+      ? `${quote(issue.input)} is not valid: expected one of ${issue.values.map(quote).join(", ")}`
+      : undefined,
+});
+
 /**
  * One schema per concept, shared by REST, tRPC, the typed client and the
  * dashboard's forms. Field names are snake_case everywhere.

@@ -33,6 +33,12 @@ export interface DatabaseConfig {
 /** Arbitrary constant: serialises migrations when many processes start at once. */
 const MIGRATION_LOCK_ID = 727_274_001;
 
+/** Closing twice is harmless: shutdown paths may overlap. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => (closing ??= close());
+}
+
 function migrationsFolder(): string {
   // Resolved through the package, so it also works when this code is bundled elsewhere.
   const require = createRequire(import.meta.url);
@@ -53,13 +59,13 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       ping: async () => {
         await client.query("select 1");
       },
-      close: async () => {
+      close: once(async () => {
         try {
           await client.close();
         } finally {
           lock.release();
         }
-      },
+      }),
     };
   } catch (error) {
     lock.release();
@@ -69,6 +75,9 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 
 async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // An idle connection that the server drops (restart, failover) must not crash
+  // the process; the pool replaces it on the next query.
+  pool.on("error", () => undefined);
   try {
     const connection = await pool.connect();
     try {
@@ -88,7 +97,7 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
     ping: async () => {
       await pool.query("select 1");
     },
-    close: () => pool.end(),
+    close: once(() => pool.end()),
   };
 }
 

@@ -1,0 +1,44 @@
+import { rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createScratchDataDir, createScratchPostgres, type Engine } from "@scriptorium/db/testing";
+import { createScriptoriumServer, type ScriptoriumServer } from "./app";
+import { createLogger } from "./logger";
+
+export const TEST_OWNER_KEY = "test-owner-key-0123456789abcdef";
+
+export interface RunningTestServer {
+  url: string;
+  ownerKey: string;
+  app: ScriptoriumServer;
+  stop(): Promise<void>;
+}
+
+/** A real server on a loopback port, on a fresh database of the given engine. */
+export async function startTestServer(engine: Engine = "pglite"): Promise<RunningTestServer> {
+  const dataDir = await createScratchDataDir();
+  const postgres = engine === "postgres" ? await createScratchPostgres() : null;
+  const app = await createScriptoriumServer(
+    {
+      port: 0,
+      host: "127.0.0.1",
+      dataDir,
+      databaseUrl: postgres?.url,
+      bootstrapKey: TEST_OWNER_KEY,
+      logLevel: "silent",
+      dashboardDir: null,
+    },
+    createLogger("silent"),
+  );
+  await new Promise<void>((resolve) => app.server.listen(0, "127.0.0.1", resolve));
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ownerKey: TEST_OWNER_KEY,
+    app,
+    stop: async () => {
+      await app.close();
+      await postgres?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
