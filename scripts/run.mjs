@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The one entry point behind `npm start`, `npm test`, `npm run bench` and
+// `npm run worker`: installs what is missing, builds what is stale (turbo
+// caches the rest), then runs. Plain JavaScript so it works before install.
+import { spawnSync, spawn } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const task = process.argv[2];
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" };
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env, ...options });
+  if (result.status !== 0) {
+    console.error(`\n✖ ${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function step(title) {
+  console.log(`\n▶ ${title}`);
+}
+
+/** Installs dependencies when node_modules is missing or older than the lockfile. */
+function ensureInstalled() {
+  const marker = join(root, "node_modules/.package-lock.json");
+  const lock = join(root, "package-lock.json");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  step("Installing dependencies (npm ci)");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+function turbo(args) {
+  run(join(root, "node_modules/.bin/turbo"), [...args, "--output-logs=errors-only"]);
+}
+
+/** Debian's Chromium drives the browser tests; install it when we can. */
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && existsSync("/usr/bin/apt-get")) {
+    step("Installing Chromium for the browser tests (apt-get install chromium)");
+    run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+    return;
+  }
+  console.error(`✖ The browser tests need Chromium at ${CHROMIUM}: install Debian's "chromium" package or set CHROMIUM_PATH.`);
+  process.exit(1);
+}
+
+/** Runs the server in the foreground, passing signals through for a graceful stop. */
+function serve(entry) {
+  const child = spawn(process.execPath, [join(root, entry)], { cwd: root, stdio: "inherit", env });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+ensureInstalled();
+switch (task) {
+  case "start":
+    step("Building");
+    turbo(["run", "build", "--filter=@scriptorium/server", "--filter=@scriptorium/web"]);
+    serve("apps/server/dist/main.js");
+    break;
+  case "test":
+    step("Type-checking, linting and building");
+    turbo(["run", "typecheck", "lint", "build"]);
+    step("Checking the committed openapi.json");
+    run(process.execPath, ["apps/server/dist/openapi-cli.js", "check", "openapi.json"]);
+    step("Unit and integration tests (PGlite and PostgreSQL)");
+    turbo(["run", "test", "--concurrency=1"]);
+    step("Browser end-to-end tests (Playwright + Chromium)");
+    ensureChromium();
+    run(join(root, "node_modules/.bin/playwright"), ["test"], { cwd: join(root, "e2e") });
+    console.log("\n✔ All test suites passed.");
+    break;
+  case "bench":
+    step("Building");
+    turbo(["run", "build", "--filter=@scriptorium/server"]);
+    step("Benchmarks");
+    run("npm", ["run", "bench", "--workspace=@scriptorium/bench"]);
+    break;
+  default:
+    console.error("usage: node scripts/run.mjs start|test|bench");
+    process.exit(2);
+}
