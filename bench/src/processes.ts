@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -7,15 +6,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export interface Service {
   url: string;
   child: ChildProcess;
-  /** Resident memory of the process, in MiB (Linux /proc). */
-  rssMiB(): number;
   stop(): Promise<void>;
-}
-
-function residentMiB(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
 }
 
 /** Starts a process that prints `ready at <url>` and waits for that line. */
@@ -43,7 +34,6 @@ export async function startService(command: string, args: string[], env: NodeJS.
   return {
     url,
     child,
-    rssMiB: () => residentMiB(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

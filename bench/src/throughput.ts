@@ -57,17 +57,7 @@ export async function benchThroughput(): Promise<BenchResult[]> {
         pass: ratio >= 0.5,
       };
     };
-    return [
-      row("tRPC small query (auth.whoami)", trpc),
-      row("REST small query (GET /api/v1/whoami)", rest),
-      {
-        name: "API server RSS after the load",
-        value: `${Math.round(server.rssMiB())} MiB`,
-        comparison: `bare handler ${Math.round(bare.rssMiB())} MiB`,
-        target: "≤ 400 MiB (API only)",
-        pass: server.rssMiB() <= 400,
-      },
-    ];
+    return [row("tRPC small query (auth.whoami)", trpc), row("REST small query (GET /api/v1/whoami)", rest)];
   } finally {
     await Promise.all([bare.stop(), server.stop()]);
     rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
+import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import sirv from "sirv";
@@ -54,16 +55,18 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   }
 
   const openApiJson = JSON.stringify(buildOpenApiDocument(), null, 2);
+  const logInternalError = (error: TRPCError, path: string | undefined) =>
+    log.error({ err: error.cause ?? error, procedure: path }, "procedure failed");
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: MAX_BODY_BYTES,
     createContext: ({ req }) => contextFor(services, req, credentialsOf(req).apiKey),
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path }, "procedure failed");
+      if (error.code === "INTERNAL_SERVER_ERROR") logInternalError(error, path);
     },
   });
-  const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey));
+  const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey), logInternalError);
   const docs = createDocsHandler();
   const session = createSessionHandler(services);
   const dashboardDir = config.dashboardDir && existsSync(join(config.dashboardDir, "index.html")) ? config.dashboardDir : null;

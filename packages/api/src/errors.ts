@@ -55,3 +55,18 @@ export function errorFields(error: TRPCError): ErrorField[] | undefined {
 export function retryAfterSeconds(error: TRPCError): number | undefined {
   return error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : undefined;
 }
+
+/** The body every REST error carries; tRPC clients find the same fields in `error.shape`. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  request_id: string;
+  fields?: ErrorField[];
+}
+
+export function errorBody(error: TRPCError, requestId: string): ErrorBody {
+  // Internal messages and stacks never leave the server.
+  const message = error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : error.message;
+  const fields = errorFields(error);
+  return fields ? { code: error.code, message, request_id: requestId, fields } : { code: error.code, message, request_id: requestId };
+}

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { scopeIncludes, type Principal, type Scope, type Services } from "@scriptorium/domain";
-import { errorFields, toTRPCError } from "./errors";
+import { errorBody, toTRPCError } from "./errors";
 
 /**
  * Built from plain values by every entry point (HTTP, SSE, WebSocket, REST,
@@ -19,16 +19,9 @@ const t = initTRPC
   .meta<OpenApiMeta>()
   .create({
     errorFormatter({ shape, error, ctx }) {
-      // Stack traces and internal messages never leave the server.
       const { stack: _stack, ...data } = shape.data;
-      const internal = error.code === "INTERNAL_SERVER_ERROR";
-      return {
-        ...shape,
-        message: internal ? "Internal server error" : shape.message,
-        data,
-        request_id: ctx?.requestId ?? "unknown",
-        fields: errorFields(error),
-      };
+      const body = errorBody(error, ctx?.requestId ?? "unknown");
+      return { ...shape, message: body.message, data, request_id: body.request_id, fields: body.fields };
     },
     sse: {
       ping: { enabled: true, intervalMs: 15_000 },
@@ -40,34 +33,39 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const mapErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) throw toTRPCError(result.error);
-  return result;
-});
+async function authorize(ctx: Context, scope: Scope): Promise<Principal> {
+  if (!ctx.apiKey) {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "An API key is required: send it as X-API-Key or Authorization: Bearer.",
+    });
+  }
+  const principal = await ctx.services.access.authenticate(ctx.apiKey);
+  if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "This API key is unknown or has been revoked." });
+  if (!scopeIncludes(principal.scope, scope)) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `This needs a key with "${scope}" scope; yours has "${principal.scope}".`,
+    });
+  }
+  return principal;
+}
 
-function requireScope(scope: Scope) {
-  return t.middleware(async ({ ctx, next }) => {
-    if (!ctx.apiKey) {
-      throw new TRPCError({
-        code: "UNAUTHORIZED",
-        message: "An API key is required: send it as X-API-Key or Authorization: Bearer.",
-      });
-    }
-    const principal: Principal | null = await ctx.services.access.authenticate(ctx.apiKey);
-    if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "This API key is unknown or has been revoked." });
-    if (!scopeIncludes(principal.scope, scope)) {
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: `This needs a key with "${scope}" scope; yours has "${principal.scope}".`,
-      });
-    }
-    return next({ ctx: { ...ctx, principal } });
+/**
+ * One middleware per procedure, not a chain: authentication first (so a
+ * caller without a key learns that before anything about its input), then
+ * the call, whose failures are mapped to transport codes on the way out.
+ */
+function scoped(scope: Scope) {
+  return t.procedure.use(async ({ ctx, next }) => {
+    const principal = await authorize(ctx, scope);
+    const result = await next({ ctx: { principal } });
+    if (!result.ok) throw toTRPCError(result.error);
+    return result;
   });
 }
 
-export const publicProcedure = t.procedure.use(mapErrors);
-export const readProcedure = publicProcedure.use(requireScope("read"));
-export const writeProcedure = publicProcedure.use(requireScope("write"));
-export const adminProcedure = publicProcedure.use(requireScope("admin"));
-export const ownerProcedure = publicProcedure.use(requireScope("owner"));
+export const readProcedure = scoped("read");
+export const writeProcedure = scoped("write");
+export const adminProcedure = scoped("admin");
+export const ownerProcedure = scoped("owner");

@@ -48,17 +48,18 @@ export interface KeyChange {
 }
 
 export class AccessService {
-  private readonly principals = new Map<string, { principal: Principal; expiresAt: number }>();
+  /** Resolved keys by the presented key itself: hashing on every request would cost more than the lookup. */
+  private readonly principals = new Map<string, { principal: Principal; keyHash: string; expiresAt: number }>();
   private readonly changes = new EventEmitter<{ change: [KeyChange] }>();
 
   constructor(private readonly db: Database) {}
 
   /** Resolves a presented key; null when it is unknown or revoked. */
   async authenticate(key: string): Promise<Principal | null> {
-    const hash = hashKey(key);
-    const cached = this.principals.get(hash);
+    const cached = this.principals.get(key);
     const now = Date.now();
     if (cached && cached.expiresAt > now) return cached.principal;
+    const hash = hashKey(key);
 
     const [row] = await this.db
       .select({
@@ -74,12 +75,12 @@ export class AccessService {
       .where(eq(apiKeys.keyHash, hash))
       .limit(1);
     if (!row) {
-      this.principals.delete(hash);
+      this.principals.delete(key);
       return null;
     }
     const principal: Principal = row;
     if (this.principals.size >= PRINCIPAL_CACHE_MAX) this.principals.clear();
-    this.principals.set(hash, { principal, expiresAt: now + PRINCIPAL_CACHE_TTL_MS });
+    this.principals.set(key, { principal, keyHash: hash, expiresAt: now + PRINCIPAL_CACHE_TTL_MS });
     return principal;
   }
 
@@ -135,7 +136,7 @@ export class AccessService {
         }
       }
       await tx.delete(apiKeys).where(eq(apiKeys.id, row.id));
-      this.principals.delete(row.keyHash);
+      this.forget(row.keyHash);
     });
     this.changes.emit("change", { workspaceId: caller.workspaceId, change: "revoked", keyId });
   }
@@ -167,6 +168,11 @@ export class AccessService {
       const created = await this.insertKey(tx, workspace.id, "Owner", "owner", key);
       return { created, generated: bootstrapKey === undefined };
     });
+  }
+
+  /** Drops a revoked key from the cache (revocations are rare; a scan is fine). */
+  private forget(keyHash: string): void {
+    for (const [key, entry] of this.principals) if (entry.keyHash === keyHash) this.principals.delete(key);
   }
 
   private async insertKey(
