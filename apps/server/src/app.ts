@@ -8,7 +8,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
-import { appRouter, buildOpenApiDocument, type Context } from "@scriptorium/api";
+import { appRouter, buildOpenApiDocument, retryAfterSeconds, type Context } from "@scriptorium/api";
 import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
 import { createServices, type Services } from "@scriptorium/domain";
 import type { Config } from "./config";
@@ -64,6 +64,10 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     createContext: ({ req }) => contextFor(services, req, credentialsOf(req).apiKey),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") logInternalError(error, path);
+    },
+    responseMeta: ({ errors }) => {
+      const retryAfter = errors.map(retryAfterSeconds).find((seconds) => seconds !== undefined);
+      return retryAfter ? { headers: { "retry-after": String(retryAfter) } } : {};
     },
   });
   const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey), logInternalError);

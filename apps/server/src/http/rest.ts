@@ -13,7 +13,7 @@ import {
   type OpenApiMethod,
 } from "trpc-to-openapi";
 import { ZodArray, type ZodObject, type ZodType } from "zod";
-import { appRouter, createCaller, errorBody, REST_BASE_PATH, type Context } from "@scriptorium/api";
+import { appRouter, createCaller, errorBody, REST_BASE_PATH, retryAfterSeconds, type Context } from "@scriptorium/api";
 import { BodyTooLargeError, readBody, sendError, sendJson } from "./request";
 
 /** Largest JSON body the API accepts. */
@@ -137,7 +137,8 @@ export function createRestHandler(createContext: (req: IncomingMessage) => Conte
     } catch (cause) {
       const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
       if (error.code === "INTERNAL_SERVER_ERROR") onInternalError(error, procedure.path);
-      sendJson(res, getHTTPStatusCodeFromError(error), errorBody(error, ctx.requestId));
+      const retryAfter = retryAfterSeconds(error);
+      sendJson(res, getHTTPStatusCodeFromError(error), errorBody(error, ctx.requestId), retryAfter ? { "retry-after": String(retryAfter) } : {});
     }
   };
 }
