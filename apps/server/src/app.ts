@@ -45,7 +45,12 @@ function storeOwnerKey(dataDir: string, key: string): string {
  */
 export async function createScriptoriumServer(config: Config, log: Logger): Promise<ScriptoriumServer> {
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const services = createServices(database.db);
+  const services = createServices(database.db, {
+    dataDir: config.dataDir,
+    log,
+    githubToken: config.githubToken,
+    githubBaseUrl: config.githubBaseUrl,
+  });
   const bootstrap = await services.access.ensureOwnerKey(config.bootstrapKey);
   let generatedOwnerKey: string | null = null;
   if (bootstrap.created && bootstrap.generated) {

@@ -13,6 +13,9 @@ const EnvSchema = z.object({
     .optional(),
   SCRIPTORIUM_BOOTSTRAP_KEY: z.string().min(16, "must be at least 16 characters long").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  GITHUB_TOKEN: z.string().optional(),
+  /** Where GitHub sources are fetched from (a GitHub Enterprise host, or a mirror). */
+  SCRIPTORIUM_GITHUB_URL: z.url({ protocol: /^(https?|file)$/ }).default("https://github.com"),
   /** Directory of the built dashboard; `off` serves the API alone. */
   SCRIPTORIUM_DASHBOARD: z.string().optional(),
 });
@@ -24,6 +27,8 @@ export interface Config {
   databaseUrl: string | undefined;
   bootstrapKey: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  githubToken: string | undefined;
+  githubBaseUrl: string;
   /** Absolute path of the dashboard's static build, or null to serve no dashboard. */
   dashboardDir: string | null;
 }
@@ -50,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     databaseUrl: e.DATABASE_URL,
     bootstrapKey: e.SCRIPTORIUM_BOOTSTRAP_KEY,
     logLevel: e.LOG_LEVEL,
+    githubToken: e.GITHUB_TOKEN,
+    githubBaseUrl: e.SCRIPTORIUM_GITHUB_URL,
     dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
   };
 }

@@ -26,6 +26,8 @@ export async function startTestServer(engine: Engine = "pglite"): Promise<Runnin
       bootstrapKey: TEST_OWNER_KEY,
       logLevel: "silent",
       dashboardDir: null,
+      githubToken: undefined,
+      githubBaseUrl: "https://github.com",
     },
     createLogger("silent"),
   );

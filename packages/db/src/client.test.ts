@@ -21,7 +21,7 @@ describe.each(ENGINES)("database on %s", (engine) => {
         test.handle.db,
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
-      expect(tables.map((row) => row.table_name)).toEqual(["api_keys", "workspaces"]);
+      expect(tables.map((row) => row.table_name)).toEqual(["api_keys", "artifacts", "collections", "snapshots", "workspaces"]);
     } finally {
       await test.dispose();
     }
@@ -61,7 +61,7 @@ describe("PostgreSQL", () => {
       );
       const [first] = handles;
       if (!first) throw new Error("no database handle");
-      expect(await rowsOf(first.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual([{ n: 1 }]);
+      expect(await rowsOf(first.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual([{ n: 2 }]);
       await Promise.all(handles.map((handle) => handle.close()));
     } finally {
       await scratch.drop();

@@ -1,0 +1,253 @@
+import { randomUUID } from "node:crypto";
+import { join, posix } from "node:path";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
+import picomatch from "picomatch";
+import {
+  artifacts,
+  collections,
+  type ArtifactRow,
+  type ArtifactSource,
+  type ArtifactType,
+  type CollectionRow,
+  type Database,
+} from "@scriptorium/db";
+import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import type { BlobStore } from "./blob-store";
+import { contentHashOf, storeContent } from "./content";
+import { discoverArtifacts, mainFileOf, validateArtifactName } from "./layout";
+import { EMPTY_METADATA, MetadataError, mergeMetadata, parseMetadata } from "./metadata";
+import { describeSource, parseSource, type SourceSpec } from "./sources";
+import { GitError, subListing, UpstreamError, type UpstreamReader } from "./upstream";
+
+export type Collection = CollectionRow & { artifactCount: number };
+
+export interface ArtifactFilter {
+  type?: ArtifactType | undefined;
+  /** Glob, case-insensitive, e.g. `canvas*`. */
+  namePattern?: string | undefined;
+}
+
+/** Most artifacts one import may add: a bound on what a single request can make us read. */
+export const MAX_ARTIFACTS_PER_IMPORT = 5_000;
+
+export function matcherFor(filter: ArtifactFilter): (artifact: Pick<ArtifactRow, "type" | "name">) => boolean {
+  const matchName = filter.namePattern ? picomatch(filter.namePattern, { nocase: true, dot: true }) : null;
+  return (artifact) => (!filter.type || artifact.type === filter.type) && (!matchName || matchName(artifact.name));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    if ((current as { code?: string }).code === "23505") return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** Names upstream failures for people, as a 422 on the request that triggered them. */
+export function upstreamFailure(source: ArtifactSource, error: unknown): InvalidError {
+  if (error instanceof GitError || error instanceof UpstreamError || error instanceof MetadataError) {
+    return new InvalidError(`Cannot read ${describeSource(source)}: ${error.message}`, [{ path: ["source"], message: error.message }]);
+  }
+  throw error;
+}
+
+export class CollectionService {
+  constructor(
+    private readonly db: Database,
+    private readonly store: BlobStore,
+    private readonly upstream: UpstreamReader,
+  ) {}
+
+  async list(workspaceId: string): Promise<Collection[]> {
+    const rows = await this.db
+      .select({ collection: collections, artifactCount: count(artifacts.id) })
+      .from(collections)
+      .leftJoin(artifacts, eq(artifacts.collectionId, collections.id))
+      .where(eq(collections.workspaceId, workspaceId))
+      .groupBy(collections.id)
+      .orderBy(asc(collections.name));
+    return rows.map((row) => ({ ...row.collection, artifactCount: row.artifactCount }));
+  }
+
+  async get(workspaceId: string, id: string): Promise<Collection> {
+    const [row] = await this.db
+      .select({ collection: collections, artifactCount: count(artifacts.id) })
+      .from(collections)
+      .leftJoin(artifacts, eq(artifacts.collectionId, collections.id))
+      .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, id)))
+      .groupBy(collections.id);
+    if (!row) throw new NotFoundError("Collection", id);
+    return { ...row.collection, artifactCount: row.artifactCount };
+  }
+
+  async create(workspaceId: string, input: { name: string; description?: string | undefined }): Promise<Collection> {
+    try {
+      const [row] = await this.db
+        .insert(collections)
+        .values({ id: randomUUID(), workspaceId, name: input.name, description: input.description ?? "" })
+        .returning();
+      if (!row) throw new Error("Inserting a collection returned no row.");
+      return { ...row, artifactCount: 0 };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A collection named "${input.name}" already exists in this workspace.`);
+      throw error;
+    }
+  }
+
+  async update(workspaceId: string, id: string, input: { name?: string | undefined; description?: string | undefined }): Promise<Collection> {
+    await this.get(workspaceId, id);
+    try {
+      await this.db
+        .update(collections)
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, id)));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A collection named "${input.name ?? ""}" already exists in this workspace.`);
+      throw error;
+    }
+    return this.get(workspaceId, id);
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    const deleted = await this.db
+      .delete(collections)
+      .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, id)))
+      .returning({ id: collections.id });
+    if (deleted.length === 0) throw new NotFoundError("Collection", id);
+  }
+
+  async listArtifacts(workspaceId: string, collectionId: string, filter: ArtifactFilter = {}): Promise<ArtifactRow[]> {
+    await this.get(workspaceId, collectionId);
+    const rows = await this.db
+      .select()
+      .from(artifacts)
+      .where(and(eq(artifacts.workspaceId, workspaceId), eq(artifacts.collectionId, collectionId), filter.type ? eq(artifacts.type, filter.type) : undefined))
+      .orderBy(asc(artifacts.type), asc(artifacts.name));
+    return rows.filter(matcherFor(filter));
+  }
+
+  async getArtifact(workspaceId: string, collectionId: string, artifactId: string): Promise<ArtifactRow> {
+    const [row] = await this.db
+      .select()
+      .from(artifacts)
+      .where(and(eq(artifacts.workspaceId, workspaceId), eq(artifacts.collectionId, collectionId), eq(artifacts.id, artifactId)));
+    if (!row) throw new NotFoundError("Artifact", artifactId);
+    return row;
+  }
+
+  async removeArtifact(workspaceId: string, collectionId: string, artifactId: string): Promise<void> {
+    const deleted = await this.db
+      .delete(artifacts)
+      .where(and(eq(artifacts.workspaceId, workspaceId), eq(artifacts.collectionId, collectionId), eq(artifacts.id, artifactId)))
+      .returning({ id: artifacts.id });
+    if (deleted.length === 0) throw new NotFoundError("Artifact", artifactId);
+  }
+
+  /**
+   * Copies one artifact, or every artifact a folder or repository holds,
+   * into the collection. All or nothing: a bad artifact, or a name already
+   * taken, adds none of them.
+   */
+  async addArtifacts(
+    workspaceId: string,
+    collectionId: string,
+    input: { source: SourceSpec; type?: ArtifactType | undefined; name?: string | undefined },
+  ): Promise<ArtifactRow[]> {
+    await this.get(workspaceId, collectionId);
+    const source = parseSource(input.source);
+    let revision;
+    let listing;
+    try {
+      revision = await this.upstream.revision(source);
+      listing = await this.upstream.list(source, revision);
+    } catch (error) {
+      throw upstreamFailure(source, error);
+    }
+    if (!listing) throw new InvalidError(`Nothing found at ${describeSource(source)}.`, [{ path: ["source"], message: "not found" }]);
+
+    const rootName = source.kind === "local" ? source.path : source.path || (source.kind === "git" ? source.url : source.repo);
+    const found = discoverArtifacts(listing.files.map((file) => file.path), { name: rootName, isFile: listing.isFile }, input);
+    if (found.length > MAX_ARTIFACTS_PER_IMPORT) {
+      throw new InvalidError(`${describeSource(source)} holds ${found.length} artifacts; one import adds at most ${MAX_ARTIFACTS_PER_IMPORT}.`);
+    }
+    if (input.name !== undefined && found.length > 1) {
+      throw new InvalidError(`${describeSource(source)} holds ${found.length} artifacts; a name can only be given to a single one.`, [{ path: ["name"], message: "only for a single artifact" }]);
+    }
+
+    const seen = new Set<string>();
+    for (const artifact of found) {
+      const key = `${artifact.type}:${artifact.name}`;
+      if (seen.has(key)) {
+        throw new ConflictError(`${describeSource(source)} holds more than one ${artifact.type} named "${artifact.name}"; add them one at a time with distinct names.`);
+      }
+      seen.add(key);
+    }
+
+    const now = new Date();
+    const rows: ArtifactRow[] = [];
+    for (const artifact of found) {
+      const problem = validateArtifactName(artifact.name);
+      if (problem) throw new InvalidError(`The artifact name "${artifact.name}" ${problem}.`, [{ path: ["name"], message: problem }]);
+      const childSource: ArtifactSource =
+        source.kind === "local"
+          ? { kind: "local", path: artifact.path === "" ? source.path : join(source.path, ...artifact.path.split("/")) }
+          : { ...source, path: artifact.path === "" ? source.path : posix.join(source.path, artifact.path) };
+      const childListing = subListing(listing, artifact.path, artifact.isFile);
+      let contents;
+      let metadata = EMPTY_METADATA;
+      try {
+        contents = await this.upstream.read(childSource, revision, childListing);
+        const main = mainFileOf(childListing.files.map((file) => file.path), artifact.type, artifact.isFile);
+        const mainContent = main ? contents.get(main) : undefined;
+        if (mainContent) metadata = mergeMetadata(EMPTY_METADATA, parseMetadata(mainContent.toString("utf8")));
+      } catch (error) {
+        throw upstreamFailure(childSource, error);
+      }
+      const files = await storeContent(this.store, childListing, contents);
+      const contentHash = contentHashOf(files);
+      rows.push({
+        id: randomUUID(),
+        workspaceId,
+        collectionId,
+        type: artifact.type,
+        name: artifact.name,
+        source: childSource,
+        trackedRef: childSource.kind === "local" ? null : childSource.ref,
+        resolvedVersion: revision.kind === "git" ? revision.commit : contentHash,
+        upstreamObject: childListing.object,
+        contentHash,
+        files,
+        metadata,
+        addedAt: now,
+        refreshedAt: null,
+        updatedAt: now,
+      });
+    }
+
+    const taken = await this.db
+      .select({ type: artifacts.type, name: artifacts.name })
+      .from(artifacts)
+      .where(and(eq(artifacts.collectionId, collectionId), inArray(artifacts.name, rows.map((row) => row.name))));
+    const clash = rows.find((row) => taken.some((existing) => existing.type === row.type && existing.name === row.name));
+    if (clash) throw new ConflictError(`The collection already has a ${clash.type} named "${clash.name}".`);
+    try {
+      return await this.db.transaction(async (tx) => {
+        const inserted: ArtifactRow[] = [];
+        // Chunked: one statement per thousand rows keeps parameter counts sane.
+        for (let start = 0; start < rows.length; start += 1_000) {
+          inserted.push(...(await tx.insert(artifacts).values(rows.slice(start, start + 1_000)).returning()));
+        }
+        await tx.update(collections).set({ updatedAt: now }).where(eq(collections.id, collectionId));
+        return inserted;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError("Some of these artifacts are already in the collection (same type and name).");
+      throw error;
+    }
+  }
+}

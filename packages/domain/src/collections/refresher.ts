@@ -1,0 +1,354 @@
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { and, eq, sql } from "drizzle-orm";
+import pLimit from "p-limit";
+import { artifacts, collections, snapshots, type ArtifactMetadata, type ArtifactRow, type Database, type StoredFile } from "@scriptorium/db";
+import { NotFoundError } from "../errors";
+import type { Logger } from "../logger";
+import type { BlobStore } from "./blob-store";
+import { contentHashOf, manifestOf, storeContent } from "./content";
+import { matcherFor, type ArtifactFilter } from "./collection-service";
+import { mainFileOf } from "./layout";
+import { changedFields, mergeMetadata, METADATA_FIELDS, parseMetadata, type MetadataField } from "./metadata";
+import { toSnapshotArtifact } from "./snapshots";
+import { upstreamKey, type Revision, type UpstreamReader } from "./upstream";
+
+export const REFRESH_MODES = ["metadata", "check", "sync"] as const;
+export type RefreshMode = (typeof REFRESH_MODES)[number];
+
+export interface RefreshOptions {
+  mode: RefreshMode;
+  filter: ArtifactFilter;
+  dryRun: boolean;
+  /** Only these metadata fields are updated (metadata and sync modes); all when absent. */
+  fields?: readonly MetadataField[] | undefined;
+  requestId: string;
+}
+
+export type EntryStatus = "refreshed" | "unchanged" | "skipped" | "error";
+
+export interface RefreshEntry {
+  artifactId: string;
+  name: string;
+  type: ArtifactRow["type"];
+  status: EntryStatus;
+  changes: string[];
+  oldValues: Record<string, unknown>;
+  newValues: Record<string, unknown>;
+  currentVersion: string;
+  upstreamVersion: string | null;
+  updateAvailable: boolean;
+  reason: string | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface RefreshOutcome {
+  status: "success" | "partial" | "error";
+  mode: RefreshMode;
+  dryRun: boolean;
+  snapshotId: string | null;
+  counts: { refreshed: number; unchanged: number; skipped: number; error: number; updateAvailable: number };
+  entries: RefreshEntry[];
+  durationMs: number;
+  /** Upstream work done: one ref look-up per repository and ref, fetches only when a ref moved. */
+  refLookups: number;
+  fetches: number;
+}
+
+/** The new state of an artifact that a refresh will write. */
+interface ArtifactUpdate {
+  before: ArtifactRow;
+  metadata: ArtifactMetadata;
+  files: StoredFile[];
+  contentHash: string;
+  resolvedVersion: string;
+  upstreamObject: string | null;
+  /** Only re-pins the version (same content): needs no snapshot. */
+  repinOnly: boolean;
+}
+
+interface Evaluated {
+  entry: RefreshEntry;
+  update?: ArtifactUpdate;
+}
+
+/** Upstreams read at once, and artifacts of one upstream read at once. */
+const UPSTREAM_CONCURRENCY = 8;
+const ARTIFACT_CONCURRENCY = 32;
+const COMMIT = /^[0-9a-f]{40}$/;
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function pick(metadata: ArtifactMetadata, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((field) => [field, metadata[field as MetadataField]]));
+}
+
+/**
+ * Refreshes a collection: re-reads upstream metadata (`metadata`), finds
+ * which artifacts changed upstream (`check`), or applies upstream content
+ * (`sync`). Artifacts are grouped by upstream so each repository and ref is
+ * resolved once; each artifact's failure is its own entry; everything a
+ * refresh changes is written in one transaction after a snapshot.
+ */
+export class CollectionRefresher {
+  /** Refreshes of one collection run one after another. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: BlobStore,
+    private readonly upstream: UpstreamReader,
+    private readonly log: Logger,
+  ) {}
+
+  refresh(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {
+    const previous = this.queues.get(collectionId) ?? Promise.resolve();
+    const run = previous.then(() => this.run(workspaceId, collectionId, options));
+    const settled = run.catch(() => undefined);
+    this.queues.set(collectionId, settled);
+    void settled.then(() => {
+      if (this.queues.get(collectionId) === settled) this.queues.delete(collectionId);
+    });
+    return run;
+  }
+
+  private async run(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {
+    const started = performance.now();
+    const statsBefore = { ...this.upstream.git.stats };
+    const [collection] = await this.db
+      .select({ id: collections.id })
+      .from(collections)
+      .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, collectionId)));
+    if (!collection) throw new NotFoundError("Collection", collectionId);
+
+    const rows = (await this.db.select().from(artifacts).where(eq(artifacts.collectionId, collectionId))).filter(matcherFor(options.filter));
+    const groups = new Map<string, ArtifactRow[]>();
+    for (const row of rows) {
+      const key = upstreamKey(row.source, this.upstream.git);
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+
+    const upstreamLimit = pLimit(UPSTREAM_CONCURRENCY);
+    const artifactLimit = pLimit(ARTIFACT_CONCURRENCY);
+    const evaluated = (
+      await Promise.all(
+        [...groups.values()].map((group) =>
+          upstreamLimit(async () => {
+            const first = group[0];
+            if (!first) return [];
+            let revision: Revision;
+            try {
+              revision = await this.upstream.revision(first.source);
+            } catch (error) {
+              return group.map((row) => this.failed(row, error, 0));
+            }
+            return Promise.all(group.map((row) => artifactLimit(() => this.evaluate(row, revision, options))));
+          }),
+        ),
+      )
+    ).flat();
+    evaluated.sort((a, b) => (a.entry.type + a.entry.name < b.entry.type + b.entry.name ? -1 : 1));
+
+    const updates = evaluated.flatMap((item) => (item.update ? [item.update] : []));
+    const snapshotId = options.dryRun || options.mode === "check" ? null : await this.apply(workspaceId, collectionId, options, updates, evaluated);
+
+    const entries = evaluated.map((item) => item.entry);
+    const counts = { refreshed: 0, unchanged: 0, skipped: 0, error: 0, updateAvailable: 0 };
+    for (const entry of entries) {
+      counts[entry.status] += 1;
+      if (entry.updateAvailable) counts.updateAvailable += 1;
+    }
+    const processed = entries.length - counts.skipped;
+    const status = counts.error === 0 ? "success" : counts.error === processed ? "error" : "partial";
+    const outcome: RefreshOutcome = {
+      status,
+      mode: options.mode,
+      dryRun: options.dryRun,
+      snapshotId,
+      counts,
+      entries,
+      durationMs: round(performance.now() - started),
+      refLookups: this.upstream.git.stats.refLookups - statsBefore.refLookups,
+      fetches: this.upstream.git.stats.fetches - statsBefore.fetches,
+    };
+    this.log.info(
+      {
+        request_id: options.requestId,
+        collection_id: collectionId,
+        mode: options.mode,
+        dry_run: options.dryRun,
+        refreshed_count: counts.refreshed,
+        unchanged_count: counts.unchanged,
+        skipped_count: counts.skipped,
+        error_count: counts.error,
+        duration_ms: outcome.durationMs,
+        ref_lookups: outcome.refLookups,
+        fetches: outcome.fetches,
+      },
+      "collection refreshed",
+    );
+    return outcome;
+  }
+
+  private entryFor(row: ArtifactRow, started: number, fields: Partial<RefreshEntry>): RefreshEntry {
+    return {
+      artifactId: row.id,
+      name: row.name,
+      type: row.type,
+      status: "unchanged",
+      changes: [],
+      oldValues: {},
+      newValues: {},
+      currentVersion: row.resolvedVersion,
+      upstreamVersion: null,
+      updateAvailable: false,
+      reason: null,
+      error: null,
+      durationMs: round(performance.now() - started),
+      ...fields,
+    };
+  }
+
+  private failed(row: ArtifactRow, error: unknown, started: number): Evaluated {
+    const message = error instanceof Error ? error.message : String(error);
+    return { entry: this.entryFor(row, started || performance.now(), { status: "error", error: message }) };
+  }
+
+  private async evaluate(row: ArtifactRow, revision: Revision, options: RefreshOptions): Promise<Evaluated> {
+    const started = performance.now();
+    try {
+      const upstreamVersion = revision.kind === "git" ? revision.commit : null;
+      if (options.mode !== "metadata" && row.trackedRef !== null && COMMIT.test(row.trackedRef)) {
+        return { entry: this.entryFor(row, started, { status: "skipped", upstreamVersion, reason: `Pinned to commit ${row.trackedRef.slice(0, 12)}: it cannot move.` }) };
+      }
+      const listing = await this.upstream.list(row.source, revision);
+      if (!listing) throw new Error("It no longer exists upstream.");
+      const mainFile = mainFileOf(listing.files.map((file) => file.path), row.type, listing.isFile);
+
+      if (options.mode === "metadata") {
+        if (!mainFile) throw new Error("Upstream has no main file to read metadata from.");
+        const contents = await this.upstream.read(row.source, revision, listing, [mainFile]);
+        const parsed = parseMetadata((contents.get(mainFile) ?? Buffer.alloc(0)).toString("utf8"));
+        const metadata = mergeMetadata(row.metadata, parsed, options.fields ?? METADATA_FIELDS);
+        const changes = changedFields(row.metadata, metadata);
+        const entry = this.entryFor(row, started, {
+          status: changes.length > 0 ? "refreshed" : "unchanged",
+          changes,
+          oldValues: pick(row.metadata, changes),
+          newValues: pick(metadata, changes),
+          upstreamVersion: upstreamVersion ?? row.resolvedVersion,
+        });
+        if (changes.length === 0) return { entry };
+        return {
+          entry,
+          update: { before: row, metadata, files: row.files, contentHash: row.contentHash, resolvedVersion: row.resolvedVersion, upstreamObject: row.upstreamObject, repinOnly: false },
+        };
+      }
+
+      // check and sync: has the artifact's own content changed upstream?
+      let contents: Map<string, Buffer> | null = null;
+      let newHash: string;
+      let changed: boolean;
+      if (listing.object !== null) {
+        changed = listing.object !== row.upstreamObject;
+        newHash = row.contentHash;
+      } else {
+        contents = await this.upstream.read(row.source, revision, listing);
+        newHash = contentHashOf(manifestOf(listing, contents));
+        changed = newHash !== row.contentHash;
+      }
+      const newVersion = upstreamVersion ?? newHash;
+
+      if (options.mode === "check" || !changed) {
+        const entry = this.entryFor(row, started, {
+          status: changed ? "refreshed" : "unchanged",
+          changes: changed ? ["content"] : [],
+          upstreamVersion: newVersion,
+          updateAvailable: changed,
+          reason: changed ? null : "The artifact's own files are unchanged upstream.",
+        });
+        const repin = !changed && options.mode === "sync" && newVersion !== row.resolvedVersion;
+        return repin
+          ? { entry, update: { before: row, metadata: row.metadata, files: row.files, contentHash: row.contentHash, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: true } }
+          : { entry };
+      }
+
+      // sync with changed content: store it, then re-read metadata from it.
+      contents ??= await this.upstream.read(row.source, revision, listing);
+      const files = await storeContent(this.store, listing, contents);
+      const contentHash = contentHashOf(files);
+      const mainContent = mainFile ? contents.get(mainFile) : undefined;
+      const metadata = mainContent ? mergeMetadata(row.metadata, parseMetadata(mainContent.toString("utf8")), options.fields ?? METADATA_FIELDS) : row.metadata;
+      const metadataChanges = changedFields(row.metadata, metadata);
+      const changes = ["content", ...metadataChanges];
+      return {
+        entry: this.entryFor(row, started, {
+          status: "refreshed",
+          changes,
+          oldValues: { content_hash: row.contentHash, resolved_version: row.resolvedVersion, ...pick(row.metadata, metadataChanges) },
+          newValues: { content_hash: contentHash, resolved_version: newVersion, ...pick(metadata, metadataChanges) },
+          upstreamVersion: newVersion,
+          updateAvailable: true,
+        }),
+        update: { before: row, metadata, files, contentHash, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: false },
+      };
+    } catch (error) {
+      return this.failed(row, error, started);
+    }
+  }
+
+  /** Writes every update of one refresh in one transaction, after a snapshot of what it replaces. */
+  private async apply(workspaceId: string, collectionId: string, options: RefreshOptions, updates: ArtifactUpdate[], evaluated: Evaluated[]): Promise<string | null> {
+    const now = new Date();
+    const touched = evaluated.filter((item) => item.entry.status !== "error" && item.entry.status !== "skipped").map((item) => item.entry.artifactId);
+    const snapshotted = updates.filter((update) => !update.repinOnly);
+    const snapshotId = snapshotted.length > 0 ? randomUUID() : null;
+    await this.db.transaction(async (tx) => {
+      if (snapshotId) {
+        await tx.insert(snapshots).values({
+          id: snapshotId,
+          workspaceId,
+          collectionId,
+          mode: options.mode,
+          requestId: options.requestId,
+          artifacts: snapshotted.map((update) => toSnapshotArtifact(update.before)),
+        });
+      }
+      if (updates.length > 0) {
+        const records = updates.map((update) => ({
+          id: update.before.id,
+          metadata: update.metadata,
+          files: update.files,
+          content_hash: update.contentHash,
+          resolved_version: update.resolvedVersion,
+          upstream_object: update.upstreamObject,
+          changed: !update.repinOnly,
+        }));
+        // One statement for any number of rows: the updates travel as one JSON parameter.
+        await tx.execute(sql`
+          update ${artifacts} as a set
+            metadata = u.metadata,
+            files = u.files,
+            content_hash = u.content_hash,
+            resolved_version = u.resolved_version,
+            upstream_object = u.upstream_object,
+            updated_at = case when u.changed then ${now.toISOString()}::timestamptz else a.updated_at end
+          from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+            as u(id text, metadata jsonb, files jsonb, content_hash text, resolved_version text, upstream_object text, changed boolean)
+          where a.id = u.id and a.collection_id = ${collectionId}`);
+      }
+      if (touched.length > 0) {
+        await tx.execute(sql`
+          update ${artifacts} set refreshed_at = ${now.toISOString()}::timestamptz
+          where collection_id = ${collectionId} and id in (select jsonb_array_elements_text(${JSON.stringify(touched)}::jsonb))`);
+      }
+      if (snapshotId) await tx.update(collections).set({ updatedAt: now }).where(eq(collections.id, collectionId));
+    });
+    return snapshotId;
+  }
+}

@@ -1,0 +1,153 @@
+import { createHash } from "node:crypto";
+import { lstat, readdir, readFile } from "node:fs/promises";
+import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
+import type { ArtifactSource } from "@scriptorium/db";
+import { GitError, type GitCache, type TreeEntry } from "./git";
+
+/** One version of one upstream: a git commit with its tree, or the local filesystem as it is now. */
+export type Revision =
+  | { kind: "git"; url: string; commit: string; tree: Map<string, TreeEntry> }
+  | { kind: "local" };
+
+export interface UpstreamFile {
+  /** Relative to the artifact's root, `/`-separated; for a file artifact, its own name. */
+  path: string;
+  executable: boolean;
+  /** The git blob id, when the upstream is git. */
+  oid?: string;
+}
+
+export interface UpstreamListing {
+  isFile: boolean;
+  files: UpstreamFile[];
+  /**
+   * For git: a signature of the artifact's files at this commit (their paths,
+   * blob ids and modes), which changes exactly when the artifact's content
+   * does; a commit elsewhere in the repository leaves it alone. Null for local sources.
+   */
+  object: string | null;
+}
+
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+}
+
+/** Files and folders never copied from upstream. */
+const IGNORED = new Set([".git", ".DS_Store", "node_modules"]);
+
+function gitLocation(source: Extract<ArtifactSource, { kind: "git" | "github" }>, git: GitCache): { url: string; path: string } {
+  return { url: source.kind === "git" ? source.url : git.githubUrl(source.repo), path: source.path.replace(/^\/+|\/+$/g, "") };
+}
+
+/** The key that groups artifacts read from the same upstream at the same ref. */
+export function upstreamKey(source: ArtifactSource, git: GitCache): string {
+  if (source.kind === "local") return "local";
+  return `${gitLocation(source, git).url}\n${source.ref ?? ""}`;
+}
+
+/**
+ * Reads artifacts from where they came from. Local folders are read as they
+ * are; git and GitHub sources through the git cache, at one resolved commit.
+ */
+export class UpstreamReader {
+  constructor(readonly git: GitCache) {}
+
+  async revision(source: ArtifactSource): Promise<Revision> {
+    if (source.kind === "local") return { kind: "local" };
+    const { url } = gitLocation(source, this.git);
+    const commit = await this.git.resolve(url, source.ref);
+    await this.git.ensure(url, commit);
+    return { kind: "git", url, commit, tree: await this.git.tree(url, commit) };
+  }
+
+  /** What is at the source's path in `revision`; null when nothing is there any more. */
+  async list(source: ArtifactSource, revision: Revision): Promise<UpstreamListing | null> {
+    if (source.kind === "local" || revision.kind === "local") return listLocal(source.kind === "local" ? source.path : "");
+    const { path } = gitLocation(source, this.git);
+    if (path === "") return listGitTree(revision.tree, "");
+    const entry = revision.tree.get(path);
+    if (!entry) return null;
+    if (entry.type === "blob") {
+      const files = [{ path: posix.basename(path), executable: entry.mode === "100755", oid: entry.oid }];
+      return { isFile: true, files, object: signatureOf(files) };
+    }
+    return listGitTree(revision.tree, path);
+  }
+
+  async read(source: ArtifactSource, revision: Revision, listing: UpstreamListing, only?: readonly string[]): Promise<Map<string, Buffer>> {
+    const wanted = only ? listing.files.filter((file) => only.includes(file.path)) : listing.files;
+    const contents = new Map<string, Buffer>();
+    if (source.kind === "local") {
+      await Promise.all(
+        wanted.map(async (file) => {
+          contents.set(file.path, await readFile(listing.isFile ? source.path : join(source.path, ...file.path.split("/"))));
+        }),
+      );
+      return contents;
+    }
+    if (revision.kind !== "git") throw new UpstreamError("A git source needs a git revision.");
+    const blobs = await this.git.readBlobs(revision.url, wanted.map((file) => file.oid ?? ""));
+    for (const file of wanted) {
+      const blob = file.oid ? blobs.get(file.oid) : undefined;
+      if (!blob) throw new UpstreamError(`${file.path} is missing from the git cache.`);
+      contents.set(file.path, blob);
+    }
+    return contents;
+  }
+}
+
+export function signatureOf(files: readonly UpstreamFile[]): string {
+  const hash = createHash("sha256");
+  for (const file of files) hash.update(`${file.path}\0${file.oid ?? ""}\0${file.executable ? "x" : "-"}\n`);
+  return hash.digest("hex");
+}
+
+/** The part of a listing under `path` (relative to the listing's root), as a listing of its own. */
+export function subListing(listing: UpstreamListing, path: string, isFile: boolean): UpstreamListing {
+  if (path === "") return listing;
+  const prefix = `${path}/`;
+  const files = isFile
+    ? listing.files.filter((file) => file.path === path).map((file) => ({ ...file, path: posix.basename(file.path) }))
+    : listing.files.filter((file) => file.path.startsWith(prefix)).map((file) => ({ ...file, path: file.path.slice(prefix.length) }));
+  return { isFile, files, object: listing.object === null ? null : signatureOf(files) };
+}
+
+function listGitTree(tree: Map<string, TreeEntry>, path: string): UpstreamListing {
+  const prefix = path === "" ? "" : `${path}/`;
+  const files: UpstreamFile[] = [];
+  for (const [entryPath, entry] of tree) {
+    // Symlinks (120000) and submodules are not copied: they could point anywhere.
+    if (entry.type !== "blob" || entry.mode === "120000" || !entryPath.startsWith(prefix)) continue;
+    const relativePath = entryPath.slice(prefix.length);
+    if (relativePath.split("/").some((part) => IGNORED.has(part))) continue;
+    files.push({ path: relativePath, executable: entry.mode === "100755", oid: entry.oid });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { isFile: false, files, object: signatureOf(files) };
+}
+
+async function listLocal(root: string): Promise<UpstreamListing | null> {
+  if (!isAbsolute(root)) throw new UpstreamError(`Local sources need an absolute path (got "${root}").`);
+  const info = await lstat(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
+    throw new UpstreamError(`Cannot read ${root}: ${error.code ?? error.message}`);
+  });
+  if (!info) return null;
+  // Local files are stored without their mode bits (folders are walked without a stat per file).
+  if (info.isFile()) return { isFile: true, files: [{ path: basename(root), executable: false }], object: null };
+  if (!info.isDirectory()) throw new UpstreamError(`${root} is neither a file nor a folder.`);
+  const files: UpstreamFile[] = [];
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    // Symlinks are never followed: they could lead outside the artifact.
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const relativePath = relative(root, full).split(sep).join("/");
+    if (relativePath.split("/").some((part) => IGNORED.has(part))) continue;
+    files.push({ path: relativePath, executable: false });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { isFile: false, files, object: null };
+}
+
+export { GitError };
