@@ -1,6 +1,8 @@
-import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import { forEachOpenApiProcedure, generateOpenApiDocument, getInputOutputParsers, type OpenAPIObject } from "trpc-to-openapi";
+import { z } from "zod";
 import { appRouter } from "./root";
 import { ErrorBody } from "./schemas";
+import type { Meta } from "./trpc";
 
 /** REST lives under this prefix; procedures' OpenAPI paths are relative to it. */
 export const REST_BASE_PATH = "/api";
@@ -46,6 +48,34 @@ function documentErrors(document: OpenAPIObject): void {
   }
 }
 
+function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = schema;
+  return rest;
+}
+
+/** Documents the query parameters a POST also reads (`restQuery` in its meta), which the generator leaves out. */
+function documentRestQuery(document: OpenAPIObject): void {
+  forEachOpenApiProcedure(appRouter._def.procedures, ({ procedure, meta }) => {
+    const { restQuery } = meta as Meta;
+    if (!restQuery?.length) return;
+    const operation = (document.paths?.[meta.openapi.path] as Record<string, Operation> | undefined)?.[meta.openapi.method.toLowerCase()];
+    const { inputParser } = getInputOutputParsers(procedure);
+    if (!operation || !(inputParser instanceof z.ZodObject)) return;
+    for (const key of restQuery) {
+      const field = (inputParser.shape as Record<string, z.ZodType>)[key];
+      if (!field) continue;
+      operation.parameters ??= [];
+      operation.parameters.push({
+        in: "query",
+        name: key,
+        required: false,
+        description: `Overrides \`${key}\` in the body.`,
+        schema: withoutDialect(z.toJSONSchema(field, { io: "input", unrepresentable: "any" })),
+      });
+    }
+  });
+}
+
 export function buildOpenApiDocument(): OpenAPIObject {
   const document = generateOpenApiDocument(appRouter, {
     title: "Scriptorium API",
@@ -61,6 +91,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     },
     defs: { Error: ErrorBody },
   });
+  documentRestQuery(document);
   documentErrors(document);
   return document;
 }

@@ -1,11 +1,15 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { artifactsRouter } from "./routers/artifacts";
 import { authRouter } from "./routers/auth";
+import { collectionsRouter } from "./routers/collections";
 import { keysRouter } from "./routers/keys";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
+  artifacts: artifactsRouter,
   auth: authRouter,
+  collections: collectionsRouter,
   keys: keysRouter,
   workspaces: workspacesRouter,
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { SCOPES } from "@scriptorium/domain";
+import { ARTIFACT_TYPES } from "@scriptorium/db";
+import { METADATA_FIELDS, SCOPES } from "@scriptorium/domain";
 
 /** Quotes a rejected value for an error message, never at unbounded length. */
 function quote(value: unknown): string {
@@ -84,3 +85,166 @@ export const ErrorBody = z
       .meta({ description: "The offending fields, for validation errors" }),
   })
   .meta({ id: "Error" });
+
+// ─── Collections ─────────────────────────────────────────────────────────────
+
+/** A boolean that also reads "true"/"false" from query strings (where a plain coercion would turn "false" into true). */
+export const Flag = z.union([z.boolean(), z.stringbool()]);
+
+export const ArtifactType = z.enum(ARTIFACT_TYPES).meta({ id: "ArtifactType" });
+export const MetadataField = z.enum(METADATA_FIELDS).meta({ id: "MetadataField" });
+
+const RefInput = z.string().trim().max(255).nullish().meta({ description: "Branch, tag or commit; omit or null for the default branch" });
+const RepoPathInput = z.string().max(1000).optional().meta({ description: "Folder or file inside the repository; omit for its root" });
+
+/** A source as given: the tagged object (path and ref optional) or a short string. */
+export const SourceInput = z.union([
+  z.string().min(1).max(4096).meta({ description: "Short form: an absolute path, ./relative, or owner/repo/path@ref", example: "anthropics/skills/canvas-design@main" }),
+  z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("local"), path: z.string().min(1).max(4096) }),
+    z.object({ kind: z.literal("git"), url: z.string().min(1).max(2048), path: RepoPathInput, ref: RefInput }),
+    z.object({ kind: z.literal("github"), repo: z.string().min(3).max(200), path: RepoPathInput, ref: RefInput }),
+  ]),
+]);
+
+/** A source as stored, normalised. */
+export const Source = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("local"), path: z.string() }),
+    z.object({ kind: z.literal("git"), url: z.string(), path: z.string(), ref: z.string().nullable() }),
+    z.object({ kind: z.literal("github"), repo: z.string(), path: z.string(), ref: z.string().nullable() }),
+  ])
+  .meta({ id: "Source" });
+
+export const ArtifactMetadata = z
+  .object({
+    title: z.string().nullable(),
+    description: z.string().nullable(),
+    author: z.string().nullable(),
+    license: z.string().nullable(),
+    version: z.string().nullable(),
+    tags: z.array(z.string()),
+    tools: z.array(z.string()),
+  })
+  .meta({ id: "ArtifactMetadata" });
+
+export const StoredFile = z.object({ path: z.string(), sha256: z.string(), size: z.number().int(), executable: z.boolean() }).meta({ id: "StoredFile" });
+
+export const Artifact = z
+  .object({
+    id: z.string(),
+    collection_id: z.string(),
+    type: ArtifactType,
+    name: z.string(),
+    source: Source,
+    tracked_ref: z.string().nullable().meta({ description: "Branch, tag or commit followed upstream; null for the remote's default branch (or a local source)" }),
+    resolved_version: z.string().meta({ description: "The commit (git) or content hash (local) the stored copy came from" }),
+    content_hash: z.string(),
+    metadata: ArtifactMetadata,
+    files: z.array(StoredFile),
+    added_at: Timestamp,
+    refreshed_at: Timestamp.nullable(),
+    updated_at: Timestamp,
+  })
+  .meta({ id: "Artifact" });
+
+export const Collection = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    artifact_count: z.number().int(),
+  })
+  .meta({ id: "Collection" });
+
+export const CollectionList = z.object({ items: z.array(Collection) }).meta({ id: "CollectionList" });
+export const ArtifactList = z.object({ items: z.array(Artifact) }).meta({ id: "ArtifactList" });
+
+const CollectionName = z.string().trim().min(1, "Give the collection a name").max(100);
+const Description = z.string().max(2000);
+export const CollectionIdInput = z.object({ collection_id: Id });
+export const CreateCollectionInput = z.object({ name: CollectionName, description: Description.optional() });
+export const UpdateCollectionInput = z.object({ collection_id: Id, name: CollectionName.optional(), description: Description.optional() });
+export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) }).meta({ id: "Deleted" });
+
+const NamePattern = z.string().min(1).max(200).meta({ description: "Glob on the artifact name, case-insensitive", example: "canvas*" });
+export const ListArtifactsInput = z.object({ collection_id: Id, type: ArtifactType.optional(), name_pattern: NamePattern.optional() });
+export const ArtifactIdInput = z.object({ collection_id: Id, artifact_id: Id });
+export const AddArtifactsInput = z.object({
+  collection_id: Id,
+  source: SourceInput,
+  type: ArtifactType.optional().meta({ description: "The type, when the source does not tell" }),
+  name: z.string().trim().min(1).max(200).optional().meta({ description: "A name for a single artifact (default: its folder or file name)" }),
+});
+
+const MODE_ALIASES = { metadata_only: "metadata", check_only: "check" } as const;
+export const RefreshMode = z
+  .enum(["metadata", "check", "sync", "metadata_only", "check_only"])
+  .transform((mode) => (mode in MODE_ALIASES ? MODE_ALIASES[mode as keyof typeof MODE_ALIASES] : (mode as "metadata" | "check" | "sync")))
+  .meta({ description: "metadata (default; alias metadata_only), check (alias check_only) or sync" });
+
+export const RefreshInput = z.object({
+  collection_id: Id,
+  mode: RefreshMode.optional(),
+  artifact_filter: z.object({ type: ArtifactType.optional(), name_pattern: NamePattern.optional() }).optional(),
+  dry_run: Flag.optional().meta({ description: "Compute everything, apply nothing" }),
+  fields: z.array(MetadataField).optional().meta({ description: "Only these metadata fields are updated" }),
+});
+
+export const RefreshEntry = z
+  .object({
+    artifact_id: z.string(),
+    name: z.string(),
+    type: ArtifactType,
+    status: z.enum(["refreshed", "unchanged", "skipped", "error"]),
+    changes: z.array(z.string()),
+    old_values: z.record(z.string(), z.unknown()),
+    new_values: z.record(z.string(), z.unknown()),
+    current_version: z.string(),
+    upstream_version: z.string().nullable(),
+    update_available: z.boolean(),
+    reason: z.string().nullable(),
+    error: z.string().nullable(),
+    duration_ms: z.number(),
+  })
+  .meta({ id: "RefreshEntry" });
+
+export const RefreshResponse = z
+  .object({
+    status: z.enum(["success", "partial", "error"]),
+    timestamp: Timestamp,
+    request_id: z.string(),
+    mode: z.enum(["metadata", "check", "sync"]),
+    dry_run: z.boolean(),
+    snapshot_id: z.string().nullable(),
+    result: z.object({
+      refreshed_count: z.number().int(),
+      unchanged_count: z.number().int(),
+      skipped_count: z.number().int(),
+      error_count: z.number().int(),
+      update_available_count: z.number().int(),
+      entries: z.array(RefreshEntry),
+      duration_ms: z.number(),
+    }),
+    took_ms: z.number(),
+  })
+  .meta({ id: "RefreshResponse" });
+
+export const Snapshot = z
+  .object({
+    id: z.string(),
+    collection_id: z.string(),
+    mode: z.string().meta({ description: "What took it: metadata, sync, or rollback (the state a rollback replaced)" }),
+    request_id: z.string(),
+    artifact_count: z.number().int(),
+    artifact_names: z.array(z.string()),
+    created_at: Timestamp,
+  })
+  .meta({ id: "Snapshot" });
+export const SnapshotList = z.object({ items: z.array(Snapshot) }).meta({ id: "SnapshotList" });
+export const RollbackInput = z.object({ collection_id: Id, snapshot_id: Id.optional().meta({ description: "Default: the newest snapshot" }) });
+export const RollbackResponse = z
+  .object({ snapshot_id: z.string(), restored_count: z.number().int(), undo_snapshot_id: z.string().meta({ description: "Roll back to this to undo the rollback" }) })
+  .meta({ id: "RollbackResponse" });

@@ -1,6 +1,13 @@
+import { performance } from "node:perf_hooks";
 import type { z } from "zod";
-import type { ApiKey as DomainApiKey, IssuedApiKey as DomainIssuedApiKey } from "@scriptorium/domain";
-import type { ApiKey, IssuedApiKey } from "./schemas";
+import type { ArtifactRow, SnapshotRow } from "@scriptorium/db";
+import type {
+  ApiKey as DomainApiKey,
+  Collection as DomainCollection,
+  IssuedApiKey as DomainIssuedApiKey,
+  RefreshOutcome,
+} from "@scriptorium/domain";
+import type { ApiKey, Artifact, Collection, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
 
 /** Domain rows to API payloads: snake_case names and ISO timestamps. */
 export function toApiKey(key: DomainApiKey): z.infer<typeof ApiKey> {
@@ -9,4 +16,80 @@ export function toApiKey(key: DomainApiKey): z.infer<typeof ApiKey> {
 
 export function toIssuedApiKey(key: DomainIssuedApiKey): z.infer<typeof IssuedApiKey> {
   return { ...toApiKey(key), key: key.key };
+}
+
+export function toCollection(collection: DomainCollection): z.infer<typeof Collection> {
+  return {
+    id: collection.id,
+    name: collection.name,
+    description: collection.description,
+    created_at: collection.createdAt.toISOString(),
+    updated_at: collection.updatedAt.toISOString(),
+    artifact_count: collection.artifactCount,
+  };
+}
+
+export function toArtifact(row: ArtifactRow): z.infer<typeof Artifact> {
+  return {
+    id: row.id,
+    collection_id: row.collectionId,
+    type: row.type,
+    name: row.name,
+    source: row.source,
+    tracked_ref: row.trackedRef,
+    resolved_version: row.resolvedVersion,
+    content_hash: row.contentHash,
+    metadata: row.metadata,
+    files: row.files,
+    added_at: row.addedAt.toISOString(),
+    refreshed_at: row.refreshedAt?.toISOString() ?? null,
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export function toRefreshResponse(outcome: RefreshOutcome, requestId: string, startedAt: number): z.infer<typeof RefreshResponse> {
+  return {
+    status: outcome.status,
+    timestamp: new Date().toISOString(),
+    request_id: requestId,
+    mode: outcome.mode,
+    dry_run: outcome.dryRun,
+    snapshot_id: outcome.snapshotId,
+    result: {
+      refreshed_count: outcome.counts.refreshed,
+      unchanged_count: outcome.counts.unchanged,
+      skipped_count: outcome.counts.skipped,
+      error_count: outcome.counts.error,
+      update_available_count: outcome.counts.updateAvailable,
+      entries: outcome.entries.map((entry) => ({
+        artifact_id: entry.artifactId,
+        name: entry.name,
+        type: entry.type,
+        status: entry.status,
+        changes: entry.changes,
+        old_values: entry.oldValues,
+        new_values: entry.newValues,
+        current_version: entry.currentVersion,
+        upstream_version: entry.upstreamVersion,
+        update_available: entry.updateAvailable,
+        reason: entry.reason,
+        error: entry.error,
+        duration_ms: entry.durationMs,
+      })),
+      duration_ms: outcome.durationMs,
+    },
+    took_ms: Math.round((performance.now() - startedAt) * 10) / 10,
+  };
+}
+
+export function toSnapshot(row: SnapshotRow): z.infer<typeof Snapshot> {
+  return {
+    id: row.id,
+    collection_id: row.collectionId,
+    mode: row.mode,
+    request_id: row.requestId,
+    artifact_count: row.artifacts.length,
+    artifact_names: row.artifacts.map((artifact) => `${artifact.type}/${artifact.name}`),
+    created_at: row.createdAt.toISOString(),
+  };
 }

@@ -14,9 +14,15 @@ export interface Context {
   apiKey: string | null;
 }
 
+/**
+ * Procedure metadata: the OpenAPI route, plus `restQuery`, the input fields a
+ * REST POST may also take from its query string (where they win over the body).
+ */
+export type Meta = OpenApiMeta<{ restQuery?: string[] }>;
+
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<Meta>()
   .create({
     errorFormatter({ shape, error, ctx }) {
       const { stack: _stack, ...data } = shape.data;

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import {
-  coerceSchema,
   createProcedureCache,
   getInputOutputParsers,
   instanceofZodTypeLikeVoid,
@@ -12,8 +11,8 @@ import {
   unwrapZodType,
   type OpenApiMethod,
 } from "trpc-to-openapi";
-import { ZodArray, type ZodObject, type ZodType } from "zod";
-import { appRouter, createCaller, errorBody, REST_BASE_PATH, retryAfterSeconds, type Context } from "@scriptorium/api";
+import { ZodArray, type ZodType } from "zod";
+import { appRouter, createCaller, errorBody, REST_BASE_PATH, retryAfterSeconds, type Context, type Meta } from "@scriptorium/api";
 import { BodyTooLargeError, readBody, sendError, sendJson } from "./request";
 
 /** Largest JSON body the API accepts. */
@@ -28,23 +27,29 @@ interface InputShape {
   none: boolean;
   /** Query-string keys whose schema is an array: a single value becomes a one-element array. */
   arrayKeys: Set<string>;
+  /** For POST and friends: the input fields that may come from the query string. */
+  queryKeys: Set<string>;
 }
 
-/** What the router's input schema says about how to read REST input; computed once per procedure. */
+/**
+ * What the router's input schema says about reading REST input; computed
+ * once per procedure. Query values stay strings: schemas that take them
+ * from a query string say how to read them (e.g. a `Flag` reads "false" as
+ * false, where blanket coercion would read it as true).
+ */
 function inputShapeOf(procedure: Procedure): InputShape {
   const { inputParser } = getInputOutputParsers(procedure);
   const schema = unwrapZodType(inputParser, true);
-  if (instanceofZodTypeLikeVoid(schema)) return { none: true, arrayKeys: new Set() };
+  const queryKeys = new Set((procedure._def.meta as Meta | undefined)?.restQuery ?? []);
+  if (instanceofZodTypeLikeVoid(schema)) return { none: true, arrayKeys: new Set(), queryKeys };
   const arrayKeys = new Set<string>();
   if (instanceofZodTypeObject(schema)) {
-    // Query strings are text: let the schema coerce numbers and booleans.
-    coerceSchema(schema as unknown as ZodObject);
     for (const [key, field] of Object.entries(schema.shape as Record<string, ZodType>)) {
       const inner = instanceofZodTypeOptional(field) ? field.unwrap() : field;
       if (inner instanceof ZodArray) arrayKeys.add(key);
     }
   }
-  return { none: false, arrayKeys };
+  return { none: false, arrayKeys, queryKeys };
 }
 
 function queryInput(query: string, arrayKeys: Set<string>): Record<string, unknown> {
@@ -65,8 +70,8 @@ function queryInput(query: string, arrayKeys: Set<string>): Record<string, unkno
  *
  * Reading the request here rather than in the library's adapter keeps each
  * call cheap (no fetch Request per call) and gives our contract: an empty
- * body is `{}`, malformed JSON is 400, query parameters of a POST are merged
- * under the body, and errors have the one error body.
+ * body is `{}`, malformed JSON is 400, a POST's declared query parameters
+ * (`restQuery`) win over its body, and errors have the one error body.
  */
 export function createRestHandler(createContext: (req: IncomingMessage) => Context, onInternalError: (error: TRPCError, path: string) => void) {
   const findProcedure = createProcedureCache(appRouter);
@@ -121,7 +126,13 @@ export function createRestHandler(createContext: (req: IncomingMessage) => Conte
       }
     }
 
-    const input = shape.none ? undefined : { ...queryInput(query, shape.arrayKeys), ...body, ...pathInput };
+    let input: Record<string, unknown> | undefined;
+    if (!shape.none) {
+      const fromQuery = queryInput(query, shape.arrayKeys);
+      input = METHODS_WITH_BODY.has(method)
+        ? { ...body, ...Object.fromEntries(Object.entries(fromQuery).filter(([key]) => shape.queryKeys.has(key))), ...pathInput }
+        : { ...fromQuery, ...pathInput };
+    }
     const ctx = createContext(req);
     const aborted = new AbortController();
     // Only a client that leaves before the answer cancels the call.

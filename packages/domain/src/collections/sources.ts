@@ -2,8 +2,12 @@ import { isAbsolute, resolve } from "node:path";
 import type { ArtifactSource } from "@scriptorium/db";
 import { InvalidError } from "../errors";
 
-/** A source as people write it: the tagged object, or a short string form. */
-export type SourceSpec = ArtifactSource | string;
+/** A source as people write it: the tagged object (path and ref optional), or a short string form. */
+export type SourceSpec =
+  | string
+  | { kind: "local"; path: string }
+  | { kind: "git"; url: string; path?: string | undefined; ref?: string | null | undefined }
+  | { kind: "github"; repo: string; path?: string | undefined; ref?: string | null | undefined };
 
 const GITHUB_REPO = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
 const GIT_URL = /^(https?|file|ssh):\/\//;
@@ -29,10 +33,10 @@ export function parseSource(spec: SourceSpec, cwd: string = process.cwd()): Arti
         if (!GIT_URL.test(spec.url)) {
           throw new InvalidError(`Git URLs must start with https://, http://, file:// or ssh:// (got "${spec.url}").`, [{ path: ["source", "url"], message: "unsupported URL" }]);
         }
-        return { kind: "git", url: spec.url, path: cleanPath(spec.path, "path"), ref: spec.ref || null };
+        return { kind: "git", url: spec.url, path: cleanPath(spec.path ?? "", "path"), ref: spec.ref || null };
       case "github":
         if (!GITHUB_REPO.test(spec.repo)) throw new InvalidError(`"${spec.repo}" is not a GitHub repository (owner/name).`, [{ path: ["source", "repo"], message: "not owner/name" }]);
-        return { kind: "github", repo: spec.repo, path: cleanPath(spec.path, "path"), ref: spec.ref || null };
+        return { kind: "github", repo: spec.repo, path: cleanPath(spec.path ?? "", "path"), ref: spec.ref || null };
     }
   }
   const text = spec.trim();

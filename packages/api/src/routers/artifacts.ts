@@ -1,0 +1,48 @@
+import { AddArtifactsInput, Artifact, ArtifactIdInput, ArtifactList, Deleted, ListArtifactsInput } from "../schemas";
+import { toArtifact } from "../serialize";
+import { readProcedure, router, writeProcedure } from "../trpc";
+
+const TAGS = ["artifacts"];
+
+export const artifactsRouter = router({
+  list: readProcedure
+    .meta({ openapi: { method: "GET", path: "/v1/collections/{collection_id}/artifacts", tags: TAGS, summary: "List a collection's artifacts" } })
+    .input(ListArtifactsInput)
+    .output(ArtifactList)
+    .query(async ({ ctx, input }) => ({
+      items: (
+        await ctx.services.collections.listArtifacts(ctx.principal.workspaceId, input.collection_id, { type: input.type, namePattern: input.name_pattern })
+      ).map(toArtifact),
+    })),
+
+  get: readProcedure
+    .meta({ openapi: { method: "GET", path: "/v1/collections/{collection_id}/artifacts/{artifact_id}", tags: TAGS, summary: "Get an artifact" } })
+    .input(ArtifactIdInput)
+    .output(Artifact)
+    .query(async ({ ctx, input }) => toArtifact(await ctx.services.collections.getArtifact(ctx.principal.workspaceId, input.collection_id, input.artifact_id))),
+
+  add: writeProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/v1/collections/{collection_id}/artifacts",
+        tags: TAGS,
+        summary: "Add artifacts from a source",
+        description: "A source that is itself an artifact adds one; a folder or repository of artifacts adds every one it holds. All or nothing.",
+      },
+    })
+    .input(AddArtifactsInput)
+    .output(ArtifactList)
+    .mutation(async ({ ctx, input }) => ({
+      items: (await ctx.services.collections.addArtifacts(ctx.principal.workspaceId, input.collection_id, input)).map(toArtifact),
+    })),
+
+  remove: writeProcedure
+    .meta({ openapi: { method: "DELETE", path: "/v1/collections/{collection_id}/artifacts/{artifact_id}", tags: TAGS, summary: "Remove an artifact" } })
+    .input(ArtifactIdInput)
+    .output(Deleted)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.collections.removeArtifact(ctx.principal.workspaceId, input.collection_id, input.artifact_id);
+      return { id: input.artifact_id, deleted: true as const };
+    }),
+});
