@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { REPO_ROOT, startService } from "./processes";
+import { OWNER_KEY, REPO_ROOT, startScriptorium, startService } from "./processes";
 import type { BenchResult } from "./report";
 
-const OWNER_KEY = "bench-owner-key-0123456789abcdef";
 /** Bounded load: fixed connections and duration on loopback. */
 const CONNECTIONS = 32;
 const WARMUP_SECONDS = 2;
@@ -29,16 +26,8 @@ async function measure(url: string, headers: Record<string, string>): Promise<Me
  * bare node:http JSON handler, each in its own process, in one run.
  */
 export async function benchThroughput(): Promise<BenchResult[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-"));
   const bare = await startService(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench/src/bare-server.ts")], {});
-  const server = await startService(process.execPath, [join(REPO_ROOT, "apps/server/dist/main.js")], {
-    NODE_ENV: "production",
-    PORT: "0",
-    HOST: "127.0.0.1",
-    SCRIPTORIUM_DATA_DIR: dataDir,
-    SCRIPTORIUM_BOOTSTRAP_KEY: OWNER_KEY,
-    SCRIPTORIUM_DASHBOARD: "off",
-  });
+  const server = await startScriptorium();
   try {
     const auth = { "x-api-key": OWNER_KEY };
     const baseline = await measure(`${bare.url}/`, {});
@@ -60,6 +49,5 @@ export async function benchThroughput(): Promise<BenchResult[]> {
     return [row("tRPC small query (auth.whoami)", trpc), row("REST small query (GET /api/v1/whoami)", rest)];
   } finally {
     await Promise.all([bare.stop(), server.stop()]);
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }

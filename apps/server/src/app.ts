@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -78,11 +78,14 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey), logInternalError);
   const docs = createDocsHandler();
   const session = createSessionHandler(services);
-  const dashboardDir = config.dashboardDir && existsSync(join(config.dashboardDir, "index.html")) ? config.dashboardDir : null;
+  const dashboardDir =
+    config.dashboardDir && existsSync(join(config.dashboardDir, "index.html")) && existsSync(join(config.dashboardDir, "404.html")) ? config.dashboardDir : null;
   if (config.dashboardDir && !dashboardDir) {
     log.warn({ dir: config.dashboardDir }, "no dashboard build found; serving the API alone");
   }
   const dashboard = dashboardDir ? sirv(dashboardDir, { dev: false, etag: true, extensions: ["html"] }) : null;
+  // Read once: the dashboard's own not-found page, answered with a real 404.
+  const notFoundPage = dashboardDir ? readFileSync(join(dashboardDir, "404.html")) : null;
 
   const notFound = (req: IncomingMessage, res: ServerResponse) =>
     sendError(req, res, 404, { code: "NOT_FOUND", message: `Nothing at ${req.method} ${req.url?.split("?")[0]}.` });
@@ -117,10 +120,9 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     }
     if (dashboard && (req.method === "GET" || req.method === "HEAD")) {
       return dashboard(req, res, () => {
-        // Unknown page: the dashboard's own 404 page, with the right status.
-        req.url = "/404.html";
-        res.statusCode = 404;
-        dashboard(req, res, () => notFound(req, res));
+        if (!notFoundPage) return notFound(req, res);
+        res.writeHead(404, { "content-type": "text/html; charset=utf-8", "content-length": notFoundPage.length });
+        res.end(req.method === "HEAD" ? undefined : notFoundPage);
       });
     }
     notFound(req, res);

@@ -6,6 +6,11 @@ import { createLogger } from "./logger";
 
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL("../../web/out", import.meta.url));
 
+// A reader that goes away (a closed pipe) must not take the server down with it.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env, DEFAULT_DASHBOARD_DIR);
   const log = createLogger(config.logLevel);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join, posix } from "node:path";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
+import pLimit from "p-limit";
 import picomatch from "picomatch";
 import {
   artifacts,
@@ -17,7 +18,7 @@ import { contentHashOf, storeContent } from "./content";
 import { discoverArtifacts, mainFileOf, validateArtifactName } from "./layout";
 import { EMPTY_METADATA, MetadataError, mergeMetadata, parseMetadata } from "./metadata";
 import { describeSource, parseSource, type SourceSpec } from "./sources";
-import { GitError, subListing, UpstreamError, type UpstreamReader } from "./upstream";
+import { GitError, partitionListing, UpstreamError, type UpstreamReader } from "./upstream";
 
 export type Collection = CollectionRow & { artifactCount: number };
 
@@ -28,7 +29,9 @@ export interface ArtifactFilter {
 }
 
 /** Most artifacts one import may add: a bound on what a single request can make us read. */
-export const MAX_ARTIFACTS_PER_IMPORT = 5_000;
+export const MAX_ARTIFACTS_PER_IMPORT = 10_000;
+/** Artifacts of one import read and stored at once. */
+const IMPORT_CONCURRENCY = 32;
 
 export function matcherFor(filter: ArtifactFilter): (artifact: Pick<ArtifactRow, "type" | "name">) => boolean {
   const matchName = filter.namePattern ? picomatch(filter.namePattern, { nocase: true, dot: true }) : null;
@@ -186,54 +189,61 @@ export class CollectionService {
         throw new ConflictError(`${describeSource(source)} holds more than one ${artifact.type} named "${artifact.name}"; add them one at a time with distinct names.`);
       }
       seen.add(key);
-    }
-
-    const now = new Date();
-    const rows: ArtifactRow[] = [];
-    for (const artifact of found) {
       const problem = validateArtifactName(artifact.name);
       if (problem) throw new InvalidError(`The artifact name "${artifact.name}" ${problem}.`, [{ path: ["name"], message: problem }]);
-      const childSource: ArtifactSource =
-        source.kind === "local"
-          ? { kind: "local", path: artifact.path === "" ? source.path : join(source.path, ...artifact.path.split("/")) }
-          : { ...source, path: artifact.path === "" ? source.path : posix.join(source.path, artifact.path) };
-      const childListing = subListing(listing, artifact.path, artifact.isFile);
-      let contents;
-      let metadata = EMPTY_METADATA;
-      try {
-        contents = await this.upstream.read(childSource, revision, childListing);
-        const main = mainFileOf(childListing.files.map((file) => file.path), artifact.type, artifact.isFile);
-        const mainContent = main ? contents.get(main) : undefined;
-        if (mainContent) metadata = mergeMetadata(EMPTY_METADATA, parseMetadata(mainContent.toString("utf8")));
-      } catch (error) {
-        throw upstreamFailure(childSource, error);
-      }
-      const files = await storeContent(this.store, childListing, contents);
-      const contentHash = contentHashOf(files);
-      rows.push({
-        id: randomUUID(),
-        workspaceId,
-        collectionId,
-        type: artifact.type,
-        name: artifact.name,
-        source: childSource,
-        trackedRef: childSource.kind === "local" ? null : childSource.ref,
-        resolvedVersion: revision.kind === "git" ? revision.commit : contentHash,
-        upstreamObject: childListing.object,
-        contentHash,
-        files,
-        metadata,
-        addedAt: now,
-        refreshedAt: null,
-        updatedAt: now,
-      });
     }
+
+    const listings = partitionListing(listing, found);
+    const now = new Date();
+    const limit = pLimit(IMPORT_CONCURRENCY);
+    const rows = await Promise.all(
+      found.map((artifact) =>
+        limit(async (): Promise<ArtifactRow> => {
+          const childSource: ArtifactSource =
+            source.kind === "local"
+              ? { kind: "local", path: artifact.path === "" ? source.path : join(source.path, ...artifact.path.split("/")) }
+              : { ...source, path: artifact.path === "" ? source.path : posix.join(source.path, artifact.path) };
+          const childListing = listings.get(artifact.path);
+          if (!childListing) throw new Error(`No files were assigned to ${artifact.path}.`);
+          let contents;
+          let metadata = EMPTY_METADATA;
+          try {
+            contents = await this.upstream.read(childSource, revision, childListing);
+            const main = mainFileOf(childListing.files.map((file) => file.path), artifact.type, artifact.isFile);
+            const mainContent = main ? contents.get(main) : undefined;
+            if (mainContent) metadata = mergeMetadata(EMPTY_METADATA, parseMetadata(mainContent.toString("utf8")));
+          } catch (error) {
+            throw upstreamFailure(childSource, error);
+          }
+          const files = await storeContent(this.store, childListing, contents);
+          const contentHash = contentHashOf(files);
+          return {
+            id: randomUUID(),
+            workspaceId,
+            collectionId,
+            type: artifact.type,
+            name: artifact.name,
+            source: childSource,
+            trackedRef: childSource.kind === "local" ? null : childSource.ref,
+            resolvedVersion: revision.kind === "git" ? revision.commit : contentHash,
+            upstreamObject: childListing.object,
+            contentHash,
+            files,
+            metadata,
+            addedAt: now,
+            refreshedAt: null,
+            updatedAt: now,
+          };
+        }),
+      ),
+    );
 
     const taken = await this.db
       .select({ type: artifacts.type, name: artifacts.name })
       .from(artifacts)
       .where(and(eq(artifacts.collectionId, collectionId), inArray(artifacts.name, rows.map((row) => row.name))));
-    const clash = rows.find((row) => taken.some((existing) => existing.type === row.type && existing.name === row.name));
+    const takenKeys = new Set(taken.map((existing) => `${existing.type}:${existing.name}`));
+    const clash = rows.find((row) => takenKeys.has(`${row.type}:${row.name}`));
     if (clash) throw new ConflictError(`The collection already has a ${clash.type} named "${clash.name}".`);
     try {
       return await this.db.transaction(async (tx) => {

@@ -58,9 +58,13 @@ function folderType(folder: string): ArtifactType | undefined {
 export function mainFileOf(files: readonly string[], type: ArtifactType, isFile: boolean): string | null {
   if (isFile) return files[0] ?? null;
   const present = new Set(files);
+  return mainFileCandidates(type).find((file) => present.has(file)) ?? null;
+}
+
+/** The names a folder artifact's main file may have, in the order they are probed. */
+export function mainFileCandidates(type: ArtifactType): string[] {
   const own = TYPED_MAIN_FILES.find(([, t]) => t === type)?.[0];
-  const order = [...(own ? [own] : []), ...TYPED_MAIN_FILES.map(([file]) => file), README];
-  return order.find((file) => present.has(file)) ?? null;
+  return [...new Set([...(own ? [own] : []), ...TYPED_MAIN_FILES.map(([file]) => file), README])];
 }
 
 function baseName(path: string, fallback: string): string {
@@ -96,8 +100,11 @@ export function discoverArtifacts(
   }
 
   const found: DiscoveredArtifact[] = [];
-  const claimed: string[] = [];
-  const inClaimed = (path: string) => claimed.some((dir) => path.startsWith(`${dir}/`));
+  const claimed = new Set<string>();
+  const inClaimed = (path: string) => {
+    for (let dir = posix.dirname(path); dir !== "." && dir !== "/"; dir = posix.dirname(dir)) if (claimed.has(dir)) return true;
+    return false;
+  };
   const dirs = [...new Set(files.map((file) => posix.dirname(file)).filter((dir) => dir !== "."))].sort();
 
   // Folders marked by a main file (shallowest first, so nested files belong to them).
@@ -109,7 +116,7 @@ export function discoverArtifacts(
     const type = main?.[1] ?? readmeType;
     if (!type) continue;
     found.push({ path: dir, type, name: posix.basename(dir), isFile: false });
-    claimed.push(dir);
+    claimed.add(dir);
   }
 
   // Single-file artifacts: `commands/deploy.md`, `agents/reviewer.md`, …

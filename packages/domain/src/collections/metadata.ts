@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { load } from "js-yaml";
 import type { ArtifactMetadata } from "@scriptorium/db";
 
 export const METADATA_FIELDS = ["title", "description", "author", "license", "version", "tags", "tools"] as const;
@@ -42,8 +42,8 @@ function firstBodyLine(body: string): string | undefined {
 
 /**
  * Reads an artifact's main file: YAML front matter (parsed as data only:
- * the `yaml` package never evaluates code, and a `---js` or other non-YAML
- * fence is refused), with the description falling back to the body.
+ * js-yaml's default schema never evaluates code, and a `---js` or other
+ * non-YAML fence is refused), with the description falling back to the body.
  */
 export function parseMetadata(source: string): UpstreamMetadata {
   const content = source.replace(/^\uFEFF/, "");
@@ -55,11 +55,13 @@ export function parseMetadata(source: string): UpstreamMetadata {
     if (language !== "" && language !== "yaml" && language !== "yml") {
       throw new MetadataError(`Front matter must be YAML; "---${language}" front matter is refused.`);
     }
-    const document = parseDocument(match[2] ?? "", { prettyErrors: false, uniqueKeys: false });
-    if (document.errors.length > 0) {
-      throw new MetadataError(`Front matter is not valid YAML: ${document.errors[0]?.message.split("\n")[0] ?? "parse error"}`);
+    let parsed: unknown;
+    try {
+      // js-yaml 4's default schema has no tags that construct code or objects.
+      parsed = load(match[2] ?? "", { json: true });
+    } catch (error) {
+      throw new MetadataError(`Front matter is not valid YAML: ${(error as Error).message.split("\n")[0] ?? "parse error"}`);
     }
-    const parsed: unknown = document.toJS({ maxAliasCount: 100 });
     if (parsed !== null && parsed !== undefined && (typeof parsed !== "object" || Array.isArray(parsed))) {
       throw new MetadataError("Front matter must be a YAML mapping of fields.");
     }

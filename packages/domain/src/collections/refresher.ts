@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { artifacts, collections, snapshots, type ArtifactMetadata, type ArtifactRow, type Database, type StoredFile } from "@scriptorium/db";
 import { NotFoundError } from "../errors";
@@ -56,15 +56,29 @@ export interface RefreshOutcome {
   fetches: number;
 }
 
+/** What a refresh reads of each artifact: everything but the file list, which only changed artifacts need. */
+const REFRESH_COLUMNS = {
+  id: artifacts.id,
+  type: artifacts.type,
+  name: artifacts.name,
+  source: artifacts.source,
+  trackedRef: artifacts.trackedRef,
+  resolvedVersion: artifacts.resolvedVersion,
+  upstreamObject: artifacts.upstreamObject,
+  contentHash: artifacts.contentHash,
+  metadata: artifacts.metadata,
+};
+type RefreshRow = Pick<ArtifactRow, keyof typeof REFRESH_COLUMNS>;
+
 /** The new state of an artifact that a refresh will write. */
 interface ArtifactUpdate {
-  before: ArtifactRow;
+  id: string;
   metadata: ArtifactMetadata;
-  files: StoredFile[];
-  contentHash: string;
+  /** New content, when it changed. */
+  content: { files: StoredFile[]; contentHash: string } | null;
   resolvedVersion: string;
   upstreamObject: string | null;
-  /** Only re-pins the version (same content): needs no snapshot. */
+  /** Only re-pins the version (same content, newer commit): needs no snapshot. */
   repinOnly: boolean;
 }
 
@@ -124,8 +138,8 @@ export class CollectionRefresher {
       .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, collectionId)));
     if (!collection) throw new NotFoundError("Collection", collectionId);
 
-    const rows = (await this.db.select().from(artifacts).where(eq(artifacts.collectionId, collectionId))).filter(matcherFor(options.filter));
-    const groups = new Map<string, ArtifactRow[]>();
+    const rows = (await this.db.select(REFRESH_COLUMNS).from(artifacts).where(eq(artifacts.collectionId, collectionId))).filter(matcherFor(options.filter));
+    const groups = new Map<string, RefreshRow[]>();
     for (const row of rows) {
       const key = upstreamKey(row.source, this.upstream.git);
       const group = groups.get(key);
@@ -195,7 +209,7 @@ export class CollectionRefresher {
     return outcome;
   }
 
-  private entryFor(row: ArtifactRow, started: number, fields: Partial<RefreshEntry>): RefreshEntry {
+  private entryFor(row: RefreshRow, started: number, fields: Partial<RefreshEntry>): RefreshEntry {
     return {
       artifactId: row.id,
       name: row.name,
@@ -214,27 +228,22 @@ export class CollectionRefresher {
     };
   }
 
-  private failed(row: ArtifactRow, error: unknown, started: number): Evaluated {
+  private failed(row: RefreshRow, error: unknown, started: number): Evaluated {
     const message = error instanceof Error ? error.message : String(error);
     return { entry: this.entryFor(row, started || performance.now(), { status: "error", error: message }) };
   }
 
-  private async evaluate(row: ArtifactRow, revision: Revision, options: RefreshOptions): Promise<Evaluated> {
+  private async evaluate(row: RefreshRow, revision: Revision, options: RefreshOptions): Promise<Evaluated> {
     const started = performance.now();
     try {
       const upstreamVersion = revision.kind === "git" ? revision.commit : null;
       if (options.mode !== "metadata" && row.trackedRef !== null && COMMIT.test(row.trackedRef)) {
         return { entry: this.entryFor(row, started, { status: "skipped", upstreamVersion, reason: `Pinned to commit ${row.trackedRef.slice(0, 12)}: it cannot move.` }) };
       }
-      const listing = await this.upstream.list(row.source, revision);
-      if (!listing) throw new Error("It no longer exists upstream.");
-      const mainFile = mainFileOf(listing.files.map((file) => file.path), row.type, listing.isFile);
-
       if (options.mode === "metadata") {
-        if (!mainFile) throw new Error("Upstream has no main file to read metadata from.");
-        const contents = await this.upstream.read(row.source, revision, listing, [mainFile]);
-        const parsed = parseMetadata((contents.get(mainFile) ?? Buffer.alloc(0)).toString("utf8"));
-        const metadata = mergeMetadata(row.metadata, parsed, options.fields ?? METADATA_FIELDS);
+        const main = await this.upstream.readMainFile(row.source, revision, row.type);
+        if (!main) throw new Error("It no longer exists upstream.");
+        const metadata = mergeMetadata(row.metadata, parseMetadata(main.toString("utf8")), options.fields ?? METADATA_FIELDS);
         const changes = changedFields(row.metadata, metadata);
         const entry = this.entryFor(row, started, {
           status: changes.length > 0 ? "refreshed" : "unchanged",
@@ -246,9 +255,13 @@ export class CollectionRefresher {
         if (changes.length === 0) return { entry };
         return {
           entry,
-          update: { before: row, metadata, files: row.files, contentHash: row.contentHash, resolvedVersion: row.resolvedVersion, upstreamObject: row.upstreamObject, repinOnly: false },
+          update: { id: row.id, metadata, content: null, resolvedVersion: row.resolvedVersion, upstreamObject: row.upstreamObject, repinOnly: false },
         };
       }
+
+      const listing = await this.upstream.list(row.source, revision);
+      if (!listing) throw new Error("It no longer exists upstream.");
+      const mainFile = mainFileOf(listing.files.map((file) => file.path), row.type, listing.isFile);
 
       // check and sync: has the artifact's own content changed upstream?
       let contents: Map<string, Buffer> | null = null;
@@ -274,7 +287,7 @@ export class CollectionRefresher {
         });
         const repin = !changed && options.mode === "sync" && newVersion !== row.resolvedVersion;
         return repin
-          ? { entry, update: { before: row, metadata: row.metadata, files: row.files, contentHash: row.contentHash, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: true } }
+          ? { entry, update: { id: row.id, metadata: row.metadata, content: null, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: true } }
           : { entry };
       }
 
@@ -295,7 +308,7 @@ export class CollectionRefresher {
           upstreamVersion: newVersion,
           updateAvailable: true,
         }),
-        update: { before: row, metadata, files, contentHash, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: false },
+        update: { id: row.id, metadata, content: { files, contentHash }, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: false },
       };
     } catch (error) {
       return this.failed(row, error, started);
@@ -310,21 +323,25 @@ export class CollectionRefresher {
     const snapshotId = snapshotted.length > 0 ? randomUUID() : null;
     await this.db.transaction(async (tx) => {
       if (snapshotId) {
+        const before = await tx
+          .select()
+          .from(artifacts)
+          .where(and(eq(artifacts.collectionId, collectionId), inArray(artifacts.id, snapshotted.map((update) => update.id))));
         await tx.insert(snapshots).values({
           id: snapshotId,
           workspaceId,
           collectionId,
           mode: options.mode,
           requestId: options.requestId,
-          artifacts: snapshotted.map((update) => toSnapshotArtifact(update.before)),
+          artifacts: before.map(toSnapshotArtifact),
         });
       }
       if (updates.length > 0) {
         const records = updates.map((update) => ({
-          id: update.before.id,
+          id: update.id,
           metadata: update.metadata,
-          files: update.files,
-          content_hash: update.contentHash,
+          files: update.content?.files ?? null,
+          content_hash: update.content?.contentHash ?? null,
           resolved_version: update.resolvedVersion,
           upstream_object: update.upstreamObject,
           changed: !update.repinOnly,
@@ -333,8 +350,8 @@ export class CollectionRefresher {
         await tx.execute(sql`
           update ${artifacts} as a set
             metadata = u.metadata,
-            files = u.files,
-            content_hash = u.content_hash,
+            files = coalesce(u.files, a.files),
+            content_hash = coalesce(u.content_hash, a.content_hash),
             resolved_version = u.resolved_version,
             upstream_object = u.upstream_object,
             updated_at = case when u.changed then ${now.toISOString()}::timestamptz else a.updated_at end

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
-import type { ArtifactSource } from "@scriptorium/db";
+import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
 import { GitError, type GitCache, type TreeEntry } from "./git";
+import { mainFileCandidates, mainFileOf } from "./layout";
 
 /** One version of one upstream: a git commit with its tree, or the local filesystem as it is now. */
 export type Revision =
@@ -74,6 +75,35 @@ export class UpstreamReader {
     return listGitTree(revision.tree, path);
   }
 
+  /**
+   * The artifact's main file alone, for metadata refreshes. Local folders are
+   * probed by name (no walk of the folder); null when the artifact is gone.
+   */
+  async readMainFile(source: ArtifactSource, revision: Revision, type: ArtifactType): Promise<Buffer | null> {
+    if (source.kind === "local") {
+      const attempt = (path: string) =>
+        readFile(path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === "ENOENT" || error.code === "ENOTDIR" || error.code === "EISDIR") return null;
+          throw new UpstreamError(`Cannot read ${path}: ${error.code ?? error.message}`);
+        });
+      if (source.path.toLowerCase().endsWith(".md")) {
+        const own = await attempt(source.path);
+        if (own) return own;
+      }
+      for (const candidate of mainFileCandidates(type)) {
+        const content = await attempt(join(source.path, candidate));
+        if (content) return content;
+      }
+      if ((await this.list(source, revision)) === null) return null;
+      throw new UpstreamError("Upstream has no main file to read metadata from.");
+    }
+    const listing = await this.list(source, revision);
+    if (!listing) return null;
+    const main = mainFileOf(listing.files.map((file) => file.path), type, listing.isFile);
+    if (!main) throw new UpstreamError("Upstream has no main file to read metadata from.");
+    return (await this.read(source, revision, listing, [main])).get(main) ?? null;
+  }
+
   async read(source: ArtifactSource, revision: Revision, listing: UpstreamListing, only?: readonly string[]): Promise<Map<string, Buffer>> {
     const wanted = only ? listing.files.filter((file) => only.includes(file.path)) : listing.files;
     const contents = new Map<string, Buffer>();
@@ -102,27 +132,70 @@ export function signatureOf(files: readonly UpstreamFile[]): string {
   return hash.digest("hex");
 }
 
-/** The part of a listing under `path` (relative to the listing's root), as a listing of its own. */
-export function subListing(listing: UpstreamListing, path: string, isFile: boolean): UpstreamListing {
-  if (path === "") return listing;
-  const prefix = `${path}/`;
-  const files = isFile
-    ? listing.files.filter((file) => file.path === path).map((file) => ({ ...file, path: posix.basename(file.path) }))
-    : listing.files.filter((file) => file.path.startsWith(prefix)).map((file) => ({ ...file, path: file.path.slice(prefix.length) }));
-  return { isFile, files, object: listing.object === null ? null : signatureOf(files) };
+/**
+ * Splits a listing among the artifacts found in it (paths relative to the
+ * listing's root, "" for the root itself): each file goes to the nearest
+ * artifact at or above it. One pass over the files, whatever their number.
+ */
+export function partitionListing(listing: UpstreamListing, roots: readonly { path: string; isFile: boolean }[]): Map<string, UpstreamListing> {
+  const parts = new Map<string, UpstreamListing>();
+  for (const root of roots) parts.set(root.path, { isFile: root.isFile, files: [], object: null });
+  const owner = (path: string): [string, UpstreamListing] | undefined => {
+    const own = parts.get(path);
+    if (own?.isFile) return [path, own];
+    for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+      const key = dir === "." ? "" : dir;
+      const part = parts.get(key);
+      if (part && !part.isFile) return [key, part];
+      if (key === "") return undefined;
+    }
+  };
+  for (const file of listing.files) {
+    const found = owner(file.path);
+    if (!found) continue;
+    const [root, part] = found;
+    const relativePath = part.isFile ? posix.basename(file.path) : root === "" ? file.path : file.path.slice(root.length + 1);
+    part.files.push({ ...file, path: relativePath });
+  }
+  if (listing.object !== null) for (const part of parts.values()) part.object = signatureOf(part.files);
+  return parts;
+}
+
+/** The copyable files of a tree, sorted by path, so any folder's files are one contiguous range. */
+const sortedBlobs = new WeakMap<Map<string, TreeEntry>, { path: string; entry: TreeEntry }[]>();
+
+function blobsOf(tree: Map<string, TreeEntry>): { path: string; entry: TreeEntry }[] {
+  let blobs = sortedBlobs.get(tree);
+  if (!blobs) {
+    // Symlinks (120000) and submodules are not copied: they could point anywhere.
+    blobs = [...tree]
+      .filter(([, entry]) => entry.type === "blob" && entry.mode !== "120000")
+      .map(([path, entry]) => ({ path, entry }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    sortedBlobs.set(tree, blobs);
+  }
+  return blobs;
 }
 
 function listGitTree(tree: Map<string, TreeEntry>, path: string): UpstreamListing {
   const prefix = path === "" ? "" : `${path}/`;
-  const files: UpstreamFile[] = [];
-  for (const [entryPath, entry] of tree) {
-    // Symlinks (120000) and submodules are not copied: they could point anywhere.
-    if (entry.type !== "blob" || entry.mode === "120000" || !entryPath.startsWith(prefix)) continue;
-    const relativePath = entryPath.slice(prefix.length);
-    if (relativePath.split("/").some((part) => IGNORED.has(part))) continue;
-    files.push({ path: relativePath, executable: entry.mode === "100755", oid: entry.oid });
+  const blobs = blobsOf(tree);
+  // Binary search for the first path at or after the prefix.
+  let low = 0;
+  let high = blobs.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((blobs[middle]?.path ?? "") < prefix) low = middle + 1;
+    else high = middle;
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const files: UpstreamFile[] = [];
+  for (let index = low; index < blobs.length; index += 1) {
+    const blob = blobs[index];
+    if (!blob?.path.startsWith(prefix)) break;
+    const relativePath = blob.path.slice(prefix.length);
+    if (relativePath.split("/").some((part) => IGNORED.has(part))) continue;
+    files.push({ path: relativePath, executable: blob.entry.mode === "100755", oid: blob.entry.oid });
+  }
   return { isFile: false, files, object: signatureOf(files) };
 }
 

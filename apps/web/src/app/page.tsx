@@ -1,0 +1,5 @@
+import { OverviewPage } from "@/components/overview-page";
+
+export default function Page() {
+  return <OverviewPage />;
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { RefreshCwIcon, ServerCrashIcon } from "lucide-react";
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/app-shell";
+import { BrandMark } from "@/components/brand";
+import { SessionContext } from "@/components/session-context";
+import { SignInScreen } from "@/components/sign-in-screen";
+import { Button } from "@/components/ui/button";
+import { SESSION_QUERY_KEY } from "@/lib/session";
+import { errorMessage, trpcErrorCode, useTRPCClient, type Session } from "@/lib/trpc";
+
+/**
+ * Every page sits behind this gate: it asks the server who the session
+ * cookie belongs to, then shows the sign-in screen or the app. Static
+ * prerendering never fetches, so the exported HTML holds the loading state.
+ */
+export function SessionGate({ children }: { children: ReactNode }) {
+  const trpcClient = useTRPCClient();
+  const session = useQuery({
+    queryKey: SESSION_QUERY_KEY,
+    queryFn: async (): Promise<Session | null> => {
+      try {
+        return await trpcClient.auth.whoami.query();
+      } catch (error) {
+        if (trpcErrorCode(error) === "UNAUTHORIZED") return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+  });
+
+  if (session.data === null) return <SignInScreen />;
+  if (session.data) {
+    return (
+      <SessionContext value={session.data}>
+        <AppShell>{children}</AppShell>
+      </SessionContext>
+    );
+  }
+  if (session.isError) {
+    return (
+      <CenteredMessage>
+        <ServerCrashIcon className="size-8 text-muted-foreground" aria-hidden="true" />
+        <h1 className="text-lg font-semibold">Scriptorium is not answering</h1>
+        <p className="max-w-sm text-sm text-muted-foreground">{errorMessage(session.error)}</p>
+        <Button variant="outline" onClick={() => void session.refetch()}>
+          <RefreshCwIcon aria-hidden="true" />
+          Try again
+        </Button>
+      </CenteredMessage>
+    );
+  }
+  return (
+    <CenteredMessage>
+      <BrandMark className="animate-pulse" />
+      <p className="sr-only" role="status">
+        Loading Scriptorium…
+      </p>
+    </CenteredMessage>
+  );
+}
+
+function CenteredMessage({ children }: { children: ReactNode }) {
+  return <div className="flex min-h-dvh flex-col items-center justify-center gap-3 p-6 text-center">{children}</div>;
+}

@@ -1,0 +1,166 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import pLimit from "p-limit";
+import { load } from "js-yaml";
+import { GitRepoFixture, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
+import { OWNER_KEY, sampleRss, startScriptorium, type Service } from "./processes";
+import type { BenchResult } from "./report";
+
+const LOCAL_ARTIFACTS = 10_000;
+const LOCAL_CHANGED = 1_000;
+const GIT_REPOSITORIES = 20;
+const ARTIFACTS_PER_REPOSITORY = 50;
+
+async function api<T>(server: Service, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${server.url}/api${path}`, {
+    method,
+    headers: { "x-api-key": OWNER_KEY, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+interface RefreshAnswer {
+  status: string;
+  result: { refreshed_count: number; unchanged_count: number; error_count: number; update_available_count: number; duration_ms: number };
+}
+
+function skillName(index: number): string {
+  return `skill-${String(index).padStart(5, "0")}`;
+}
+
+/**
+ * The baseline: read the same files and parse their front matter with the
+ * same YAML parser, with the same concurrency, and nothing else.
+ */
+async function bareReadAndParse(paths: string[]): Promise<number> {
+  const limit = pLimit(32);
+  const started = performance.now();
+  await Promise.all(
+    paths.map((path) =>
+      limit(async () => {
+        const text = await readFile(path, "utf8");
+        const end = text.indexOf("\n---", 4);
+        load(text.slice(4, end), { json: true });
+      }),
+    ),
+  );
+  return performance.now() - started;
+}
+
+async function benchLocalMetadata(): Promise<BenchResult[]> {
+  const root = tempDir("bench-local");
+  const server = await startScriptorium(["collection refreshed"]);
+  try {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < LOCAL_ARTIFACTS; index += 1) {
+      files[`skills/${skillName(index)}/SKILL.md`] = skillFile(
+        { title: `Skill ${index}`, description: `Does thing number ${index}`, author: "Bench", version: "1.0.0", tags: ["bench", `group-${index % 10}`] },
+        "Body of the skill.",
+      );
+    }
+    writeFiles(root, files);
+    const { id } = await api<{ id: string }>(server, "POST", "/v1/collections", { name: "Ten thousand" });
+    const importStarted = performance.now();
+    await api(server, "POST", `/v1/collections/${id}/artifacts`, { source: root });
+    const importMs = performance.now() - importStarted;
+
+    // A tenth of them changed upstream since.
+    for (let index = 0; index < LOCAL_CHANGED; index += 1) {
+      const path = join(root, `skills/${skillName(index * 10)}/SKILL.md`);
+      await writeFile(path, skillFile({ title: `Skill ${index * 10}`, description: `Does thing number ${index * 10}, better` }, "Body of the skill."));
+    }
+
+    const paths = Object.keys(files).map((path) => join(root, path));
+    await bareReadAndParse(paths); // warm the page cache for both sides alike
+    const bareMs = await bareReadAndParse(paths);
+    const rss = sampleRss(server);
+    const started = performance.now();
+    const answer = await api<RefreshAnswer>(server, "POST", `/v1/collections/${id}/refresh`, { mode: "metadata" });
+    const refreshMs = performance.now() - started;
+    const peakRss = rss.stop();
+    if (answer.status !== "success" || answer.result.refreshed_count !== LOCAL_CHANGED) {
+      throw new Error(`metadata refresh: expected ${LOCAL_CHANGED} refreshed, got ${JSON.stringify(answer.result).slice(0, 300)}`);
+    }
+    const ratio = refreshMs / bareMs;
+    return [
+      {
+        name: `metadata refresh, ${LOCAL_ARTIFACTS} local artifacts (${LOCAL_CHANGED} changed)`,
+        value: `${Math.round(refreshMs)} ms (server ${Math.round(answer.result.duration_ms)} ms)`,
+        comparison: `${ratio.toFixed(2)}× bare read+parse (${Math.round(bareMs)} ms); import took ${Math.round(importMs)} ms`,
+        target: "≤ 2000 ms and ≤ 2× bare",
+        pass: refreshMs <= 2000 && ratio <= 2,
+      },
+      {
+        name: "API server peak RSS during that refresh",
+        value: `${Math.round(peakRss)} MiB`,
+        comparison: "API only, embedded database",
+        target: "≤ 400 MiB",
+        pass: peakRss <= 400,
+      },
+    ];
+  } finally {
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function benchGitCheck(): Promise<BenchResult[]> {
+  const root = tempDir("bench-git");
+  const server = await startScriptorium(["collection refreshed"]);
+  try {
+    const repos: GitRepoFixture[] = [];
+    for (let r = 0; r < GIT_REPOSITORIES; r += 1) {
+      const repo = new GitRepoFixture(root, `repo-${r}`);
+      const files: Record<string, string> = { "README.md": `# Repository ${r}\n` };
+      for (let a = 0; a < ARTIFACTS_PER_REPOSITORY; a += 1) {
+        files[`skills/r${r}-a${a}/SKILL.md`] = skillFile({ title: `Artifact ${a} of ${r}`, description: "A git skill" });
+        files[`skills/r${r}-a${a}/run.sh`] = `echo ${r}-${a}\n`;
+      }
+      repo.write(files).commit("initial");
+      repos.push(repo);
+    }
+    const { id } = await api<{ id: string }>(server, "POST", "/v1/collections", { name: "Git thousand" });
+    for (const repo of repos) {
+      await api(server, "POST", `/v1/collections/${id}/artifacts`, { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
+    }
+    // Five repositories change one artifact each; five more get commits elsewhere.
+    for (let r = 0; r < 10; r += 1) {
+      const repo = repos[r];
+      if (!repo) continue;
+      if (r < 5) repo.write({ [`skills/r${r}-a0/run.sh`]: `echo changed ${r}\n` });
+      else repo.write({ "README.md": `# Repository ${r}, edited\n` });
+      repo.commit("upstream moves");
+    }
+
+    const started = performance.now();
+    const answer = await api<RefreshAnswer>(server, "POST", `/v1/collections/${id}/refresh?mode=check`);
+    const checkMs = performance.now() - started;
+    const log = server.logs("collection refreshed").at(-1) ?? {};
+    const lookups = Number(log.ref_lookups);
+    const artifacts = GIT_REPOSITORIES * ARTIFACTS_PER_REPOSITORY;
+    if (answer.result.update_available_count !== 5 || answer.result.error_count !== 0) {
+      throw new Error(`git check: expected 5 updates and no errors, got ${JSON.stringify(answer.result).slice(0, 300)}`);
+    }
+    return [
+      {
+        name: `check refresh, ${artifacts} git artifacts in ${GIT_REPOSITORIES} repositories`,
+        value: `${Math.round(checkMs)} ms; ${lookups} ref look-ups, ${String(log.fetches)} fetches`,
+        comparison: `${GIT_REPOSITORIES} distinct repository+ref pairs; 10 refs moved; 5 real updates found`,
+        target: "≤ 3000 ms; look-ups = pairs",
+        pass: checkMs <= 3000 && lookups === GIT_REPOSITORIES,
+      },
+    ];
+  } finally {
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function benchCollections(): Promise<BenchResult[]> {
+  return [...(await benchLocalMetadata()), ...(await benchGitCheck())];
+}

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "../fixtures";
+
+test("the overview links to every part of the dashboard", async ({ page }) => {
+  await page.goto("/");
+  await signIn(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Welcome to Scriptorium" })).toBeVisible();
+  await expect(page.getByText(`curl -H "X-API-Key: $SCRIPTORIUM_KEY" http://127.0.0.1:3917/api/v1/whoami`)).toBeVisible();
+
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: "Collections" }).click();
+  await expect(page).toHaveURL(/\/collections$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Collections" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Collections" })).toHaveAttribute("aria-current", "page");
+
+  await nav.getByRole("link", { name: "Projects" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+
+  // Pages load directly by their address too, as the server serves each one's HTML.
+  await page.goto("/keys");
+  await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "API docs" })).toHaveAttribute("href", "/docs");
+});
+
+test("an unknown address shows the dashboard's not-found page", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Back to the overview" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Welcome to Scriptorium" })).toBeVisible();
+});
+
+test.describe("on a phone-sized screen", () => {
+  test.use({ viewport: { width: 375, height: 740 } });
+
+  test("the navigation folds into a menu", async ({ page }, testInfo) => {
+    await page.goto("/");
+    await signIn(page);
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+
+    const menuButton = page.getByRole("button", { name: "Open navigation" });
+    await menuButton.click();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav).toBeVisible();
+    await nav.getByRole("link", { name: "API keys" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+    await expect(nav).toBeHidden();
+    await expect(page.getByRole("table", { name: "API keys" }).getByRole("row", { name: /Owner/ })).toBeVisible();
+
+    const screenshotPath = testInfo.outputPath("keys-page-375px.png");
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    await testInfo.attach("keys-page-375px", { path: screenshotPath, contentType: "image/png" });
+
+    await page.getByRole("button", { name: "Open navigation" }).click();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  });
+});
