@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -45,12 +46,36 @@ function migrationsFolder(): string {
   return join(dirname(require.resolve("@scriptorium/db/package.json")), "drizzle");
 }
 
+/**
+ * PGlite's own defaults plus a smaller buffer cache: 32 MB instead of 128 MB
+ * keeps an embedded server's memory modest (the OS still caches the files).
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
+
+/**
+ * Creates a new embedded database (initdb) in a short-lived child process:
+ * initdb needs several hundred megabytes, and WebAssembly memory, once
+ * grown, never shrinks, so doing it in the server would keep that forever.
+ */
+function initializeInChildProcess(dbDir: string): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const script = `require(${JSON.stringify(entry)}).PGlite.create(${JSON.stringify(dbDir)}).then((db) => db.close()).catch((error) => { console.error(error); process.exit(1); });`;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "ignore", "pipe"] });
+    let errors = "";
+    child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`Creating the embedded database failed: ${errors.trim()}`))));
+  });
+}
+
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const lock = acquireDataDirLock(dataDir);
   try {
     const dbDir = join(resolve(dataDir), "db");
     mkdirSync(dbDir, { recursive: true });
-    const client = await PGlite.create(dbDir);
+    if (!existsSync(join(dbDir, "PG_VERSION"))) await initializeInChildProcess(dbDir);
+    const client = await PGlite.create(dbDir, { startParams: PGLITE_START_PARAMS });
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder: migrationsFolder() });
     return {
