@@ -232,6 +232,30 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
   });
 });
 
+describe("GitHub sources", () => {
+  it("read owner/repo/path@ref from the configured GitHub host, as git", async () => {
+    const test = await openTestDatabase("pglite");
+    const root = tempDir("github");
+    try {
+      // A stand-in for the GitHub host: <base>/<owner>/<repo>.git, served over file://.
+      const repo = new GitRepoFixture(join(root, "octo"), "skills");
+      repo.write({ "canvas/SKILL.md": skillFile({ title: "Canvas", description: "From GitHub" }) }).commit("first");
+      repo.tag("v1.0.0");
+      const services = createServices(test.handle.db, { dataDir: join(root, "data"), log, githubBaseUrl: `file://${root}` });
+      const { workspace } = await services.access.createWorkspace("GitHub");
+      const { id } = await services.collections.create(workspace.id, { name: "from github" });
+      const [added] = await services.collections.addArtifacts(workspace.id, id, { source: "octo/skills/canvas@v1.0.0" });
+      expect(added).toMatchObject({ name: "canvas", type: "skill", source: { kind: "github", repo: "octo/skills", path: "canvas", ref: "v1.0.0" }, trackedRef: "v1.0.0" });
+      expect(added?.metadata.description).toBe("From GitHub");
+      const outcome = await services.refresher.refresh(workspace.id, id, options("check"));
+      expect(outcome).toMatchObject({ status: "success", refLookups: 1 });
+    } finally {
+      await test.dispose();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("refresh serialisation", () => {
   /** Counts reads in flight, and makes each take a while so overlaps would show. */
   class SlowReader extends UpstreamReader {
