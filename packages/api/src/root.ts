@@ -2,7 +2,9 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { artifactsRouter } from "./routers/artifacts";
 import { authRouter } from "./routers/auth";
 import { collectionsRouter } from "./routers/collections";
+import { generationRouter } from "./routers/generation";
 import { keysRouter } from "./routers/keys";
+import { projectsRouter } from "./routers/projects";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
 
@@ -10,7 +12,9 @@ export const appRouter = router({
   artifacts: artifactsRouter,
   auth: authRouter,
   collections: collectionsRouter,
+  generation: generationRouter,
   keys: keysRouter,
+  projects: projectsRouter,
   workspaces: workspacesRouter,
 });
 

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { z } from "zod";
-import type { ArtifactRow, SnapshotRow } from "@scriptorium/db";
+import type { ArtifactRow, ProjectRow, SnapshotRow } from "@scriptorium/db";
+import type { Project } from "./generation-schemas";
 import type {
   ApiKey as DomainApiKey,
   Collection as DomainCollection,
@@ -91,5 +92,26 @@ export function toSnapshot(row: SnapshotRow): z.infer<typeof Snapshot> {
     artifact_count: row.artifacts.length,
     artifact_names: row.artifacts.map((artifact) => `${artifact.type}/${artifact.name}`),
     created_at: row.createdAt.toISOString(),
+  };
+}
+
+export function toProject(project: ProjectRow): z.infer<typeof Project> {
+  return {
+    id: project.id,
+    title: project.title,
+    author: project.author,
+    genre: project.genre,
+    synopsis: project.synopsis,
+    protagonist: project.protagonist,
+    tone: project.tone,
+    target_words: project.targetWords,
+    chapters: project.chapters,
+    scenes_per_chapter: project.scenesPerChapter,
+    writer: project.writer,
+    seed: project.seed,
+    budget_usd: project.budgetUsd,
+    status: project.status,
+    created_at: project.createdAt.toISOString(),
+    updated_at: project.updatedAt.toISOString(),
   };
 }

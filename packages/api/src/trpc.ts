@@ -20,6 +20,10 @@ export interface Context {
  */
 export type Meta = OpenApiMeta<{ restQuery?: string[] }>;
 
+export const SSE_PING_INTERVAL_MS = 15_000;
+/** A client that hears nothing (not even a ping) for this long reconnects. */
+export const SSE_RECONNECT_AFTER_INACTIVITY_MS = 40_000;
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
@@ -30,9 +34,8 @@ const t = initTRPC
       return { ...shape, message: body.message, data, request_id: body.request_id, fields: body.fields };
     },
     sse: {
-      ping: { enabled: true, intervalMs: 15_000 },
-      // A client that hears nothing (not even a ping) for this long reconnects.
-      client: { reconnectAfterInactivityMs: 40_000 },
+      ping: { enabled: true, intervalMs: SSE_PING_INTERVAL_MS },
+      client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
     },
   });
 

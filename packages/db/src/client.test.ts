@@ -1,9 +1,13 @@
+import { readdirSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "./client";
 import { DataDirLockedError } from "./lock";
 import { createScratchPostgres, ENGINES, openTestDatabase } from "./testing";
+
+/** Every migration file in the package: each must be applied exactly once. */
+const MIGRATION_COUNT = readdirSync(new URL("../drizzle", import.meta.url)).filter((name) => name.endsWith(".sql")).length;
 
 /** Rows of a raw query, whichever driver ran it (both answer `{ rows }`). */
 async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {
@@ -21,7 +25,18 @@ describe.each(ENGINES)("database on %s", (engine) => {
         test.handle.db,
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
-      expect(tables.map((row) => row.table_name)).toEqual(["api_keys", "artifacts", "collections", "snapshots", "workspaces"]);
+      expect(tables.map((row) => row.table_name)).toEqual([
+        "api_keys",
+        "artifacts",
+        "collections",
+        "generation_events",
+        "generation_jobs",
+        "projects",
+        "scene_texts",
+        "snapshots",
+        "stage_runs",
+        "workspaces",
+      ]);
     } finally {
       await test.dispose();
     }
@@ -61,7 +76,7 @@ describe("PostgreSQL", () => {
       );
       const [first] = handles;
       if (!first) throw new Error("no database handle");
-      expect(await rowsOf(first.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual([{ n: 2 }]);
+      expect(await rowsOf(first.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual([{ n: MIGRATION_COUNT }]);
       await Promise.all(handles.map((handle) => handle.close()));
     } finally {
       await scratch.drop();

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Every row that holds user data belongs to exactly one workspace. */
 export const workspaces = pgTable("workspaces", {
@@ -146,3 +146,174 @@ export interface SnapshotArtifact {
 export type CollectionRow = typeof collections.$inferSelect;
 export type ArtifactRow = typeof artifacts.$inferSelect;
 export type SnapshotRow = typeof snapshots.$inferSelect;
+
+export const WRITER_PROVIDERS = ["offline", "openai", "anthropic", "openai-compatible"] as const;
+export type WriterProviderName = (typeof WRITER_PROVIDERS)[number];
+
+export interface WriterConfig {
+  provider: WriterProviderName;
+  model: string | null;
+  base_url: string | null;
+}
+
+export const PROJECT_STATUSES = ["new", "queued", "running", "paused", "completed", "failed", "cancelled"] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    author: text("author").notNull(),
+    genre: text("genre").notNull(),
+    synopsis: text("synopsis").notNull(),
+    protagonist: text("protagonist").notNull(),
+    tone: text("tone").notNull(),
+    targetWords: integer("target_words").notNull(),
+    chapters: integer("chapters").notNull(),
+    scenesPerChapter: integer("scenes_per_chapter").notNull(),
+    writer: jsonb("writer").$type<WriterConfig>().notNull(),
+    seed: bigint("seed", { mode: "number" }).notNull(),
+    budgetUsd: doublePrecision("budget_usd"),
+    /** Mirrors the latest job; `new` until the first one starts. */
+    status: text("status", { enum: PROJECT_STATUSES }).notNull().default("new"),
+    /** The id of the project's newest event; events are numbered per project. */
+    lastEventId: bigint("last_event_id", { mode: "number" }).notNull().default(0),
+    /** When the manuscript's text last changed (an export built before it is stale). */
+    textUpdatedAt: timestamp("text_updated_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [index("projects_workspace_idx").on(table.workspaceId, table.createdAt)],
+);
+
+export const PAUSE_REASONS = ["requested", "budget_exhausted"] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+export const JOB_STATUSES = ["queued", "running", "paused", "completed", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const generationJobs = pgTable(
+  "generation_jobs",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    status: text("status", { enum: JOB_STATUSES }).notNull(),
+    /** Set by pause and cancel; the worker acts on it at its next checkpoint. */
+    pauseRequested: boolean("pause_requested").notNull().default(false),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    /** Why the job is paused: `requested` or `budget_exhausted`. */
+    pauseReason: text("pause_reason", { enum: PAUSE_REASONS }),
+    /** Redo every stage instead of reusing finished ones. */
+    force: boolean("force").notNull().default(false),
+    /** Set for a job that runs one stage alone. */
+    onlyStage: integer("only_stage"),
+    currentStage: integer("current_stage"),
+    message: text("message").notNull().default(""),
+    error: text("error"),
+    tokens: integer("tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** The worker holding the job, and until when; a lease that runs out lets another worker take over. */
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "date" }),
+    /** How many times a worker has claimed the job; checkpoints are written only under the current claim. */
+    claims: integer("claims").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [
+    // At most one active job per project, enforced by the database itself.
+    uniqueIndex("generation_jobs_one_active_idx")
+      .on(table.projectId)
+      .where(sql`${table.status} in ('queued', 'running', 'paused')`),
+    index("generation_jobs_project_idx").on(table.projectId, table.createdAt),
+    index("generation_jobs_claim_idx").on(table.status, table.createdAt),
+  ],
+);
+
+export const STAGE_STATUSES = ["pending", "running", "completed", "failed", "stale", "skipped"] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+/** Each stage's current state and output for a project (one row per project and stage). */
+export const stageRuns = pgTable(
+  "stage_runs",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    stage: integer("stage").notNull(),
+    status: text("status", { enum: STAGE_STATUSES }).notNull().default("pending"),
+    progress: doublePrecision("progress").notNull().default(0),
+    /** The stage's typed output (see the domain's stage output schemas). */
+    output: jsonb("output"),
+    jobId: text("job_id"),
+    tokens: integer("tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** Time spent running, summed over pauses. */
+    durationMs: integer("duration_ms").notNull().default(0),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.stage] })],
+);
+
+/** The text of one scene after one scene stage (6–11): the checkpoint of scene stages. */
+export const sceneTexts = pgTable(
+  "scene_texts",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    stage: integer("stage").notNull(),
+    chapter: integer("chapter").notNull(),
+    scene: integer("scene").notNull(),
+    text: text("text").notNull(),
+    words: integer("words").notNull(),
+    /** Stage 8's findings for this scene. */
+    notes: jsonb("notes"),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.stage, table.chapter, table.scene] })],
+);
+
+export const EVENT_TYPES = ["status_update", "progress", "stage_started", "stage_completed", "log", "error"] as const;
+export type GenerationEventType = (typeof EVENT_TYPES)[number];
+
+export const generationEvents = pgTable(
+  "generation_events",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    id: bigint("id", { mode: "number" }).notNull(),
+    jobId: text("job_id"),
+    type: text("type", { enum: EVENT_TYPES }).notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.id] })],
+);
+
+export type ProjectRow = typeof projects.$inferSelect;
+export type GenerationJobRow = typeof generationJobs.$inferSelect;
+export type StageRunRow = typeof stageRuns.$inferSelect;
+export type SceneTextRow = typeof sceneTexts.$inferSelect;
+export type GenerationEventRow = typeof generationEvents.$inferSelect;

@@ -7,6 +7,11 @@ import { GitCache } from "./collections/git";
 import { CollectionRefresher } from "./collections/refresher";
 import { SnapshotService } from "./collections/snapshots";
 import { UpstreamReader } from "./collections/upstream";
+import { JobEngine } from "./generation/engine";
+import { EventBus, EventLog } from "./generation/events";
+import { JobService } from "./generation/jobs";
+import { ProjectService } from "./generation/projects";
+import { createWriter, validateWriterConfig, type LlmEnvironment } from "./generation/writers/create-writer";
 import type { Logger } from "./logger";
 
 /** Every domain service, built once per process around one database. */
@@ -15,6 +20,9 @@ export interface Services {
   collections: CollectionService;
   refresher: CollectionRefresher;
   snapshots: SnapshotService;
+  projects: ProjectService;
+  jobs: JobService;
+  engine: JobEngine;
 }
 
 export interface ServiceOptions {
@@ -24,7 +32,17 @@ export interface ServiceOptions {
   githubToken?: string | undefined;
   /** Where GitHub sources are fetched from; tests point it at local repositories. */
   githubBaseUrl?: string | undefined;
+  /** Generation jobs this process runs at once; 0 for an API-only node. Default 2. */
+  workers?: number | undefined;
+  /** True for the embedded database, which no other process can open. Default false. */
+  exclusiveDatabase?: boolean | undefined;
+  /** LLM provider keys and the OpenAI-compatible server's URL. Default: none. */
+  llm?: LlmEnvironment | undefined;
 }
+
+/** A claim lasts this long without a heartbeat; a dead worker's job moves on after at most this. */
+const JOB_LEASE_SECONDS = 15;
+const JOB_POLL_INTERVAL_MS = 1_000;
 
 export function createServices(db: Database, options: ServiceOptions): Services {
   const store = new BlobStore(join(options.dataDir, "blobs"));
@@ -33,10 +51,21 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     githubToken: options.githubToken,
   });
   const upstream = new UpstreamReader(git);
+  const projects = new ProjectService(db, (writer) => validateWriterConfig(writer, options.llm ?? {}));
+  const events = new EventLog(db, new EventBus());
+  const engine = new JobEngine(db, events, (writer) => createWriter(writer, options.llm ?? {}), options.log, {
+    workers: options.workers ?? 2,
+    leaseSeconds: JOB_LEASE_SECONDS,
+    pollIntervalMs: JOB_POLL_INTERVAL_MS,
+    exclusive: options.exclusiveDatabase ?? false,
+  });
   return {
     access: new AccessService(db),
     collections: new CollectionService(db, store, upstream),
     refresher: new CollectionRefresher(db, store, upstream, options.log),
     snapshots: new SnapshotService(db),
+    projects,
+    jobs: new JobService(db, projects, events, engine),
+    engine,
   };
 }

@@ -81,3 +81,5 @@ export function skillFile(fields: Record<string, string | string[]>, body = "Bod
     .join("\n");
   return `---\n${yaml}\n---\n\n# Heading\n\n${body}\n`;
 }
+export { ChatCompletionsServer, completion, providerError, type Reply } from "./generation/writers/llm/chat-completions-server";
+export { HIGH_CONCEPT, WORLD } from "./generation/writers/llm/fixtures";

@@ -51,14 +51,30 @@ export class AccessService {
   /** Resolved keys by the presented key itself: hashing on every request would cost more than the lookup. */
   private readonly principals = new Map<string, { principal: Principal; keyHash: string; expiresAt: number }>();
   private readonly changes = new EventEmitter<{ change: [KeyChange] }>();
+  /** Look-ups in progress, by presented key. */
+  private readonly lookups = new Map<string, Promise<Principal | null>>();
+  /** Counts revocations, so that a look-up that overlapped one does not cache its answer. */
+  private revocations = 0;
 
   constructor(private readonly db: Database) {}
 
   /** Resolves a presented key; null when it is unknown or revoked. */
-  async authenticate(key: string): Promise<Principal | null> {
+  authenticate(key: string): Promise<Principal | null> {
     const cached = this.principals.get(key);
+    if (cached && cached.expiresAt > Date.now()) return Promise.resolve(cached.principal);
+    // Requests that arrive together with the same key (as every open
+    // connection of a busy client does when its entry expires) share one look-up.
+    let lookup = this.lookups.get(key);
+    if (!lookup) {
+      lookup = this.lookUp(key).finally(() => this.lookups.delete(key));
+      this.lookups.set(key, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(key: string): Promise<Principal | null> {
     const now = Date.now();
-    if (cached && cached.expiresAt > now) return cached.principal;
+    const revocations = this.revocations;
     const hash = hashKey(key);
 
     const [row] = await this.db
@@ -79,6 +95,8 @@ export class AccessService {
       return null;
     }
     const principal: Principal = row;
+    // A key revoked while this look-up ran is not remembered.
+    if (revocations !== this.revocations) return principal;
     if (this.principals.size >= PRINCIPAL_CACHE_MAX) this.principals.clear();
     this.principals.set(key, { principal, keyHash: hash, expiresAt: now + PRINCIPAL_CACHE_TTL_MS });
     return principal;
@@ -119,7 +137,7 @@ export class AccessService {
   }
 
   async revokeKey(caller: Principal, keyId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    const keyHash = await this.db.transaction(async (tx) => {
       const [row] = await tx
         .select()
         .from(apiKeys)
@@ -137,7 +155,10 @@ export class AccessService {
       }
       await tx.delete(apiKeys).where(eq(apiKeys.id, row.id));
       this.forget(row.keyHash);
+      return row.keyHash;
     });
+    // Again once the deletion is visible: a look-up that ran in between read the key before it went.
+    this.forget(keyHash);
     this.changes.emit("change", { workspaceId: caller.workspaceId, change: "revoked", keyId });
   }
 
@@ -172,6 +193,7 @@ export class AccessService {
 
   /** Drops a revoked key from the cache (revocations are rare; a scan is fine). */
   private forget(keyHash: string): void {
+    this.revocations += 1;
     for (const [key, entry] of this.principals) if (entry.keyHash === keyHash) this.principals.delete(key);
   }
 

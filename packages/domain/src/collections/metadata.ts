@@ -109,8 +109,24 @@ export function mergeMetadata(current: ArtifactMetadata, upstream: UpstreamMetad
   return merged;
 }
 
+/**
+ * Whether two stored values are the same, as their JSON would be. Metadata
+ * values are strings, null and lists of strings: those are compared
+ * directly (this runs for every field of every artifact of a refresh);
+ * anything else falls back to comparing JSON.
+ */
 function same(a: unknown, b: unknown): boolean {
+  const aText = typeof a === "string" || a === null;
+  const bText = typeof b === "string" || b === null;
+  if (aText && bText) return a === b;
+  if (Array.isArray(a) && Array.isArray(b) && a.every(isString) && b.every(isString)) {
+    return a.length === b.length && a.every((item, index) => item === b[index]);
+  }
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
 }
 
 /** The metadata fields whose values differ. */

@@ -57,18 +57,26 @@ export interface RefreshOutcome {
 }
 
 /** What a refresh reads of each artifact: everything but the file list, which only changed artifacts need. */
-const REFRESH_COLUMNS = {
-  id: artifacts.id,
-  type: artifacts.type,
-  name: artifacts.name,
-  source: artifacts.source,
-  trackedRef: artifacts.trackedRef,
-  resolvedVersion: artifacts.resolvedVersion,
-  upstreamObject: artifacts.upstreamObject,
-  contentHash: artifacts.contentHash,
-  metadata: artifacts.metadata,
-};
-type RefreshRow = Pick<ArtifactRow, keyof typeof REFRESH_COLUMNS>;
+type RefreshRow = Pick<ArtifactRow, "id" | "type" | "name" | "source" | "trackedRef" | "resolvedVersion" | "upstreamObject" | "contentHash" | "metadata">;
+
+/**
+ * The RefreshRow of every artifact of a collection, built by the database as
+ * one JSON array: handing over one value and parsing it with JSON.parse
+ * costs half as much as decoding ten thousand rows field by field.
+ */
+const REFRESH_ROWS = sql<string>`coalesce(json_agg(json_build_object(
+  'id', ${artifacts.id},
+  'type', ${artifacts.type},
+  'name', ${artifacts.name},
+  'source', ${artifacts.source},
+  'trackedRef', ${artifacts.trackedRef},
+  'resolvedVersion', ${artifacts.resolvedVersion},
+  'upstreamObject', ${artifacts.upstreamObject},
+  'contentHash', ${artifacts.contentHash},
+  'metadata', ${artifacts.metadata}
+) order by ${artifacts.type}, ${artifacts.name})::text, '[]')`;
+/** Artifacts read per query. */
+const ROWS_PAGE = 2_000;
 
 /** The new state of an artifact that a refresh will write. */
 interface ArtifactUpdate {
@@ -138,7 +146,7 @@ export class CollectionRefresher {
       .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, collectionId)));
     if (!collection) throw new NotFoundError("Collection", collectionId);
 
-    const rows = (await this.db.select(REFRESH_COLUMNS).from(artifacts).where(eq(artifacts.collectionId, collectionId))).filter(matcherFor(options.filter));
+    const rows = (await this.rowsOf(collectionId)).filter(matcherFor(options.filter));
     const groups = new Map<string, RefreshRow[]>();
     for (const row of rows) {
       const key = upstreamKey(row.source, this.upstream.git);
@@ -207,6 +215,28 @@ export class CollectionRefresher {
       "collection refreshed",
     );
     return outcome;
+  }
+
+  /**
+   * Every artifact of the collection, a page at a time (in the order of the
+   * collection's type+name index): the embedded database never gives back
+   * the memory a query used, so one result of ten thousand rows would keep
+   * that much resident for good.
+   */
+  private async rowsOf(collectionId: string): Promise<RefreshRow[]> {
+    const rows: RefreshRow[] = [];
+    for (let last: RefreshRow | undefined; ; ) {
+      const after = last ? sql`and (${artifacts.type}, ${artifacts.name}) > (${last.type}, ${last.name})` : sql``;
+      const [page] = await this.db
+        .select({ rows: REFRESH_ROWS })
+        .from(
+          sql`(select * from ${artifacts} where ${artifacts.collectionId} = ${collectionId} ${after} order by ${artifacts.type}, ${artifacts.name} limit ${ROWS_PAGE}) as ${artifacts}`,
+        );
+      const parsed = JSON.parse(page?.rows ?? "[]") as RefreshRow[];
+      for (const row of parsed) rows.push(row);
+      if (parsed.length < ROWS_PAGE) return rows;
+      last = parsed[parsed.length - 1];
+    }
   }
 
   private entryFor(row: RefreshRow, started: number, fields: Partial<RefreshEntry>): RefreshEntry {

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
+import { performance } from "node:perf_hooks";
 import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
 import { GitError, type GitCache, type TreeEntry } from "./git";
 import { mainFileCandidates, mainFileOf } from "./layout";
@@ -8,7 +10,71 @@ import { mainFileCandidates, mainFileOf } from "./layout";
 /** One version of one upstream: a git commit with its tree, or the local filesystem as it is now. */
 export type Revision =
   | { kind: "git"; url: string; commit: string; tree: Map<string, TreeEntry> }
-  | { kind: "local" };
+  | { kind: "local"; files: LocalFileReader };
+
+/**
+ * Synchronous reads that take more than this on average over a window of
+ * reads mean slow storage, and the reader goes asynchronous. (A cached small
+ * file takes some microseconds; one read now and then can take longer when
+ * the process is preempted, which an average over a window absorbs.)
+ */
+const SLOW_READ_MS = 0.5;
+const SLOW_READ_WINDOW = 64;
+/** Synchronous reads stop for the rest of an event-loop turn after this long, so other work gets its turn. */
+const TURN_BUDGET_MS = 4;
+
+/**
+ * Reads local files for one refresh or import. A small file the OS has
+ * cached is read synchronously in a few microseconds, where an asynchronous
+ * read costs four round trips through the thread pool (open, stat, read,
+ * close) and their promises — several times the work for a folder of
+ * thousands of small files. So files are read synchronously, a few
+ * milliseconds' worth per event-loop turn at most, while reads stay fast;
+ * once they are slow (a cold disk, a network file system) the rest are read
+ * asynchronously. Errors are the same either way.
+ */
+export class LocalFileReader {
+  private slow = false;
+  /** Time spent in synchronous reads during the current event-loop turn. */
+  private spentThisTurn = 0;
+  private nextTurn: Promise<void> | null = null;
+  private windowReads = 0;
+  private windowSpent = 0;
+
+  async read(path: string): Promise<Buffer> {
+    if (this.slow) return readFile(path);
+    if (this.spentThisTurn >= TURN_BUDGET_MS) await this.turnEnds();
+    const started = performance.now();
+    try {
+      return readFileSync(path);
+    } finally {
+      this.account(performance.now() - started);
+    }
+  }
+
+  private account(spent: number): void {
+    if (this.spentThisTurn === 0) void this.turnEnds();
+    this.spentThisTurn += spent;
+    this.windowReads += 1;
+    this.windowSpent += spent;
+    if (this.windowReads < SLOW_READ_WINDOW) return;
+    if (this.windowSpent > SLOW_READ_WINDOW * SLOW_READ_MS) this.slow = true;
+    this.windowReads = 0;
+    this.windowSpent = 0;
+  }
+
+  /** Resolves at the end of the current event-loop turn, when the time budget starts again. */
+  private turnEnds(): Promise<void> {
+    this.nextTurn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.nextTurn = null;
+        this.spentThisTurn = 0;
+        resolve();
+      }),
+    );
+    return this.nextTurn;
+  }
+}
 
 export interface UpstreamFile {
   /** Relative to the artifact's root, `/`-separated; for a file artifact, its own name. */
@@ -54,7 +120,7 @@ export class UpstreamReader {
   constructor(readonly git: GitCache) {}
 
   async revision(source: ArtifactSource): Promise<Revision> {
-    if (source.kind === "local") return { kind: "local" };
+    if (source.kind === "local") return { kind: "local", files: new LocalFileReader() };
     const { url } = gitLocation(source, this.git);
     const commit = await this.git.resolve(url, source.ref);
     await this.git.ensure(url, commit);
@@ -81,8 +147,9 @@ export class UpstreamReader {
    */
   async readMainFile(source: ArtifactSource, revision: Revision, type: ArtifactType): Promise<Buffer | null> {
     if (source.kind === "local") {
+      const files = revision.kind === "local" ? revision.files : new LocalFileReader();
       const attempt = (path: string) =>
-        readFile(path).catch((error: NodeJS.ErrnoException) => {
+        files.read(path).catch((error: NodeJS.ErrnoException) => {
           if (error.code === "ENOENT" || error.code === "ENOTDIR" || error.code === "EISDIR") return null;
           throw new UpstreamError(`Cannot read ${path}: ${error.code ?? error.message}`);
         });
@@ -108,9 +175,10 @@ export class UpstreamReader {
     const wanted = only ? listing.files.filter((file) => only.includes(file.path)) : listing.files;
     const contents = new Map<string, Buffer>();
     if (source.kind === "local") {
+      const files = revision.kind === "local" ? revision.files : new LocalFileReader();
       await Promise.all(
         wanted.map(async (file) => {
-          contents.set(file.path, await readFile(listing.isFile ? source.path : join(source.path, ...file.path.split("/"))));
+          contents.set(file.path, await files.read(listing.isFile ? source.path : join(source.path, ...file.path.split("/"))));
         }),
       );
       return contents;

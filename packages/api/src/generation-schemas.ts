@@ -1,0 +1,237 @@
+import { z } from "zod";
+import { EVENT_TYPES, JOB_STATUSES, PAUSE_REASONS, PROJECT_STATUSES, STAGE_STATUSES } from "@scriptorium/db";
+import {
+  BeatSheetSchema,
+  CastSchema,
+  ContinuityIssueSchema,
+  EVENT_PAGE_SIZE,
+  HighConceptSchema,
+  OutlineSchema,
+  PROJECT_LIMITS,
+  QualityReportSchema,
+  STAGE_COUNT,
+  WorldSchema,
+  WRITER_PROVIDERS,
+} from "@scriptorium/domain";
+import { Flag, Id, Timestamp } from "./schemas";
+
+/** An integer that also reads from a query string or path segment ("12"); documented as the integer it is. */
+function integer(min: number, max: number) {
+  return z
+    .union([z.number(), z.string().trim().regex(/^-?\d+$/, "Expected a whole number").transform(Number)])
+    .pipe(z.int().min(min).max(max))
+    .meta({
+      override: ({ jsonSchema }) => {
+        delete jsonSchema.anyOf;
+        Object.assign(jsonSchema, { type: "integer", minimum: min, maximum: max });
+      },
+    });
+}
+
+// ─── Projects ────────────────────────────────────────────────────────────────
+
+export const WriterProvider = z.enum(WRITER_PROVIDERS).meta({
+  id: "WriterProvider",
+  description: "offline: deterministic, no network; openai / anthropic: their APIs (OPENAI_API_KEY, ANTHROPIC_API_KEY); openai-compatible: any server speaking OpenAI's chat API (base_url or SCRIPTORIUM_LLM_BASE_URL).",
+});
+
+export const WriterConfig = z
+  .object({
+    provider: WriterProvider,
+    model: z.string().trim().min(1).max(200).nullable().meta({ description: "Model id; null for the provider's default" }),
+    base_url: z.url({ protocol: /^https?$/ }).max(500).nullable().meta({ description: "OpenAI-compatible servers only" }),
+  })
+  .meta({ id: "WriterConfig" });
+
+const WriterConfigInput = z.object({
+  provider: WriterProvider.default("offline"),
+  model: WriterConfig.shape.model.optional().transform((value) => value ?? null),
+  base_url: WriterConfig.shape.base_url.optional().transform((value) => value ?? null),
+});
+
+const projectFields = {
+  title: z.string().trim().min(1, "Give the project a title").max(200),
+  author: z.string().trim().max(200),
+  genre: z.string().trim().max(60).meta({ description: "e.g. fantasy, science fiction, mystery, thriller, romance, horror, literary" }),
+  synopsis: z.string().trim().max(10_000),
+  protagonist: z.string().trim().max(100).meta({ description: "The protagonist's name; empty lets the writer choose" }),
+  tone: z.string().trim().max(200),
+  target_words: integer(PROJECT_LIMITS.minTargetWords, PROJECT_LIMITS.maxTargetWords).meta({ description: `Length of the book in words (${PROJECT_LIMITS.minTargetWords}–${PROJECT_LIMITS.maxTargetWords}); default 60 000` }),
+  chapters: integer(1, PROJECT_LIMITS.maxChapters).meta({ description: "Default: derived from target_words and genre" }),
+  scenes_per_chapter: integer(1, PROJECT_LIMITS.maxScenesPerChapter).meta({ description: "Default 3" }),
+  writer: WriterConfigInput,
+  seed: integer(0, PROJECT_LIMITS.maxSeed).meta({ description: "Same project and seed, same book (offline writer); default random, stored" }),
+  budget_usd: z.number().positive().max(100_000).nullable().meta({ description: "LLM spending limit; the job pauses (budget_exhausted) before exceeding it" }),
+};
+
+export const CreateProjectInput = z.object({
+  title: projectFields.title,
+  author: projectFields.author.optional(),
+  genre: projectFields.genre.optional(),
+  synopsis: projectFields.synopsis.optional(),
+  protagonist: projectFields.protagonist.optional(),
+  tone: projectFields.tone.optional(),
+  target_words: projectFields.target_words.optional(),
+  chapters: projectFields.chapters.optional(),
+  scenes_per_chapter: projectFields.scenes_per_chapter.optional(),
+  writer: projectFields.writer.optional(),
+  seed: projectFields.seed.optional(),
+  budget_usd: projectFields.budget_usd.optional(),
+});
+
+export const ProjectIdInput = z.object({ id: Id });
+
+export const UpdateProjectInput = CreateProjectInput.partial().extend({ id: Id });
+
+export const Project = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    author: z.string(),
+    genre: z.string(),
+    synopsis: z.string(),
+    protagonist: z.string(),
+    tone: z.string(),
+    target_words: z.int(),
+    chapters: z.int(),
+    scenes_per_chapter: z.int(),
+    writer: WriterConfig,
+    seed: z.int(),
+    budget_usd: z.number().nullable(),
+    status: z.enum(PROJECT_STATUSES).meta({ description: "new until the first job; then the latest job's status" }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: "Project" });
+
+export const ProjectList = z.object({ items: z.array(Project) }).meta({ id: "ProjectList" });
+
+// ─── Generation ──────────────────────────────────────────────────────────────
+
+const StageNumber = z.int().min(1).max(STAGE_COUNT);
+
+export const StageStatus = z
+  .object({
+    number: StageNumber,
+    key: z.string(),
+    name: z.string(),
+    status: z.enum(STAGE_STATUSES),
+    progress: z.number().min(0).max(1),
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+    duration_ms: z.int().nullable(),
+  })
+  .meta({ id: "StageStatus" });
+
+export const JobStatus = z
+  .object({
+    job_id: z.string(),
+    project_id: z.string(),
+    status: z.enum(JOB_STATUSES),
+    pause_requested: z.boolean(),
+    cancel_requested: z.boolean(),
+    pause_reason: z.enum(PAUSE_REASONS).nullable(),
+    only_stage: StageNumber.nullable().meta({ description: "Set for a job that runs one stage alone" }),
+    current_stage: z.object({ number: StageNumber, key: z.string(), name: z.string() }).nullable(),
+    stages: z.array(StageStatus),
+    progress: z.number().min(0).max(1),
+    message: z.string(),
+    error: z.string().nullable(),
+    words: z.int(),
+    tokens: z.int(),
+    cost_usd: z.number(),
+    output_paths: z.array(z.string()),
+    created_at: Timestamp,
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+    updated_at: Timestamp,
+    last_event_id: z.int().meta({ description: "The project's newest event when this status was read; resume a live stream from it" }),
+  })
+  .meta({ id: "JobStatus" });
+
+export const StartInput = z.object({ id: Id, force: Flag.optional().meta({ description: "Redo every stage instead of reusing finished ones" }) });
+
+export const RunStageInput = z.object({ id: Id, stage_number: integer(1, STAGE_COUNT) });
+
+export const StageInfo = StageStatus.extend({
+  description: z.string(),
+  scope: z.enum(["project", "scene"]).meta({ description: "scene stages work scene by scene, with a checkpoint after each" }),
+  tokens: z.int(),
+  cost_usd: z.number(),
+}).meta({ id: "StageInfo" });
+
+export const StageList = z.object({ items: z.array(StageInfo) }).meta({ id: "StageList" });
+
+const SceneStageSummary = z.object({
+  scenes: z.int(),
+  words: z.int(),
+  issues: z.array(ContinuityIssueSchema).optional().meta({ description: "Continuity audit only" }),
+  fixes_applied: z.int().optional(),
+});
+
+const ValidationOutput = z.object({
+  manuscript: z.object({
+    title: z.string(),
+    author: z.string(),
+    words: z.int(),
+    chapters: z.array(z.object({ number: z.int(), title: z.string(), words: z.int(), scenes: z.int() })),
+  }),
+  report: QualityReportSchema,
+});
+
+export const StageOutput = StageInfo.extend({
+  output: z
+    .union([HighConceptSchema, WorldSchema, BeatSheetSchema, CastSchema, OutlineSchema, SceneStageSummary, ValidationOutput])
+    .nullable()
+    .meta({ description: "The stage's typed output; null until it has run" }),
+  scenes: z
+    .array(z.object({ chapter: z.int(), scene: z.int(), words: z.int(), text: z.string() }))
+    .nullable()
+    .meta({ description: "Scene stages: every scene's text after this stage" }),
+}).meta({ id: "StageOutput" });
+
+export const StageOutputInput = RunStageInput;
+
+export const GenerationEvent = z
+  .object({
+    id: z.int().meta({ description: "Increases by one per event within a project" }),
+    project_id: z.string(),
+    job_id: z.string().nullable(),
+    type: z.enum(EVENT_TYPES),
+    data: z.record(z.string(), z.unknown()),
+    created_at: Timestamp,
+  })
+  .meta({ id: "GenerationEvent" });
+
+export const EventLogInput = z.object({
+  id: Id,
+  after: integer(0, Number.MAX_SAFE_INTEGER).optional().meta({ description: "Return events after this id; default 0 (from the start)" }),
+  limit: integer(1, EVENT_PAGE_SIZE).optional().meta({ description: `At most this many events; default ${EVENT_PAGE_SIZE}` }),
+});
+
+export const EventLog = z
+  .object({
+    items: z.array(GenerationEvent),
+    last_event_id: z.int().meta({ description: "Pass as `after` to continue" }),
+  })
+  .meta({ id: "EventLog" });
+
+export const EventsSubscriptionInput = z.object({
+  project_id: Id,
+  /** tRPC's reconnect key: the id of the last event received. */
+  lastEventId: z.union([z.string(), z.number()]).nullish(),
+});
+
+export const ManuscriptScene = z.object({ number: z.int(), words: z.int(), text: z.string() });
+
+export const Manuscript = z
+  .object({
+    project_id: z.string(),
+    title: z.string(),
+    author: z.string(),
+    stage: z.int().meta({ description: "The scene stage (6–11) whose text this is: the latest finished one" }),
+    stage_key: z.string(),
+    words: z.int(),
+    chapters: z.array(z.object({ number: z.int(), title: z.string(), words: z.int(), scenes: z.array(ManuscriptScene) })),
+  })
+  .meta({ id: "Manuscript" });

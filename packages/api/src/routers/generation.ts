@@ -1,0 +1,112 @@
+import { tracked } from "@trpc/server";
+import type { z } from "zod";
+import { EVENT_PAGE_SIZE } from "@scriptorium/domain";
+import {
+  EventLog,
+  EventLogInput,
+  EventsSubscriptionInput,
+  type GenerationEvent,
+  JobStatus,
+  Manuscript,
+  ProjectIdInput,
+  RunStageInput,
+  StageList,
+  StageOutput,
+  StageOutputInput,
+  StartInput,
+} from "../generation-schemas";
+import { readProcedure, router, writeProcedure } from "../trpc";
+
+const TAGS = ["generation"];
+const path = <Suffix extends string>(suffix: Suffix) => `/v2/projects/{id}/generate${suffix}` as const;
+
+export const generationRouter = router({
+  start: writeProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: path(""),
+        tags: TAGS,
+        summary: "Start a generation job",
+        description: "Runs every stage not yet finished; `force` redoes all of them. 409 when the project already has a queued, running or paused job.",
+      },
+    })
+    .input(StartInput)
+    .output(JobStatus)
+    .mutation(({ ctx, input }) => ctx.services.jobs.start(ctx.principal.workspaceId, input.id, { force: input.force })),
+
+  status: readProcedure
+    .meta({ openapi: { method: "GET", path: path("/status"), tags: TAGS, summary: "The latest job's status", description: "404 before the first start." } })
+    .input(ProjectIdInput)
+    .output(JobStatus)
+    .query(({ ctx, input }) => ctx.services.jobs.status(ctx.principal.workspaceId, input.id)),
+
+  pause: writeProcedure
+    .meta({ openapi: { method: "POST", path: path("/pause"), tags: TAGS, summary: "Pause the job at its next checkpoint", description: "409 names the job's state when it cannot pause." } })
+    .input(ProjectIdInput)
+    .output(JobStatus)
+    .mutation(({ ctx, input }) => ctx.services.jobs.pause(ctx.principal.workspaceId, input.id)),
+
+  resume: writeProcedure
+    .meta({ openapi: { method: "POST", path: path("/resume"), tags: TAGS, summary: "Resume a paused job from its last checkpoint" } })
+    .input(ProjectIdInput)
+    .output(JobStatus)
+    .mutation(({ ctx, input }) => ctx.services.jobs.resume(ctx.principal.workspaceId, input.id)),
+
+  cancel: writeProcedure
+    .meta({ openapi: { method: "POST", path: path("/cancel"), tags: TAGS, summary: "Cancel the job; finished stage outputs are kept" } })
+    .input(ProjectIdInput)
+    .output(JobStatus)
+    .mutation(({ ctx, input }) => ctx.services.jobs.cancel(ctx.principal.workspaceId, input.id)),
+
+  stages: readProcedure
+    .meta({ openapi: { method: "GET", path: path("/stages"), tags: TAGS, summary: "The 12 stages and this project's status of each" } })
+    .input(ProjectIdInput)
+    .output(StageList)
+    .query(async ({ ctx, input }) => ({ items: await ctx.services.jobs.stages(ctx.principal.workspaceId, input.id) })),
+
+  stage: readProcedure
+    .meta({ openapi: { method: "GET", path: path("/stages/{stage_number}"), tags: TAGS, summary: "One stage's output", description: "Scene stages include every scene's text after the stage." } })
+    .input(StageOutputInput)
+    .output(StageOutput)
+    .query(({ ctx, input }) => ctx.services.jobs.stageOutput(ctx.principal.workspaceId, input.id, input.stage_number) as Promise<z.infer<typeof StageOutput>>),
+
+  runStage: writeProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: path("/stages/{stage_number}"),
+        tags: TAGS,
+        summary: "Run one stage alone",
+        description: "Needs stages 1..N-1 finished (409 otherwise, or while a job is active); marks the stages after N stale. 422 outside 1–12.",
+      },
+    })
+    .input(RunStageInput)
+    .output(JobStatus)
+    .mutation(({ ctx, input }) => ctx.services.jobs.runStage(ctx.principal.workspaceId, input.id, input.stage_number)),
+
+  eventLog: readProcedure
+    .meta({ openapi: { method: "GET", path: path("/events"), tags: TAGS, summary: "Persisted events after an id (polling alternative to live streams)" } })
+    .input(EventLogInput)
+    .output(EventLog)
+    .query(async ({ ctx, input }) => {
+      const after = input.after ?? 0;
+      const items = await ctx.services.jobs.eventLog(ctx.principal.workspaceId, input.id, after, input.limit ?? EVENT_PAGE_SIZE);
+      return { items, last_event_id: items.at(-1)?.id ?? after };
+    }),
+
+  /** Every event after `lastEventId`, then live ones (tRPC only: SSE or WebSocket); reconnecting resumes where it stopped. */
+  events: readProcedure.input(EventsSubscriptionInput).subscription(async function* ({ ctx, input, signal }) {
+    const after = Number(input.lastEventId ?? 0);
+    const stop = signal ?? new AbortController().signal;
+    for await (const event of ctx.services.jobs.follow(ctx.principal.workspaceId, input.project_id, Number.isFinite(after) ? after : 0, stop)) {
+      yield tracked(String(event.id), event as z.infer<typeof GenerationEvent>);
+    }
+  }),
+
+  manuscript: readProcedure
+    .meta({ openapi: { method: "GET", path: "/v2/projects/{id}/manuscript", tags: TAGS, summary: "Chapters and scenes of the latest text", description: "404 until scene drafting (stage 6) has finished." } })
+    .input(ProjectIdInput)
+    .output(Manuscript)
+    .query(({ ctx, input }) => ctx.services.jobs.manuscript(ctx.principal.workspaceId, input.id)),
+});

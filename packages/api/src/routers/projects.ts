@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { CreateProjectInput, Project, ProjectIdInput, ProjectList, UpdateProjectInput } from "../generation-schemas";
+import { Deleted } from "../schemas";
+import { toProject } from "../serialize";
+import { readProcedure, router, writeProcedure } from "../trpc";
+
+const TAGS = ["projects"];
+
+export const projectsRouter = router({
+  list: readProcedure
+    .meta({ openapi: { method: "GET", path: "/v2/projects", tags: TAGS, summary: "List projects" } })
+    .input(z.void())
+    .output(ProjectList)
+    .query(async ({ ctx }) => ({ items: (await ctx.services.projects.list(ctx.principal.workspaceId)).map(toProject) })),
+
+  get: readProcedure
+    .meta({ openapi: { method: "GET", path: "/v2/projects/{id}", tags: TAGS, summary: "Get a project" } })
+    .input(ProjectIdInput)
+    .output(Project)
+    .query(async ({ ctx, input }) => toProject(await ctx.services.projects.get(ctx.principal.workspaceId, input.id))),
+
+  create: writeProcedure
+    .meta({ openapi: { method: "POST", path: "/v2/projects", tags: TAGS, summary: "Create a project" } })
+    .input(CreateProjectInput)
+    .output(Project)
+    .mutation(async ({ ctx, input }) => toProject(await ctx.services.projects.create(ctx.principal.workspaceId, input))),
+
+  update: writeProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/v2/projects/{id}",
+        tags: TAGS,
+        summary: "Change a project",
+        description: "Finished stage outputs stay; start with `force` to regenerate them under the new settings.",
+      },
+    })
+    .input(UpdateProjectInput)
+    .output(Project)
+    .mutation(async ({ ctx, input }) => toProject(await ctx.services.projects.update(ctx.principal.workspaceId, input.id, input))),
+
+  delete: writeProcedure
+    .meta({ openapi: { method: "DELETE", path: "/v2/projects/{id}", tags: TAGS, summary: "Delete a project with its outputs and events", description: "409 while a job is queued, running or paused: cancel it first." } })
+    .input(ProjectIdInput)
+    .output(Deleted)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.jobs.assertIdle(ctx.principal.workspaceId, input.id);
+      await ctx.services.projects.delete(ctx.principal.workspaceId, input.id);
+      return { id: input.id, deleted: true as const };
+    }),
+});

@@ -1,0 +1,156 @@
+import { EventEmitter } from "node:events";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { generationEvents, projects, type Database, type GenerationEventRow, type GenerationEventType } from "@scriptorium/db";
+
+/** One persisted event of a project's generation, as every transport sends it. */
+export interface GenerationEvent {
+  /** Increases by one per event within a project; subscribers resume after the last id they saw. */
+  id: number;
+  project_id: string;
+  job_id: string | null;
+  type: GenerationEventType;
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface NewEvent {
+  type: GenerationEventType;
+  data: Record<string, unknown>;
+}
+
+/** Events a page of the backlog holds at most; readers page through with `after`. */
+export const EVENT_PAGE_SIZE = 1_000;
+
+function toEvent(row: GenerationEventRow): GenerationEvent {
+  return {
+    id: row.id,
+    project_id: row.projectId,
+    job_id: row.jobId,
+    type: row.type,
+    data: row.data,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+type Listener = (event: GenerationEvent) => void;
+
+/**
+ * Live delivery of committed events inside this process. Writers publish
+ * only after their transaction commits, so a listener never sees an event
+ * the database could still roll back.
+ */
+export class EventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  publish(events: readonly GenerationEvent[]): void {
+    for (const event of events) this.emitter.emit(event.project_id, event);
+  }
+
+  subscribe(projectId: string, listener: Listener): () => void {
+    this.emitter.on(projectId, listener);
+    return () => this.emitter.off(projectId, listener);
+  }
+}
+
+/** The persisted event log: numbering, appending inside a caller's transaction, reading the backlog. */
+export class EventLog {
+  constructor(
+    private readonly db: Database,
+    readonly bus: EventBus,
+  ) {}
+
+  /**
+   * Appends events inside `tx`. The project's row is the counter, so two
+   * writers of one project serialize on it and ids never repeat or skip.
+   * The caller publishes the returned events after committing.
+   */
+  async append(tx: Database, workspaceId: string, projectId: string, jobId: string | null, events: readonly NewEvent[]): Promise<GenerationEvent[]> {
+    if (events.length === 0) return [];
+    const [counter] = await tx
+      .update(projects)
+      .set({ lastEventId: sql`${projects.lastEventId} + ${events.length}` })
+      .where(eq(projects.id, projectId))
+      .returning({ lastEventId: projects.lastEventId });
+    if (!counter) throw new Error(`project ${projectId} vanished while writing events`);
+    const firstId = counter.lastEventId - events.length + 1;
+    const rows = await tx
+      .insert(generationEvents)
+      .values(events.map((event, index) => ({ workspaceId, projectId, jobId, id: firstId + index, type: event.type, data: event.data })))
+      .returning();
+    return rows.map(toEvent);
+  }
+
+  /** Runs `work` in a transaction with an event sink, and publishes what it appended once the transaction has committed. */
+  async transaction<T>(workspaceId: string, projectId: string, jobId: string | null, work: (tx: Database, emit: (event: NewEvent) => void) => Promise<T>): Promise<T> {
+    const pending: NewEvent[] = [];
+    let written: GenerationEvent[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const value = await work(tx, (event) => pending.push(event));
+      written = await this.append(tx, workspaceId, projectId, jobId, pending);
+      return value;
+    });
+    this.bus.publish(written);
+    return result;
+  }
+
+  async after(workspaceId: string, projectId: string, afterId: number, limit = EVENT_PAGE_SIZE): Promise<GenerationEvent[]> {
+    const rows = await this.db
+      .select()
+      .from(generationEvents)
+      .where(and(eq(generationEvents.workspaceId, workspaceId), eq(generationEvents.projectId, projectId), gt(generationEvents.id, afterId)))
+      .orderBy(asc(generationEvents.id))
+      .limit(limit);
+    return rows.map(toEvent);
+  }
+
+  /**
+   * Every event after `afterId`, then live ones, each exactly once and in
+   * order. It subscribes before reading the backlog, so an event committed
+   * in between is neither lost nor repeated.
+   */
+  async *follow(workspaceId: string, projectId: string, afterId: number, signal: AbortSignal): AsyncGenerator<GenerationEvent> {
+    const live: GenerationEvent[] = [];
+    let wake: (() => void) | null = null;
+    const unsubscribe = this.bus.subscribe(projectId, (event) => {
+      live.push(event);
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal.addEventListener("abort", onAbort);
+    try {
+      let lastId = afterId;
+      for (;;) {
+        const page = await this.after(workspaceId, projectId, lastId);
+        for (const event of page) {
+          yield event;
+          lastId = event.id;
+        }
+        if (page.length < EVENT_PAGE_SIZE) break;
+      }
+      while (!signal.aborted) {
+        const event = live.shift();
+        if (!event) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            if (signal.aborted) resolve();
+          });
+          wake = null;
+          continue;
+        }
+        if (event.id > lastId + 1) {
+          // Two transactions can publish out of order; both have committed, so the log fills the gap.
+          for (const missing of await this.after(workspaceId, projectId, lastId, event.id - lastId - 1)) {
+            yield missing;
+            lastId = missing.id;
+          }
+        }
+        if (event.id <= lastId) continue;
+        yield event;
+        lastId = event.id;
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      unsubscribe();
+    }
+  }
+}

@@ -1,0 +1,383 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import {
+  generationJobs,
+  projects,
+  sceneTexts,
+  stageRuns,
+  type Database,
+  type GenerationJobRow,
+  type JobStatus,
+  type PauseReason,
+  type ProjectRow,
+  type StageRunRow,
+  type StageStatus,
+} from "@scriptorium/db";
+import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import type { JobEngine } from "./engine";
+import type { EventLog, GenerationEvent } from "./events";
+import { latestTextStage, readManuscript, type Manuscript } from "./manuscript";
+import type { ProjectService } from "./projects";
+import { STAGES, stageByNumber, type Stage } from "./stages";
+
+export interface StageStatusView {
+  number: number;
+  key: string;
+  name: string;
+  status: StageStatus;
+  progress: number;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+}
+
+/** A job as every transport reports it (the field names are the public contract). */
+export interface JobStatusView {
+  job_id: string;
+  project_id: string;
+  status: JobStatus;
+  pause_requested: boolean;
+  cancel_requested: boolean;
+  /** Why the job is paused: `requested` or `budget_exhausted`; null otherwise. */
+  pause_reason: PauseReason | null;
+  /** Set for a job that runs one stage alone. */
+  only_stage: number | null;
+  current_stage: { number: number; key: string; name: string } | null;
+  stages: StageStatusView[];
+  progress: number;
+  message: string;
+  error: string | null;
+  words: number;
+  tokens: number;
+  cost_usd: number;
+  /** Where the job's results can be fetched: the manuscript once drafted, and the exports built from it. */
+  output_paths: string[];
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+  /** The project's newest event when this status was read: a live stream resumed from it misses nothing after this status. */
+  last_event_id: number;
+}
+
+export interface StageView extends StageStatusView {
+  description: string;
+  scope: Stage["scope"];
+  tokens: number;
+  cost_usd: number;
+}
+
+export interface StageOutputView extends StageView {
+  output: unknown;
+  /** Scene stages: the text of every scene after this stage. */
+  scenes: { chapter: number; scene: number; words: number; text: string }[] | null;
+}
+
+const ACTIVE: JobStatus[] = ["queued", "running", "paused"];
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+function stageStatusView(stage: Stage, row: StageRunRow | undefined): StageStatusView {
+  return {
+    number: stage.number,
+    key: stage.key,
+    name: stage.name,
+    status: row?.status ?? "pending",
+    progress: row ? Math.round(row.progress * 10_000) / 10_000 : 0,
+    started_at: iso(row?.startedAt ?? null),
+    finished_at: iso(row?.finishedAt ?? null),
+    duration_ms: row?.startedAt ? row.durationMs : null,
+  };
+}
+
+function isActiveJobConflict(error: unknown): boolean {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    if ((current as { code?: string }).code === "23505") return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
+ * Starts and steers generation jobs and reports on them. The engine does
+ * the work; this service records intentions (start, pause, resume, cancel)
+ * in the database and nudges the engine.
+ */
+export class JobService {
+  constructor(
+    private readonly db: Database,
+    private readonly projectService: ProjectService,
+    private readonly events: EventLog,
+    private readonly engine: JobEngine,
+  ) {}
+
+  /** Starts a job that runs every stage not yet finished (all of them with `force`). */
+  async start(workspaceId: string, projectId: string, options: { force?: boolean | undefined } = {}): Promise<JobStatusView> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const force = options.force ?? false;
+    const job = await this.createJob(project, { force, onlyStage: null }, async (tx) => {
+      if (force) await tx.update(stageRuns).set({ status: "stale" }).where(eq(stageRuns.projectId, projectId));
+    });
+    return this.view(project, job);
+  }
+
+  /** Runs one stage alone: stages before it must be finished; stages after it become stale. */
+  async runStage(workspaceId: string, projectId: string, stageNumber: number): Promise<JobStatusView> {
+    const stage = stageByNumber(stageNumber);
+    if (!stage) {
+      throw new InvalidError(`Stage ${stageNumber} does not exist; stages are numbered 1 to ${STAGES.length}.`, [
+        { path: ["stage_number"], message: `Must be between 1 and ${STAGES.length}.` },
+      ]);
+    }
+    const project = await this.projectService.get(workspaceId, projectId);
+    const runs = await this.stageRows(projectId);
+    const missing = STAGES.filter((earlier) => earlier.number < stage.number && runs.get(earlier.number)?.status !== "completed");
+    if (missing.length > 0) {
+      const names = missing.map((earlier) => `${earlier.number} (${earlier.key})`).join(", ");
+      throw new ConflictError(`Stage ${stage.number} (${stage.key}) needs the earlier stages finished first; not finished: ${names}.`);
+    }
+    const job = await this.createJob(project, { force: false, onlyStage: stage.number }, async (tx) => {
+      await tx
+        .update(stageRuns)
+        .set({ status: "stale" })
+        .where(and(eq(stageRuns.projectId, projectId), gt(stageRuns.stage, stage.number - 1), ne(stageRuns.status, "pending")));
+    });
+    return this.view(project, job);
+  }
+
+  private async createJob(
+    project: ProjectRow,
+    shape: { force: boolean; onlyStage: number | null },
+    prepare: (tx: Database) => Promise<void>,
+  ): Promise<GenerationJobRow> {
+    const id = randomUUID();
+    const message = shape.onlyStage === null ? "Queued." : `Queued to run stage ${shape.onlyStage} alone.`;
+    try {
+      const job = await this.events.transaction(project.workspaceId, project.id, id, async (tx, emit) => {
+        const [row] = await tx
+          .insert(generationJobs)
+          .values({ id, workspaceId: project.workspaceId, projectId: project.id, status: "queued", force: shape.force, onlyStage: shape.onlyStage, message })
+          .returning();
+        await prepare(tx);
+        await tx.update(projects).set({ status: "queued", updatedAt: new Date() }).where(eq(projects.id, project.id));
+        emit({ type: "status_update", data: { job_id: id, status: "queued" } });
+        if (!row) throw new Error("inserting a job returned no row");
+        return row;
+      });
+      this.engine.wake();
+      return job;
+    } catch (error) {
+      if (!isActiveJobConflict(error)) throw error;
+      const active = await this.latestJob(project.id);
+      throw new ConflictError(`Project ${project.id} already has a ${active?.status ?? "active"} job; pause, resume or cancel it instead of starting another.`);
+    }
+  }
+
+  /** Asks a job to pause at its next checkpoint; a queued job pauses at once. */
+  async pause(workspaceId: string, projectId: string): Promise<JobStatusView> {
+    return this.control(workspaceId, projectId, "pause", ["queued", "running"], async (tx, job, emit) => {
+      if (job.status === "queued") {
+        await this.setStatus(tx, job, { status: "paused", pauseReason: "requested", message: "Paused." });
+        emit({ type: "status_update", data: { job_id: job.id, status: "paused", reason: "requested" } });
+      } else {
+        await tx.update(generationJobs).set({ pauseRequested: true, updatedAt: new Date() }).where(eq(generationJobs.id, job.id));
+        emit({ type: "log", data: { level: "info", message: "Pause requested; the job stops at its next checkpoint." } });
+      }
+    });
+  }
+
+  /** Puts a paused job back in the queue; it continues from its last checkpoint. */
+  async resume(workspaceId: string, projectId: string): Promise<JobStatusView> {
+    const view = await this.control(workspaceId, projectId, "resume", ["paused"], async (tx, job, emit) => {
+      await this.setStatus(tx, job, { status: "queued", pauseReason: null, pauseRequested: false, message: "Queued to resume." });
+      emit({ type: "status_update", data: { job_id: job.id, status: "queued" } });
+    });
+    this.engine.wake();
+    return view;
+  }
+
+  /** Cancels a job; a running one stops at its next checkpoint. Finished stage outputs stay. */
+  async cancel(workspaceId: string, projectId: string): Promise<JobStatusView> {
+    return this.control(workspaceId, projectId, "cancel", ["queued", "running", "paused"], async (tx, job, emit) => {
+      if (job.status === "running") {
+        await tx.update(generationJobs).set({ cancelRequested: true, updatedAt: new Date() }).where(eq(generationJobs.id, job.id));
+        emit({ type: "log", data: { level: "info", message: "Cancel requested; the job stops at its next checkpoint." } });
+      } else {
+        await this.setStatus(tx, job, { status: "cancelled", finishedAt: new Date(), message: "Cancelled; finished stages are kept." });
+        await tx.update(stageRuns).set({ status: "pending" }).where(and(eq(stageRuns.projectId, job.projectId), eq(stageRuns.status, "running")));
+        emit({ type: "status_update", data: { job_id: job.id, status: "cancelled" } });
+      }
+    });
+  }
+
+  private async setStatus(tx: Database, job: GenerationJobRow, change: Partial<GenerationJobRow> & { status: JobStatus }): Promise<void> {
+    await tx.update(generationJobs).set({ ...change, updatedAt: new Date() }).where(eq(generationJobs.id, job.id));
+    await tx.update(projects).set({ status: change.status, updatedAt: new Date() }).where(eq(projects.id, job.projectId));
+  }
+
+  /**
+   * Applies one control action to the project's latest job under a row
+   * lock, so two requests cannot both see the same state; an action the
+   * job's state does not allow answers 409 naming that state.
+   */
+  private async control(
+    workspaceId: string,
+    projectId: string,
+    action: "pause" | "resume" | "cancel",
+    allowed: JobStatus[],
+    apply: (tx: Database, job: GenerationJobRow, emit: (event: { type: "status_update" | "log"; data: Record<string, unknown> }) => void) => Promise<void>,
+  ): Promise<JobStatusView> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const job = await this.events.transaction(workspaceId, projectId, null, async (tx, emit) => {
+      const [latest] = await tx
+        .select()
+        .from(generationJobs)
+        .where(eq(generationJobs.projectId, projectId))
+        .orderBy(desc(generationJobs.createdAt))
+        .limit(1)
+        .for("update");
+      if (!latest) throw new NotFoundError("Generation job of project", projectId);
+      if (!allowed.includes(latest.status) || (action === "pause" && latest.pauseRequested) || latest.cancelRequested) {
+        const state = latest.cancelRequested ? "cancelling" : latest.pauseRequested ? "pausing" : latest.status;
+        throw new ConflictError(`Cannot ${action} the job: it is ${state}.`);
+      }
+      await apply(tx, latest, emit);
+      return latest;
+    });
+    if (action !== "resume" && job.status === "running") this.engine.signal(job.id, action);
+    return this.view(project, (await this.latestJob(projectId)) ?? job);
+  }
+
+  async status(workspaceId: string, projectId: string): Promise<JobStatusView> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const job = await this.latestJob(projectId);
+    if (!job) throw new NotFoundError("Generation job of project", projectId);
+    return this.view(project, job);
+  }
+
+  /** The latest job's status, or null before the first start (for live streams that report state as it changes). */
+  async statusOrNull(workspaceId: string, projectId: string): Promise<JobStatusView | null> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const job = await this.latestJob(projectId);
+    return job ? this.view(project, job) : null;
+  }
+
+  async stages(workspaceId: string, projectId: string): Promise<StageView[]> {
+    await this.projectService.get(workspaceId, projectId);
+    const runs = await this.stageRows(projectId);
+    return STAGES.map((stage) => this.stageView(stage, runs.get(stage.number)));
+  }
+
+  async stageOutput(workspaceId: string, projectId: string, stageNumber: number): Promise<StageOutputView> {
+    const stage = stageByNumber(stageNumber);
+    if (!stage) throw new InvalidError(`Stage ${stageNumber} does not exist; stages are numbered 1 to ${STAGES.length}.`, [{ path: ["stage_number"], message: `Must be between 1 and ${STAGES.length}.` }]);
+    await this.projectService.get(workspaceId, projectId);
+    const [row] = await this.db.select().from(stageRuns).where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, stage.number)));
+    const scenes =
+      stage.scope === "scene"
+        ? await this.db
+            .select({ chapter: sceneTexts.chapter, scene: sceneTexts.scene, words: sceneTexts.words, text: sceneTexts.text })
+            .from(sceneTexts)
+            .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage.number)))
+            .orderBy(sceneTexts.chapter, sceneTexts.scene)
+        : null;
+    return { ...this.stageView(stage, row), output: row?.output ?? null, scenes };
+  }
+
+  async eventLog(workspaceId: string, projectId: string, after: number, limit: number): Promise<GenerationEvent[]> {
+    await this.projectService.get(workspaceId, projectId);
+    return this.events.after(workspaceId, projectId, after, limit);
+  }
+
+  /** Every event after `afterId`, then live ones; ends when `signal` aborts. */
+  async *follow(workspaceId: string, projectId: string, afterId: number, signal: AbortSignal): AsyncGenerator<GenerationEvent> {
+    await this.projectService.get(workspaceId, projectId);
+    yield* this.events.follow(workspaceId, projectId, afterId, signal);
+  }
+
+  async manuscript(workspaceId: string, projectId: string): Promise<Manuscript & { project_id: string; title: string; author: string }> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const manuscript = await readManuscript(this.db, projectId);
+    return { project_id: project.id, title: project.title, author: project.author, ...manuscript };
+  }
+
+  /** A project with a queued, running or paused job cannot be deleted: cancel it first. */
+  async assertIdle(workspaceId: string, projectId: string): Promise<void> {
+    const [active] = await this.db
+      .select({ status: generationJobs.status })
+      .from(generationJobs)
+      .where(and(eq(generationJobs.workspaceId, workspaceId), eq(generationJobs.projectId, projectId), inArray(generationJobs.status, ACTIVE)));
+    if (active) throw new ConflictError(`Project ${projectId} has a ${active.status} job; cancel it before deleting the project.`);
+  }
+
+  private stageView(stage: Stage, row: StageRunRow | undefined): StageView {
+    return {
+      ...stageStatusView(stage, row),
+      description: stage.description,
+      scope: stage.scope,
+      tokens: row?.tokens ?? 0,
+      cost_usd: row?.costUsd ?? 0,
+    };
+  }
+
+  private async stageRows(projectId: string): Promise<Map<number, StageRunRow>> {
+    const rows = await this.db.select().from(stageRuns).where(eq(stageRuns.projectId, projectId));
+    return new Map(rows.map((row) => [row.stage, row]));
+  }
+
+  private async latestJob(projectId: string): Promise<GenerationJobRow | undefined> {
+    const [job] = await this.db
+      .select()
+      .from(generationJobs)
+      .where(eq(generationJobs.projectId, projectId))
+      .orderBy(desc(generationJobs.createdAt))
+      .limit(1);
+    return job;
+  }
+
+  async view(project: ProjectRow, job: GenerationJobRow): Promise<JobStatusView> {
+    // Read first: everything below is at least as new as this event.
+    const [counter] = await this.db.select({ lastEventId: projects.lastEventId }).from(projects).where(eq(projects.id, project.id));
+    const runs = await this.stageRows(project.id);
+    const stages = STAGES.map((stage) => stageStatusView(stage, runs.get(stage.number)));
+    const textStage = await latestTextStage(this.db, project.id);
+    // Until drafting has finished, the words drafted so far.
+    const [words] = await this.db
+      .select({ words: sql<number>`coalesce(sum(${sceneTexts.words}), 0)`.mapWith(Number) })
+      .from(sceneTexts)
+      .where(and(eq(sceneTexts.projectId, project.id), eq(sceneTexts.stage, textStage ?? 6)));
+    const current = job.currentStage === null ? null : stageByNumber(job.currentStage) ?? null;
+    const progress =
+      job.status === "completed"
+        ? 1
+        : job.onlyStage !== null
+          ? (stages[job.onlyStage - 1]?.progress ?? 0)
+          : stages.reduce((total, stage) => total + (stage.status === "completed" ? 1 : stage.status === "stale" ? 0 : stage.progress), 0) / STAGES.length;
+    return {
+      job_id: job.id,
+      project_id: project.id,
+      status: job.status,
+      pause_requested: job.pauseRequested,
+      cancel_requested: job.cancelRequested,
+      pause_reason: job.status === "paused" ? job.pauseReason : null,
+      only_stage: job.onlyStage,
+      current_stage: current && job.status !== "completed" ? { number: current.number, key: current.key, name: current.name } : null,
+      stages,
+      progress: Math.round(progress * 10_000) / 10_000,
+      message: job.message,
+      error: job.error,
+      words: words?.words ?? 0,
+      tokens: job.tokens,
+      cost_usd: Math.round(job.costUsd * 1_000_000) / 1_000_000,
+      output_paths: textStage !== null ? [`/api/v2/projects/${project.id}/manuscript`] : [],
+      created_at: job.createdAt.toISOString(),
+      started_at: iso(job.startedAt),
+      finished_at: iso(job.finishedAt),
+      updated_at: job.updatedAt.toISOString(),
+      last_event_id: counter?.lastEventId ?? 0,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { sceneTexts, stageRuns, type Database } from "@scriptorium/db";
+import { NotFoundError } from "../errors";
+import type { Outline } from "./outputs";
+import { STAGES, stageByNumber } from "./stages";
+
+export interface ManuscriptScene {
+  number: number;
+  words: number;
+  text: string;
+}
+
+export interface ManuscriptChapter {
+  number: number;
+  title: string;
+  words: number;
+  scenes: ManuscriptScene[];
+}
+
+export interface Manuscript {
+  /** The scene stage whose text this is: the latest one that has finished. */
+  stage: number;
+  stage_key: string;
+  words: number;
+  chapters: ManuscriptChapter[];
+}
+
+const SCENE_STAGE_NUMBERS = STAGES.filter((stage) => stage.scope === "scene").map((stage) => stage.number);
+
+/** The latest finished scene stage of a project (6–11), or null before drafting has finished. */
+export async function latestTextStage(db: Database, projectId: string): Promise<number | null> {
+  const rows = await db
+    .select({ stage: stageRuns.stage })
+    .from(stageRuns)
+    .where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.status, "completed"), inArray(stageRuns.stage, SCENE_STAGE_NUMBERS)));
+  return rows.length === 0 ? null : Math.max(...rows.map((row) => row.stage));
+}
+
+/** Chapters and scenes of one scene stage's text, titled from the outline. */
+export async function readStageText(db: Database, projectId: string, stage: number, outline: Outline): Promise<ManuscriptChapter[]> {
+  const rows = await db
+    .select({ chapter: sceneTexts.chapter, scene: sceneTexts.scene, text: sceneTexts.text, words: sceneTexts.words })
+    .from(sceneTexts)
+    .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage)))
+    .orderBy(asc(sceneTexts.chapter), asc(sceneTexts.scene));
+  const chapters = new Map<number, ManuscriptChapter>();
+  for (const row of rows) {
+    let chapter = chapters.get(row.chapter);
+    if (!chapter) {
+      const title = outline.chapters.find((candidate) => candidate.number === row.chapter)?.title ?? `Chapter ${row.chapter}`;
+      chapter = { number: row.chapter, title, words: 0, scenes: [] };
+      chapters.set(row.chapter, chapter);
+    }
+    chapter.scenes.push({ number: row.scene, words: row.words, text: row.text });
+    chapter.words += row.words;
+  }
+  return [...chapters.values()];
+}
+
+/** The latest text of a project; 404 until scene drafting has finished. */
+export async function readManuscript(db: Database, projectId: string): Promise<Manuscript> {
+  const stage = await latestTextStage(db, projectId);
+  if (stage === null) throw new NotFoundError("Manuscript of project", projectId);
+  const [outlineRow] = await db
+    .select({ output: stageRuns.output })
+    .from(stageRuns)
+    .where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, 5)));
+  const chapters = await readStageText(db, projectId, stage, outlineRow?.output as Outline);
+  return {
+    stage,
+    stage_key: stageByNumber(stage)?.key ?? "scene_drafting",
+    words: chapters.reduce((sum, chapter) => sum + chapter.words, 0),
+    chapters,
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from "zod";
+
+/**
+ * The typed output of every stage. Writers produce these, the database
+ * stores them as JSON, the API returns them as they are: one schema per
+ * concept, shared by the offline writer, the LLM writers (as structured
+ * output schemas) and the router.
+ */
+
+export const HighConceptSchema = z.object({
+  logline: z.string(),
+  premise: z.string(),
+  themes: z.array(z.string()).min(1),
+  motifs: z.array(z.string()).min(1),
+  core_conflict: z.string(),
+  narrative_voice: z.object({
+    person: z.enum(["first", "third"]),
+    tense: z.enum(["past", "present"]),
+    description: z.string(),
+  }),
+});
+export type HighConcept = z.infer<typeof HighConceptSchema>;
+
+export const WorldSchema = z.object({
+  setting: z.object({ name: z.string(), era: z.string(), description: z.string() }),
+  places: z.array(z.object({ name: z.string(), description: z.string() })).min(1),
+  rules: z.array(z.string()),
+  culture: z.array(z.string()),
+});
+export type World = z.infer<typeof WorldSchema>;
+
+export const BeatSheetSchema = z.object({
+  beats: z
+    .array(
+      z.object({
+        act: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+        name: z.string(),
+        description: z.string(),
+        /** Where the beat falls in the book, 0 (first page) to 1 (last). */
+        position: z.number().min(0).max(1),
+      }),
+    )
+    .min(3),
+  /** Tension per chapter, 0 to 1, one value per chapter in order. */
+  pacing_curve: z.array(z.number().min(0).max(1)),
+});
+export type BeatSheet = z.infer<typeof BeatSheetSchema>;
+
+export const CharacterSchema = z.object({
+  name: z.string(),
+  role: z.string(),
+  goal: z.string(),
+  arc: z.string(),
+  voice: z.string(),
+  traits: z.array(z.string()),
+  relationships: z.array(z.object({ with: z.string(), kind: z.string() })),
+});
+export type Character = z.infer<typeof CharacterSchema>;
+
+export const CastSchema = z.object({ cast: z.array(CharacterSchema).min(2) });
+export type Cast = z.infer<typeof CastSchema>;
+
+export const ScenePlanSchema = z.object({
+  /** 1-based within its chapter. */
+  number: z.number().int().min(1),
+  pov: z.string(),
+  place: z.string(),
+  goal: z.string(),
+  conflict: z.string(),
+  outcome: z.string(),
+  target_words: z.number().int().min(1),
+});
+export type ScenePlan = z.infer<typeof ScenePlanSchema>;
+
+export const OutlineSchema = z.object({
+  chapters: z
+    .array(
+      z.object({
+        number: z.number().int().min(1),
+        title: z.string(),
+        scenes: z.array(ScenePlanSchema).min(1),
+      }),
+    )
+    .min(1),
+});
+export type Outline = z.infer<typeof OutlineSchema>;
+
+export const ContinuityIssueSchema = z.object({
+  chapter: z.number().int(),
+  scene: z.number().int(),
+  kind: z.enum(["name", "timeline", "fact"]),
+  description: z.string(),
+  /** What was changed in the text to resolve it. */
+  fix: z.string(),
+});
+export type ContinuityIssue = z.infer<typeof ContinuityIssueSchema>;
+
+export const QualityReportSchema = z.object({
+  total_words: z.number().int(),
+  target_words: z.number().int(),
+  /** (total - target) / target. */
+  deviation: z.number(),
+  chapter_words: z.array(z.number().int()),
+  /** Coefficient of variation of chapter lengths; 0 is perfectly even. */
+  chapter_balance: z.number(),
+  repetition: z.object({
+    /** Share of word trigrams that occur more than once. */
+    repeated_trigram_ratio: z.number(),
+    most_repeated: z.array(z.object({ phrase: z.string(), count: z.number().int() })),
+  }),
+  readability: z.object({
+    flesch_reading_ease: z.number(),
+    average_sentence_words: z.number(),
+  }),
+  /** Share of words inside quotation marks. */
+  dialogue_ratio: z.number(),
+  warnings: z.array(z.string()),
+});
+export type QualityReport = z.infer<typeof QualityReportSchema>;

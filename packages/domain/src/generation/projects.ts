@@ -1,0 +1,178 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { and, desc, eq } from "drizzle-orm";
+import { projects, type Database, type ProjectRow, type WriterConfig } from "@scriptorium/db";
+import { InvalidError, NotFoundError } from "../errors";
+import type { ProjectBrief } from "./writers/writer";
+
+/** The bounds a project's size must fall within; the API's schema states the same numbers. */
+export const PROJECT_LIMITS = {
+  minTargetWords: 1_000,
+  maxTargetWords: 500_000,
+  maxChapters: 200,
+  maxScenesPerChapter: 12,
+  /** A scene shorter than this is not a scene. */
+  minWordsPerScene: 100,
+  maxSeed: 2 ** 31 - 1,
+} as const;
+
+export const DEFAULT_TARGET_WORDS = 60_000;
+export const DEFAULT_SCENES_PER_CHAPTER = 3;
+
+/** Typical chapter lengths by genre: thrillers run short chapters, fantasy and literary fiction long ones. */
+const WORDS_PER_CHAPTER: Record<string, number> = {
+  thriller: 2_500,
+  mystery: 3_000,
+  romance: 3_000,
+  horror: 3_000,
+  "science fiction": 3_500,
+  fantasy: 4_000,
+  literary: 4_000,
+};
+const DEFAULT_WORDS_PER_CHAPTER = 3_000;
+
+export function defaultChapterCount(targetWords: number, genre: string): number {
+  const perChapter = WORDS_PER_CHAPTER[genre.trim().toLowerCase()] ?? DEFAULT_WORDS_PER_CHAPTER;
+  return Math.min(PROJECT_LIMITS.maxChapters, Math.max(1, Math.round(targetWords / perChapter)));
+}
+
+export interface ProjectInput {
+  title: string;
+  author?: string | undefined;
+  genre?: string | undefined;
+  synopsis?: string | undefined;
+  protagonist?: string | undefined;
+  tone?: string | undefined;
+  target_words?: number | undefined;
+  chapters?: number | undefined;
+  scenes_per_chapter?: number | undefined;
+  writer?: WriterConfig | undefined;
+  seed?: number | undefined;
+  budget_usd?: number | null | undefined;
+}
+
+export type ProjectPatch = Partial<ProjectInput>;
+
+/** Checks a writer configuration can run (keys present, base URL known); throws InvalidError otherwise. */
+export type WriterConfigCheck = (writer: WriterConfig) => void;
+
+const OFFLINE_WRITER: WriterConfig = { provider: "offline", model: null, base_url: null };
+
+export function briefOf(project: ProjectRow): ProjectBrief {
+  return {
+    title: project.title,
+    author: project.author,
+    genre: project.genre,
+    synopsis: project.synopsis,
+    protagonist: project.protagonist,
+    tone: project.tone,
+    target_words: project.targetWords,
+    chapters: project.chapters,
+    scenes_per_chapter: project.scenesPerChapter,
+    seed: project.seed,
+  };
+}
+
+/** Rejects a size whose scenes would be too short to write: every bound is named in the error. */
+function checkShape(targetWords: number, chapters: number, scenesPerChapter: number): void {
+  const scenes = chapters * scenesPerChapter;
+  if (targetWords / scenes < PROJECT_LIMITS.minWordsPerScene) {
+    const message = `${chapters} chapters of ${scenesPerChapter} scenes leave ${Math.floor(targetWords / scenes)} words per scene; a scene needs at least ${PROJECT_LIMITS.minWordsPerScene}. Raise target_words or lower chapters.`;
+    throw new InvalidError(message, [
+      { path: ["chapters"], message },
+      { path: ["target_words"], message },
+    ]);
+  }
+}
+
+export class ProjectService {
+  constructor(
+    private readonly db: Database,
+    private readonly checkWriter: WriterConfigCheck,
+  ) {}
+
+  async list(workspaceId: string): Promise<ProjectRow[]> {
+    return this.db.select().from(projects).where(eq(projects.workspaceId, workspaceId)).orderBy(desc(projects.createdAt));
+  }
+
+  async get(workspaceId: string, id: string): Promise<ProjectRow> {
+    const [row] = await this.db
+      .select()
+      .from(projects)
+      .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)));
+    if (!row) throw new NotFoundError("Project", id);
+    return row;
+  }
+
+  async create(workspaceId: string, input: ProjectInput): Promise<ProjectRow> {
+    const genre = input.genre?.trim() || "literary";
+    const targetWords = input.target_words ?? DEFAULT_TARGET_WORDS;
+    const chapters = input.chapters ?? defaultChapterCount(targetWords, genre);
+    const scenesPerChapter = input.scenes_per_chapter ?? DEFAULT_SCENES_PER_CHAPTER;
+    checkShape(targetWords, chapters, scenesPerChapter);
+    const writer = input.writer ?? OFFLINE_WRITER;
+    this.checkWriter(writer);
+    const [row] = await this.db
+      .insert(projects)
+      .values({
+        id: randomUUID(),
+        workspaceId,
+        title: input.title,
+        author: input.author ?? "",
+        genre,
+        synopsis: input.synopsis ?? "",
+        protagonist: input.protagonist ?? "",
+        tone: input.tone ?? "",
+        targetWords,
+        chapters,
+        scenesPerChapter,
+        writer,
+        seed: input.seed ?? randomInt(PROJECT_LIMITS.maxSeed),
+        budgetUsd: input.budget_usd ?? null,
+      })
+      .returning();
+    if (!row) throw new Error("inserting a project returned no row");
+    return row;
+  }
+
+  /**
+   * Changes a project's settings. Outputs already generated stay as they
+   * are; the next start reuses them unless it is forced.
+   */
+  async update(workspaceId: string, id: string, patch: ProjectPatch): Promise<ProjectRow> {
+    const current = await this.get(workspaceId, id);
+    const targetWords = patch.target_words ?? current.targetWords;
+    const chapters = patch.chapters ?? current.chapters;
+    const scenesPerChapter = patch.scenes_per_chapter ?? current.scenesPerChapter;
+    checkShape(targetWords, chapters, scenesPerChapter);
+    if (patch.writer) this.checkWriter(patch.writer);
+    const [row] = await this.db
+      .update(projects)
+      .set({
+        ...(patch.title !== undefined && { title: patch.title }),
+        ...(patch.author !== undefined && { author: patch.author }),
+        ...(patch.genre !== undefined && { genre: patch.genre.trim() || "literary" }),
+        ...(patch.synopsis !== undefined && { synopsis: patch.synopsis }),
+        ...(patch.protagonist !== undefined && { protagonist: patch.protagonist }),
+        ...(patch.tone !== undefined && { tone: patch.tone }),
+        ...(patch.seed !== undefined && { seed: patch.seed }),
+        ...(patch.writer !== undefined && { writer: patch.writer }),
+        ...(patch.budget_usd !== undefined && { budgetUsd: patch.budget_usd }),
+        targetWords,
+        chapters,
+        scenesPerChapter,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)))
+      .returning();
+    if (!row) throw new NotFoundError("Project", id);
+    return row;
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    const deleted = await this.db
+      .delete(projects)
+      .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)))
+      .returning({ id: projects.id });
+    if (deleted.length === 0) throw new NotFoundError("Project", id);
+  }
+}

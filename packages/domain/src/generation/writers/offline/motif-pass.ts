@@ -1,0 +1,91 @@
+import { countWords } from "../../quality";
+import type { SceneInput } from "../writer";
+import { randomFor } from "./random";
+import { isPlural } from "./scene-design";
+import { actorsOf, findActor, storyCore } from "./story";
+import { toPresentTense } from "./tense";
+import { fill } from "./template";
+import { hasSpeech, joinParagraphs, joinSentences, splitParagraphs, splitSentences } from "./text";
+
+/**
+ * Motif infusion (stage 11): weaves the high concept's motifs and themes
+ * through the scene. A few narration paragraphs, spread through the scene,
+ * gain a sentence in which the point-of-view character notices a motif or
+ * turns over a theme. Which motif comes up rotates from scene to scene, so
+ * each returns throughout the book. Sentences are written in the book's
+ * tense; the scene grows by at most 2.5 %.
+ */
+
+const MAX_ADDED = 0.025;
+/** One woven sentence for about this many words. */
+const WORDS_PER_MOTIF = 500;
+
+/** {P} the point-of-view character, {Po} as object, {motif}, {Motif} capitalised, {was} agreeing with the motif. */
+const MOTIF_LINES = [
+  "{P} thought, for no reason {P} could name, of {motif}.",
+  "It made {Po} think of {motif}.",
+  "There it was again: {motif}, as if the day were trying to tell {Po} something.",
+  "Later, {P} would remember {motif} more clearly than anything that was said.",
+  "Even here there {was} {motif}, or the memory of it.",
+  "{P} had been noticing {motif} all day without meaning to.",
+  "Somewhere in all of this {was} {motif}, patient as ever.",
+];
+
+const THEME_LINES = [
+  "It was, {P} thought, a question of {theme}.",
+  "Everything here came back to {theme}, in the end.",
+  "{P} had not expected to think about {theme} today.",
+  "Perhaps that was what {theme} meant: not a choice made once, but every day.",
+];
+
+export function infuseMotifs(input: SceneInput): string {
+  const { brief, plan, ref } = input;
+  const random = randomFor(brief.seed, "motif_infusion", ref.chapter, ref.scene.number);
+  const { motifs, themes, narrative_voice: voice } = plan.highConcept;
+  const actors = actorsOf(plan.cast, storyCore(brief).kit, brief.seed);
+  const pov = findActor(actors, ref.scene.pov);
+  const firstPerson = voice.person === "first" && pov?.character.name === plan.cast.cast[0]?.name;
+  const povName = firstPerson ? "I" : (pov?.first ?? "Everyone");
+  const povObject = firstPerson ? "me" : (pov?.pronouns.object ?? "them");
+  const povSubject = firstPerson ? "I" : (pov?.pronouns.subject ?? "they");
+
+  const paragraphs = splitParagraphs(input.text);
+  const words = countWords(input.text);
+  const limit = Math.floor(words * MAX_ADDED);
+  const candidates = paragraphs.map((paragraph, index) => ({ paragraph, index })).filter(({ paragraph, index }) => index > 0 && !hasSpeech(paragraph));
+  const count = Math.min(candidates.length, Math.max(1, Math.round(words / WORDS_PER_MOTIF)));
+  // Spread the woven sentences evenly through the scene.
+  const chosen = Array.from({ length: count }, (_, i) => candidates[Math.floor(((i + random.next()) * candidates.length) / count)]).filter((entry) => entry !== undefined);
+
+  // Each scene starts its rotation further along, so every motif keeps coming back.
+  const sceneIndex = ref.chapter * 7 + ref.scene.number;
+  let added = 0;
+  chosen.forEach(({ paragraph, index }, turn) => {
+    const useTheme = themes.length > 0 && turn % 3 === 2;
+    const motif = motifs[(sceneIndex + turn) % motifs.length] ?? "";
+    const theme = themes[(sceneIndex + turn) % Math.max(1, themes.length)] ?? "";
+    let named = false;
+    let sentence = fill(random.pick(useTheme ? THEME_LINES : MOTIF_LINES), (slot) => {
+      if (slot === "P") {
+        // The name once, a pronoun after that.
+        const reference = named ? povSubject : povName;
+        named = true;
+        return reference;
+      }
+      if (slot === "Po") return povObject;
+      if (slot === "motif") return motif;
+      if (slot === "was") return isPlural(motif) ? "were" : "was";
+      return theme;
+    });
+    sentence = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+    if (voice.tense === "present") sentence = toPresentTense(sentence, [motif, theme]);
+    const sentenceWords = countWords(sentence);
+    if (added + sentenceWords > limit) return;
+    added += sentenceWords;
+    // Woven in after the paragraph's first sentence, so it reads as part of the moment.
+    const sentences = splitSentences(paragraph);
+    sentences.splice(Math.min(1, sentences.length), 0, sentence);
+    paragraphs[index] = joinSentences(sentences);
+  });
+  return joinParagraphs(paragraphs).replace(/'/g, "’");
+}
