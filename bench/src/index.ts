@@ -1,8 +1,9 @@
 import { benchCollections } from "./collections";
+import { benchGeneration } from "./generation";
 import { printReport, type BenchResult } from "./report";
 import { benchThroughput } from "./throughput";
 
 /** `npm run bench`: every target measured beside its baseline, in one run. */
-const results: BenchResult[] = [...(await benchThroughput()), ...(await benchCollections())];
+const results: BenchResult[] = [...(await benchThroughput()), ...(await benchCollections()), ...(await benchGeneration())];
 printReport(results);
 if (results.some((result) => !result.pass)) process.exitCode = 1;

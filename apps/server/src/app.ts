@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import type { TRPCError } from "@trpc/server";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
-import { appRouter, buildOpenApiDocument, retryAfterSeconds, type Context } from "@scriptorium/api";
+import { JOB_SOCKET_PATH, JobSocketServer } from "./http/job-socket";
+import { appRouter, buildOpenApiDocument, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS, retryAfterSeconds, type Context } from "@scriptorium/api";
 import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
 import { createServices, type Services } from "@scriptorium/domain";
 import type { Config } from "./config";
@@ -16,7 +16,9 @@ import { createDocsHandler } from "./http/docs";
 import { credentialsOf, isCrossSiteWrite, requestIdOf, sendError, sendJson } from "./http/request";
 import { createRestHandler, MAX_BODY_BYTES } from "./http/rest";
 import { createSessionHandler } from "./http/session";
-import type { Logger } from "./logger";
+import { createTrpcHttpHandler } from "./http/trpc";
+import { createSubscriptionStreamHandler } from "./http/trpc-sse";
+import { requestLogger, type Logger } from "./logger";
 
 export interface ScriptoriumServer {
   server: Server;
@@ -50,6 +52,9 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     log,
     githubToken: config.githubToken,
     githubBaseUrl: config.githubBaseUrl,
+    workers: config.workers,
+    exclusiveDatabase: database.kind === "pglite",
+    llm: config.llm,
   });
   const bootstrap = await services.access.ensureOwnerKey(config.bootstrapKey);
   let generatedOwnerKey: string | null = null;
@@ -62,18 +67,24 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   const openApiJson = JSON.stringify(buildOpenApiDocument(), null, 2);
   const logInternalError = (error: TRPCError, path: string | undefined) =>
     log.error({ err: error.cause ?? error, procedure: path }, "procedure failed");
-  const trpc = createHTTPHandler({
+  const trpc = createTrpcHttpHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req }) => contextFor(services, req, credentialsOf(req).apiKey),
+    createContext: (req) => contextFor(services, req, credentialsOf(req).apiKey),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") logInternalError(error, path);
     },
-    responseMeta: ({ errors }) => {
+    errorHeaders: (errors): Record<string, string> => {
       const retryAfter = errors.map(retryAfterSeconds).find((seconds) => seconds !== undefined);
-      return retryAfter ? { headers: { "retry-after": String(retryAfter) } } : {};
+      return retryAfter ? { "retry-after": String(retryAfter) } : {};
     },
+  });
+  const subscriptionStream = createSubscriptionStreamHandler({
+    router: appRouter,
+    createContext: (req) => contextFor(services, req, credentialsOf(req).apiKey),
+    pingIntervalMs: SSE_PING_INTERVAL_MS,
+    reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS,
   });
   const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey), logInternalError);
   const docs = createDocsHandler();
@@ -116,6 +127,11 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
           message: "Cross-site request refused: requests signed in with the session cookie must come from this server's pages.",
         });
       }
+      if (isTrpc && req.method === "GET" && req.headers.accept?.includes("text/event-stream")) {
+        const queryStart = req.url?.indexOf("?") ?? -1;
+        const query = new URLSearchParams(queryStart === -1 ? "" : req.url?.slice(queryStart + 1));
+        if (await subscriptionStream(req, res, decodeURIComponent(pathname.slice("/trpc/".length)), query)) return;
+      }
       return isTrpc ? trpc(req, res) : rest(req, res);
     }
     if (dashboard && (req.method === "GET" || req.method === "HEAD")) {
@@ -128,16 +144,16 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     notFound(req, res);
   }
 
+  const logRequest = requestLogger(log);
   const server = createServer((req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader("x-request-id", requestId);
     const started = performance.now();
-    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    const target = req.url ?? "/";
+    const queryStart = target.indexOf("?");
+    const pathname = queryStart === -1 ? target : target.slice(0, queryStart);
     res.on("finish", () => {
-      log.info(
-        { request_id: requestId, method: req.method, path: pathname, status: res.statusCode, duration_ms: Math.round((performance.now() - started) * 10) / 10 },
-        "request",
-      );
+      logRequest({ request_id: requestId, method: req.method, path: pathname, status: res.statusCode, duration_ms: Math.round((performance.now() - started) * 10) / 10 });
     });
     route(req, res, pathname).catch((error: unknown) => {
       log.error({ err: error, request_id: requestId }, "request failed");
@@ -158,10 +174,16 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
   });
+  const jobSockets = new JobSocketServer(services, log);
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const pathname = (req.url ?? "/").split("?")[0];
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     if (pathname === "/trpc" || pathname === "/trpc/") {
       wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
+      return;
+    }
+    const projectId = JOB_SOCKET_PATH.exec(pathname)?.[1];
+    if (projectId) {
+      jobSockets.handleUpgrade(req, socket, head, projectId);
       return;
     }
     socket.write("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
@@ -171,7 +193,9 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      await services.engine.stop();
       wsHandler.broadcastReconnectNotification();
+      jobSockets.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((resolve) => {
@@ -183,5 +207,6 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
       await database.close();
     })());
 
+  await services.engine.start();
   return { server, services, database, generatedOwnerKey, close };
 }

@@ -18,6 +18,14 @@ const EnvSchema = z.object({
   SCRIPTORIUM_GITHUB_URL: z.url({ protocol: /^(https?|file)$/ }).default("https://github.com"),
   /** Directory of the built dashboard; `off` serves the API alone. */
   SCRIPTORIUM_DASHBOARD: z.string().optional(),
+  /** Generation jobs this process runs at once; 0 makes an API-only node. */
+  SCRIPTORIUM_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  OPENAI_API_KEY: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  /** Any OpenAI-compatible server (Ollama, vLLM, llama.cpp), e.g. http://127.0.0.1:11434/v1. */
+  SCRIPTORIUM_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The key of that server, for the ones that want one (never OPENAI_API_KEY, which belongs to OpenAI). */
+  SCRIPTORIUM_LLM_API_KEY: z.string().optional(),
 });
 
 export interface Config {
@@ -31,6 +39,8 @@ export interface Config {
   githubBaseUrl: string;
   /** Absolute path of the dashboard's static build, or null to serve no dashboard. */
   dashboardDir: string | null;
+  workers: number;
+  llm: { openaiApiKey: string | undefined; anthropicApiKey: string | undefined; llmBaseUrl: string | undefined; llmApiKey: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -58,5 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     githubToken: e.GITHUB_TOKEN,
     githubBaseUrl: e.SCRIPTORIUM_GITHUB_URL,
     dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
+    workers: e.SCRIPTORIUM_WORKERS,
+    llm: { openaiApiKey: e.OPENAI_API_KEY, anthropicApiKey: e.ANTHROPIC_API_KEY, llmBaseUrl: e.SCRIPTORIUM_LLM_BASE_URL, llmApiKey: e.SCRIPTORIUM_LLM_API_KEY },
   };
 }

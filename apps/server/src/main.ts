@@ -1,3 +1,5 @@
+// First: sets the heap policy before anything else allocates.
+import "./heap-policy";
 import { fileURLToPath } from "node:url";
 import { DataDirLockedError } from "@scriptorium/db";
 import { createScriptoriumServer } from "./app";

@@ -1,55 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-/** These tests run the built server (`npm run build`) as users do. */
-const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(env: Record<string, string>): { child: ChildProcess; output: () => string; errors: () => string; exited: Promise<number | null> } {
-  const childEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? "",
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    SCRIPTORIUM_DASHBOARD: "off",
-    ...env,
-  };
-  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => out, errors: () => err, exited };
-}
-
-async function start(env: Record<string, string>): Promise<Started> {
-  const running = run(env);
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const match = /ready at (http:\/\/\S+)/.exec(running.output());
-    if (match?.[1]) return { ...running, url: match[1] };
-    if (running.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  running.child.kill("SIGKILL");
-  throw new Error(`server did not start:\n${running.output()}\n${running.errors()}`);
-}
-
-async function stop(server: Started): Promise<number | null> {
-  server.child.kill("SIGTERM");
-  return server.exited;
-}
+import { run, start, stop } from "./process-testing";
 
 describe("the server process", () => {
   let dataDir: string;

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createScratchDataDir, createScratchPostgres, type Engine } from "@scriptorium/db/testing";
 import { createScriptoriumServer, type ScriptoriumServer } from "./app";
+import type { Config } from "./config";
 import { createLogger } from "./logger";
 
 export const TEST_OWNER_KEY = "test-owner-key-0123456789abcdef";
@@ -14,7 +15,7 @@ export interface RunningTestServer {
 }
 
 /** A real server on a loopback port, on a fresh database of the given engine. */
-export async function startTestServer(engine: Engine = "pglite"): Promise<RunningTestServer> {
+export async function startTestServer(engine: Engine = "pglite", overrides: Partial<Config> = {}): Promise<RunningTestServer> {
   const dataDir = await createScratchDataDir();
   const postgres = engine === "postgres" ? await createScratchPostgres() : null;
   const app = await createScriptoriumServer(
@@ -28,6 +29,9 @@ export async function startTestServer(engine: Engine = "pglite"): Promise<Runnin
       dashboardDir: null,
       githubToken: undefined,
       githubBaseUrl: "https://github.com",
+      workers: 2,
+      llm: { openaiApiKey: undefined, anthropicApiKey: undefined, llmBaseUrl: undefined, llmApiKey: undefined },
+      ...overrides,
     },
     createLogger("silent"),
   );

@@ -5,15 +5,17 @@ export const SESSION_COOKIE = "scriptorium_session";
 /** Requests may bring their own id (e.g. from a proxy); anything odd is replaced. */
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
-const requestIds = new WeakMap<IncomingMessage, string>();
+/** Where a request's id is kept, on the request itself (cheaper than a WeakMap lookup on every use). */
+const REQUEST_ID = Symbol("scriptorium.requestId");
+type WithRequestId = IncomingMessage & { [REQUEST_ID]?: string };
 
 /** The request's id: the caller's X-Request-ID when it is sane, else a new one. */
 export function requestIdOf(req: IncomingMessage): string {
-  let id = requestIds.get(req);
+  let id = (req as WithRequestId)[REQUEST_ID];
   if (!id) {
     const given = req.headers["x-request-id"];
     id = typeof given === "string" && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
-    requestIds.set(req, id);
+    (req as WithRequestId)[REQUEST_ID] = id;
   }
   return id;
 }

@@ -12,7 +12,7 @@ import {
   type OpenApiMethod,
 } from "trpc-to-openapi";
 import { ZodArray, type ZodType } from "zod";
-import { appRouter, createCaller, errorBody, REST_BASE_PATH, retryAfterSeconds, type Context, type Meta } from "@scriptorium/api";
+import { appRouter, errorBody, REST_BASE_PATH, retryAfterSeconds, type Context, type Meta } from "@scriptorium/api";
 import { BodyTooLargeError, readBody, sendError, sendJson } from "./request";
 
 /** Largest JSON body the API accepts. */
@@ -21,6 +21,15 @@ export const MAX_BODY_BYTES = 1_048_576;
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
 type Procedure = Parameters<typeof getInputOutputParsers>[0];
+
+interface ProcedureCallOptions {
+  path: string;
+  getRawInput: () => Promise<unknown>;
+  ctx: Context;
+  type: string;
+  signal: AbortSignal;
+  batchIndex: number;
+}
 
 interface InputShape {
   /** The procedure takes no input. */
@@ -140,11 +149,9 @@ export function createRestHandler(createContext: (req: IncomingMessage) => Conte
       if (!res.writableFinished) aborted.abort();
     });
     try {
-      const caller = createCaller(ctx, { signal: aborted.signal });
-      const call = procedure.path
-        .split(".")
-        .reduce<unknown>((node, segment) => (node as Record<string, unknown>)[segment], caller) as (input: unknown) => Promise<unknown>;
-      sendJson(res, 200, await call(input));
+      // Exactly what the router's server-side caller does, without building its proxy per request.
+      const call = procedure.procedure as unknown as (opts: ProcedureCallOptions) => Promise<unknown>;
+      sendJson(res, 200, await call({ path: procedure.path, getRawInput: async () => input, ctx, type: procedure.procedure._def.type, signal: aborted.signal, batchIndex: 0 }));
     } catch (cause) {
       const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
       if (error.code === "INTERNAL_SERVER_ERROR") onInternalError(error, procedure.path);

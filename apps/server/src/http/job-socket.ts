@@ -1,0 +1,137 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { NotFoundError, type GenerationEvent, type JobStatusView, type Services } from "@scriptorium/domain";
+import type { Logger } from "../logger";
+import { credentialsOf } from "./request";
+
+/** `WS /api/v2/projects/{id}/ws`: the job protocol for clients that do not speak tRPC. */
+export const JOB_SOCKET_PATH = /^\/api\/v2\/projects\/([^/]+)\/ws$/;
+
+/** Close codes of the protocol: an HTTP status in the 4000 range. */
+const CLOSE_UNAUTHORIZED = 4401;
+const CLOSE_NOT_FOUND = 4404;
+const STATUS_INTERVAL_MS = 30_000;
+/** A client message larger than this is not one of ours. */
+const MAX_MESSAGE_BYTES = 4_096;
+
+/** Events that change what a status_update reports. */
+const STATE_EVENTS = new Set(["status_update", "stage_started", "stage_completed", "error"]);
+
+type ServerMessage =
+  | { type: "status_update"; project_id: string; job: JobStatusView | null; event_id?: number }
+  | {
+      type: "progress";
+      project_id: string;
+      job_id: string | null;
+      stage: number;
+      stage_key: string;
+      stage_progress: number;
+      progress: number;
+      message: string;
+      event_id: number;
+    }
+  | { type: "pong"; ts: number }
+  | { type: "error"; message: string };
+
+function progressMessage(event: GenerationEvent): ServerMessage {
+  const data = event.data as { stage: number; stage_key: string; stage_progress: number; progress: number; message: string };
+  return {
+    type: "progress",
+    project_id: event.project_id,
+    job_id: event.job_id,
+    stage: data.stage,
+    stage_key: data.stage_key,
+    stage_progress: data.stage_progress,
+    progress: data.progress,
+    message: data.message,
+    event_id: event.id,
+  };
+}
+
+/**
+ * Serves the job protocol: JSON text messages, `ping` → `pong`,
+ * `get_status` → `status_update`, a `status_update` on every state change
+ * and every 30 s, `progress` as the job advances. `?last_event_id=` replays
+ * what a reconnecting client missed (each message derived from an event
+ * carries its `event_id`).
+ */
+export class JobSocketServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  constructor(
+    private readonly services: Services,
+    private readonly log: Logger,
+  ) {}
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, projectId: string): void {
+    this.wss.handleUpgrade(req, socket, head, (client) => void this.serve(client, req, decodeURIComponent(projectId)));
+  }
+
+  close(): void {
+    for (const client of this.wss.clients) client.close(1001, "server shutting down");
+    this.wss.close();
+  }
+
+  private async serve(client: WebSocket, req: IncomingMessage, projectId: string): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const apiKey = url.searchParams.get("api_key") || credentialsOf(req).apiKey;
+    const principal = apiKey ? await this.services.access.authenticate(apiKey) : null;
+    if (!principal) {
+      client.close(CLOSE_UNAUTHORIZED, apiKey ? "This API key is unknown or has been revoked." : "An API key is required: pass ?api_key=.");
+      return;
+    }
+    const workspaceId = principal.workspaceId;
+    let project;
+    try {
+      project = await this.services.projects.get(workspaceId, projectId);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      client.close(CLOSE_NOT_FOUND, `Project ${projectId} was not found.`);
+      return;
+    }
+
+    const stop = new AbortController();
+    const send = (message: ServerMessage) => {
+      if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
+    };
+    const sendStatus = async (eventId?: number) => {
+      const job = await this.services.jobs.statusOrNull(workspaceId, projectId);
+      send({ type: "status_update", project_id: projectId, job, ...(eventId !== undefined && { event_id: eventId }) });
+    };
+    const fail = (error: unknown) => {
+      this.log.error({ err: error, project_id: projectId }, "job socket failed");
+      client.close(1011, "internal error");
+    };
+
+    client.on("message", (raw, isBinary) => {
+      let message: unknown;
+      try {
+        message = isBinary ? null : JSON.parse(raw.toString());
+      } catch {
+        message = null;
+      }
+      const type = typeof message === "object" && message !== null ? (message as { type?: unknown }).type : undefined;
+      if (type === "ping") send({ type: "pong", ts: Date.now() });
+      else if (type === "get_status") sendStatus().catch(fail);
+      else send({ type: "error", message: `Unknown message${typeof type === "string" ? ` type "${type}"` : ""}: send {"type":"ping"} or {"type":"get_status"}.` });
+    });
+    const periodic = setInterval(() => sendStatus().catch(fail), STATUS_INTERVAL_MS);
+    client.on("close", () => {
+      clearInterval(periodic);
+      stop.abort();
+    });
+
+    const lastEventId = Number(url.searchParams.get("last_event_id"));
+    const after = Number.isInteger(lastEventId) && lastEventId >= 0 && url.searchParams.has("last_event_id") ? lastEventId : project.lastEventId;
+    await sendStatus();
+    try {
+      for await (const event of this.services.jobs.follow(workspaceId, projectId, after, stop.signal)) {
+        if (event.type === "progress") send(progressMessage(event));
+        else if (STATE_EVENTS.has(event.type)) await sendStatus(event.id);
+      }
+    } catch (error) {
+      if (!stop.signal.aborted) fail(error);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** These tests run the built server (`npm run build`) as users do. */
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+export interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function run(env: Record<string, string>): { child: ChildProcess; output: () => string; errors: () => string; exited: Promise<number | null> } {
+  const childEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    SCRIPTORIUM_DASHBOARD: "off",
+    ...env,
+  };
+  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => out, errors: () => err, exited };
+}
+
+export async function start(env: Record<string, string>): Promise<Started> {
+  const running = run(env);
+  // Generous: a busy machine, or crash recovery of the embedded database, can slow a start.
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const match = /ready at (http:\/\/\S+)/.exec(running.output());
+    if (match?.[1]) return { ...running, url: match[1] };
+    if (running.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  running.child.kill("SIGKILL");
+  throw new Error(`server did not start:\n${running.output()}\n${running.errors()}`);
+}
+
+export async function stop(server: Started): Promise<number | null> {
+  server.child.kill("SIGTERM");
+  return server.exited;
+}
