@@ -6,6 +6,7 @@ import { AlertCircleIcon, KeyRoundIcon, RefreshCwIcon } from "lucide-react";
 import { useState } from "react";
 import { AdminRequired } from "@/components/keys/admin-required";
 import { RevokeKeyDialog } from "@/components/keys/revoke-key-dialog";
+import { RelativeTime } from "@/components/relative-time";
 import { ScopeBadge } from "@/components/scope-badge";
 import { useSession } from "@/components/session-context";
 import { Badge } from "@/components/ui/badge";
@@ -13,10 +14,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
-import { formatExact, formatRelative } from "@/lib/time";
 import { errorMessage, trpcErrorCode, useTRPC, type ApiKey } from "@/lib/trpc";
-import { useNow } from "@/lib/use-now";
 
 /** The workspace's keys, kept live: another tab or program creating or revoking a key shows up here at once. */
 export function KeysTable() {
@@ -92,8 +90,6 @@ function KeysTableHeader() {
 
 function KeyRow({ apiKey, onRevoke }: { apiKey: ApiKey; onRevoke: () => void }) {
   const session = useSession();
-  const now = useNow(60_000);
-  const created = new Date(apiKey.created_at);
   const prefix = <code className="font-mono text-xs text-muted-foreground">{apiKey.prefix}…</code>;
 
   return (
@@ -111,14 +107,7 @@ function KeyRow({ apiKey, onRevoke }: { apiKey: ApiKey; onRevoke: () => void }) 
       </TableCell>
       <TableCell className="hidden sm:table-cell">{prefix}</TableCell>
       <TableCell className="hidden text-muted-foreground md:table-cell">
-        <Tooltip>
-          <TooltipTrigger asChild>
-            <time dateTime={apiKey.created_at} tabIndex={0} className="cursor-default rounded-sm outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50">
-              {formatRelative(created, now)}
-            </time>
-          </TooltipTrigger>
-          <TooltipContent>{formatExact(created)}</TooltipContent>
-        </Tooltip>
+        <RelativeTime value={apiKey.created_at} />
       </TableCell>
       <TableCell className="text-right">
         <Button variant="ghost" size="sm" className="text-destructive hover:bg-destructive/10 hover:text-destructive" aria-label={`Revoke ${apiKey.name}`} onClick={onRevoke}>

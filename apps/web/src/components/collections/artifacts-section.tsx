@@ -1,0 +1,229 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
+import { useId, useMemo, useState } from "react";
+import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
+import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
+import { RemoveArtifactDialog } from "@/components/collections/remove-artifact-dialog";
+import { RelativeTime } from "@/components/relative-time";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { WriteButton } from "@/components/write-access";
+import { describeSource, displayVersion, pluralize, type Artifact, type ArtifactType } from "@/lib/collections";
+import { errorMessage, useTRPC } from "@/lib/trpc";
+import { useDebouncedValue } from "@/lib/use-debounced-value";
+
+const column = createColumnHelper<Artifact>();
+
+function artifactColumns(onRemove: (artifact: Artifact) => void) {
+  return [
+    column.accessor("type", {
+      header: "Type",
+      cell: (info) => <ArtifactTypeBadge type={info.getValue()} />,
+    }),
+    column.accessor("name", {
+      header: "Name",
+      cell: (info) => <ArtifactName artifact={info.row.original} />,
+    }),
+    column.display({
+      id: "version",
+      header: "Version",
+      cell: (info) => (
+        <code className="font-mono text-xs" title={`Copied from ${info.row.original.resolved_version}`}>
+          {displayVersion(info.row.original)}
+        </code>
+      ),
+    }),
+    column.accessor((artifact) => describeSource(artifact.source), {
+      id: "source",
+      header: "Source",
+      cell: (info) => (
+        <span className="block max-w-56 truncate font-mono text-xs text-muted-foreground" title={info.getValue()}>
+          {info.getValue()}
+        </span>
+      ),
+    }),
+    column.accessor("refreshed_at", {
+      header: "Last refreshed",
+      cell: (info) => {
+        const refreshedAt = info.getValue();
+        return refreshedAt ? <RelativeTime value={refreshedAt} className="text-muted-foreground" /> : <span className="text-muted-foreground">never</span>;
+      },
+    }),
+    column.display({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      cell: (info) => (
+        <div className="text-right">
+          <WriteButton
+            variant="ghost"
+            size="sm"
+            className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+            aria-label={`Remove ${info.row.original.name}`}
+            onClick={() => onRemove(info.row.original)}
+          >
+            Remove
+          </WriteButton>
+        </div>
+      ),
+    }),
+  ];
+}
+
+function ArtifactName({ artifact }: { artifact: Artifact }) {
+  const { title, description } = artifact.metadata;
+  return (
+    <div className="grid max-w-80 min-w-48 gap-0.5 whitespace-normal">
+      <span className="font-medium break-words">{artifact.name}</span>
+      {title && title !== artifact.name ? <span className="text-xs break-words">{title}</span> : null}
+      {description ? <span className="line-clamp-2 text-xs text-muted-foreground">{description}</span> : null}
+    </div>
+  );
+}
+
+/** The collection's artifacts, filtered on the server by type and a name pattern. */
+export function ArtifactsSection({ collectionId }: { collectionId: string }) {
+  const trpc = useTRPC();
+  const headingId = useId();
+  const typeFilterId = useId();
+  const patternFilterId = useId();
+  const [typeFilter, setTypeFilter] = useState<ArtifactType | null>(null);
+  const [namePattern, setNamePattern] = useState("");
+  const settledPattern = useDebouncedValue(namePattern.trim(), 300);
+  const isFiltered = typeFilter !== null || settledPattern !== "";
+
+  const artifacts = useQuery(
+    trpc.artifacts.list.queryOptions(
+      { collection_id: collectionId, type: typeFilter ?? undefined, name_pattern: settledPattern || undefined },
+      // While a new filter loads, the previous rows stay instead of a flash of skeleton.
+      { placeholderData: keepPreviousData },
+    ),
+  );
+  const [artifactToRemove, setArtifactToRemove] = useState<Artifact | null>(null);
+  const columns = useMemo(() => artifactColumns(setArtifactToRemove), []);
+  const table = useReactTable({ data: artifacts.data?.items ?? [], columns, getCoreRowModel: getCoreRowModel(), getRowId: (artifact) => artifact.id });
+
+  function clearFilters() {
+    setTypeFilter(null);
+    setNamePattern("");
+  }
+
+  return (
+    <section aria-labelledby={headingId}>
+      <Card className="gap-0 overflow-hidden py-0">
+        <div className="flex flex-col gap-4 border-b px-4 py-4 sm:px-6 md:flex-row md:items-end md:justify-between">
+          <div className="grid gap-1">
+            <h2 id={headingId} className="font-semibold">
+              Artifacts
+            </h2>
+            <p className="text-sm text-muted-foreground" aria-live="polite">
+              {artifacts.data ? (isFiltered ? `${artifacts.data.items.length} matching the filters` : pluralize(artifacts.data.items.length, "artifact")) : "\u00a0"}
+            </p>
+          </div>
+          <div className="grid grid-cols-2 gap-3 sm:flex sm:items-end">
+            <div className="grid gap-1.5">
+              <Label htmlFor={typeFilterId} className="text-xs text-muted-foreground">
+                Filter by type
+              </Label>
+              <ArtifactTypeSelect id={typeFilterId} value={typeFilter} onChange={setTypeFilter} anyLabel="All types" className="sm:w-36" />
+            </div>
+            <div className="grid gap-1.5">
+              <Label htmlFor={patternFilterId} className="text-xs text-muted-foreground">
+                Filter by name
+              </Label>
+              <Input
+                id={patternFilterId}
+                type="search"
+                placeholder="e.g. canvas*"
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={200}
+                value={namePattern}
+                onChange={(event) => setNamePattern(event.target.value)}
+                className="sm:w-48"
+              />
+            </div>
+          </div>
+        </div>
+
+        {artifacts.isPending ? (
+          <ArtifactsTableSkeleton />
+        ) : artifacts.isError ? (
+          <div className="flex flex-col items-center gap-3 px-6 py-10 text-center">
+            <AlertCircleIcon className="size-6 text-destructive" aria-hidden="true" />
+            <p className="max-w-md text-sm text-muted-foreground">{errorMessage(artifacts.error)}</p>
+            <Button variant="outline" size="sm" onClick={() => void artifacts.refetch()}>
+              <RefreshCwIcon aria-hidden="true" />
+              Try again
+            </Button>
+          </div>
+        ) : artifacts.data.items.length === 0 ? (
+          <div className="flex flex-col items-center gap-2 px-6 py-12 text-center text-sm text-muted-foreground">
+            {isFiltered ? (
+              <>
+                <FilterXIcon className="size-6" aria-hidden="true" />
+                <p>No artifacts match these filters.</p>
+                <Button variant="outline" size="sm" onClick={clearFilters}>
+                  Clear filters
+                </Button>
+              </>
+            ) : (
+              <>
+                <PackageOpenIcon className="size-6" aria-hidden="true" />
+                <p className="max-w-md text-balance">
+                  No artifacts yet. Add a source below: a folder of skills on this server, a git repository, or a path on GitHub.
+                </p>
+              </>
+            )}
+          </div>
+        ) : (
+          <Table aria-label="Artifacts">
+            <TableHeader className="bg-muted/40">
+              {table.getHeaderGroups().map((headerGroup) => (
+                <TableRow key={headerGroup.id} className="hover:bg-transparent">
+                  {headerGroup.headers.map((header) => (
+                    <TableHead key={header.id}>{flexRender(header.column.columnDef.header, header.getContext())}</TableHead>
+                  ))}
+                </TableRow>
+              ))}
+            </TableHeader>
+            <TableBody>
+              {table.getRowModel().rows.map((row) => (
+                <TableRow key={row.id}>
+                  {row.getVisibleCells().map((cell) => (
+                    <TableCell key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </Card>
+      <RemoveArtifactDialog collectionId={collectionId} artifact={artifactToRemove} onClose={() => setArtifactToRemove(null)} />
+    </section>
+  );
+}
+
+function ArtifactsTableSkeleton() {
+  return (
+    <div className="grid gap-3 px-4 py-4 sm:px-6" aria-busy="true">
+      <p className="sr-only" role="status">
+        Loading artifacts…
+      </p>
+      {[0, 1, 2].map((row) => (
+        <div key={row} className="flex items-center gap-4" aria-hidden="true">
+          <Skeleton className="h-5 w-14" />
+          <Skeleton className="h-4 flex-1" />
+          <Skeleton className="hidden h-4 w-20 sm:block" />
+          <Skeleton className="hidden h-4 w-40 md:block" />
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,167 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { AlertCircleIcon, ArrowLeftIcon, PencilIcon, RefreshCwIcon, SearchXIcon, Trash2Icon } from "lucide-react";
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useState, type ReactNode } from "react";
+import { AddSourceSection } from "@/components/collections/add-source-section";
+import { ArtifactsSection } from "@/components/collections/artifacts-section";
+import { CollectionFormDialog } from "@/components/collections/collection-form-dialog";
+import { DeleteCollectionDialog } from "@/components/collections/delete-collection-dialog";
+import { RefreshSection } from "@/components/collections/refresh-section";
+import { SnapshotsSection } from "@/components/collections/snapshots-section";
+import { PageHeader } from "@/components/page-header";
+import { RelativeTime } from "@/components/relative-time";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { WriteButton } from "@/components/write-access";
+import { pluralize, type Collection } from "@/lib/collections";
+import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
+
+/** The page of the collection named by `?id=`. */
+export function CollectionView() {
+  const collectionId = useSearchParams().get("id");
+  if (!collectionId) {
+    return (
+      <Problem icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="No collection chosen">
+        This address names no collection. Pick one from the list.
+      </Problem>
+    );
+  }
+  // Keyed by id: moving to another collection starts its page (forms, last refresh) afresh.
+  return <CollectionDetail key={collectionId} collectionId={collectionId} />;
+}
+
+function CollectionDetail({ collectionId }: { collectionId: string }) {
+  const trpc = useTRPC();
+  const collection = useQuery(trpc.collections.get.queryOptions({ collection_id: collectionId }));
+
+  if (collection.isPending) return <CollectionViewSkeleton />;
+  if (collection.isError) {
+    if (trpcErrorCode(collection.error) === "NOT_FOUND") {
+      return (
+        <Problem icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="Collection not found">
+          It may have been deleted, or it belongs to another workspace.
+        </Problem>
+      );
+    }
+    return (
+      <Problem
+        icon={<AlertCircleIcon className="size-8 text-destructive" aria-hidden="true" />}
+        title="The collection could not be loaded"
+        action={
+          <Button variant="outline" onClick={() => void collection.refetch()}>
+            <RefreshCwIcon aria-hidden="true" />
+            Try again
+          </Button>
+        }
+      >
+        {errorMessage(collection.error)}
+      </Problem>
+    );
+  }
+
+  return (
+    <>
+      <BackToCollections />
+      <CollectionHeader collection={collection.data} />
+      {/* grid-cols-1 is minmax(0, 1fr): a wide table scrolls inside its card instead of widening the page. */}
+      <div className="grid grid-cols-1 gap-6">
+        <ArtifactsSection collectionId={collectionId} />
+        <AddSourceSection collectionId={collectionId} />
+        <RefreshSection collectionId={collectionId} />
+        <SnapshotsSection collectionId={collectionId} />
+      </div>
+    </>
+  );
+}
+
+function CollectionHeader({ collection }: { collection: Collection }) {
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  return (
+    <>
+      <PageHeader
+        title={collection.name}
+        description={
+          <>
+            {collection.description || "No description."}
+            <span className="mt-2 flex flex-wrap items-center gap-x-2 text-xs">
+              <span className="font-medium text-foreground">{pluralize(collection.artifact_count, "artifact")}</span>
+              <span aria-hidden="true">·</span>
+              <span>
+                Updated <RelativeTime value={collection.updated_at} />
+              </span>
+            </span>
+          </>
+        }
+        actions={
+          <>
+            <WriteButton variant="outline" onClick={() => setEditing(true)}>
+              <PencilIcon aria-hidden="true" />
+              Edit
+            </WriteButton>
+            <WriteButton variant="outline" className="text-destructive hover:bg-destructive/10 hover:text-destructive" onClick={() => setDeleting(true)}>
+              <Trash2Icon aria-hidden="true" />
+              Delete
+            </WriteButton>
+          </>
+        }
+      />
+      <CollectionFormDialog open={editing} onOpenChange={setEditing} collection={collection} />
+      <DeleteCollectionDialog open={deleting} onOpenChange={setDeleting} collection={collection} />
+    </>
+  );
+}
+
+function BackToCollections() {
+  return (
+    <Link
+      href="/collections"
+      className="mb-4 inline-flex items-center gap-1.5 rounded-sm text-sm text-muted-foreground outline-none hover:text-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50"
+    >
+      <ArrowLeftIcon className="size-4" aria-hidden="true" />
+      Collections
+    </Link>
+  );
+}
+
+function Problem({ icon, title, action, children }: { icon: ReactNode; title: string; action?: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <BackToCollections />
+      <Card className="items-center gap-3 px-6 py-12 text-center">
+        {icon}
+        <h1 className="font-semibold">{title}</h1>
+        <p className="max-w-md text-sm text-muted-foreground">{children}</p>
+        {action}
+      </Card>
+    </>
+  );
+}
+
+export function CollectionViewSkeleton() {
+  return (
+    <div aria-busy="true">
+      <p className="sr-only" role="status">
+        Loading the collection…
+      </p>
+      <div aria-hidden="true">
+        <Skeleton className="mb-4 h-4 w-24" />
+        <div className="mb-8 grid gap-2">
+          <Skeleton className="h-8 w-64" />
+          <Skeleton className="h-4 w-full max-w-md" />
+          <Skeleton className="h-3 w-40" />
+        </div>
+        <Card className="gap-4 px-6">
+          <Skeleton className="h-5 w-32" />
+          {[0, 1, 2].map((row) => (
+            <Skeleton key={row} className="h-10 w-full" />
+          ))}
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+"use client";
+
+import { CheckCircle2Icon } from "lucide-react";
+import { useId, useState } from "react";
+import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
+import { RelativeTime } from "@/components/relative-time";
+import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { changeLines, formatDuration, pluralize, type RefreshEntry, type RefreshMode, type RefreshResult } from "@/lib/collections";
+
+const RESULT_STATUS_VARIANTS = { success: "green", partial: "amber", error: "red" } as const satisfies Record<RefreshResult["status"], "green" | "amber" | "red">;
+
+type EntryBadgeVariant = "blue" | "amber" | "secondary" | "outline" | "red";
+
+const ENTRY_STATUS_VARIANTS = {
+  refreshed: "blue",
+  unchanged: "secondary",
+  skipped: "outline",
+  error: "red",
+} as const satisfies Record<RefreshEntry["status"], EntryBadgeVariant>;
+
+const MODE_LABELS: Record<RefreshMode, string> = { metadata: "Metadata refresh", check: "Update check", sync: "Sync" };
+
+/** In a check, "refreshed" means upstream has something new, not that anything was applied. */
+function entryStatusBadge(entry: RefreshEntry, mode: RefreshMode): { label: string; variant: EntryBadgeVariant } {
+  if (entry.status === "refreshed" && mode === "check") return { label: "update available", variant: "amber" };
+  return { label: entry.status, variant: ENTRY_STATUS_VARIANTS[entry.status] };
+}
+
+export function RefreshResultView({ result }: { result: RefreshResult }) {
+  const headingId = useId();
+  const toggleId = useId();
+  const [showUnchanged, setShowUnchanged] = useState(false);
+  const { entries } = result.result;
+  const unchangedCount = result.result.unchanged_count;
+  const shownEntries = showUnchanged ? entries : entries.filter((entry) => entry.status !== "unchanged");
+
+  const stats = [
+    { label: result.mode === "check" ? "Changed upstream" : "Refreshed", value: result.result.refreshed_count },
+    { label: "Unchanged", value: unchangedCount },
+    { label: "Skipped", value: result.result.skipped_count },
+    { label: "Errors", value: result.result.error_count },
+    { label: "Updates available", value: result.result.update_available_count },
+  ];
+
+  return (
+    <div className="grid grid-cols-1 gap-5 border-t bg-muted/20 px-4 py-6 sm:px-6" role="region" aria-labelledby={headingId}>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+        <h3 id={headingId} className="font-semibold">
+          {MODE_LABELS[result.mode]} result
+        </h3>
+        <Badge variant={RESULT_STATUS_VARIANTS[result.status]}>{result.status}</Badge>
+        {result.dry_run ? <Badge variant="outline">dry run: nothing applied</Badge> : null}
+        <p className="text-sm text-muted-foreground">
+          <RelativeTime value={result.timestamp} /> · took {formatDuration(result.took_ms)}
+        </p>
+      </div>
+
+      <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5">
+        {stats.map((stat) => (
+          <div key={stat.label} className="rounded-lg border bg-background px-3 py-2.5">
+            <dt className="text-xs text-muted-foreground">{stat.label}</dt>
+            <dd className="text-xl font-semibold tabular-nums">{stat.value}</dd>
+          </div>
+        ))}
+      </dl>
+
+      {result.snapshot_id ? (
+        <p className="text-sm text-muted-foreground">
+          Snapshot taken before applying: <code className="font-mono text-xs break-all text-foreground">{result.snapshot_id}</code>. Roll back to
+          it below to undo this refresh.
+        </p>
+      ) : null}
+
+      {entries.length === 0 ? (
+        <p className="text-sm text-muted-foreground">No artifacts matched: there was nothing to refresh.</p>
+      ) : (
+        <div className="grid grid-cols-1 gap-3">
+          <div className="flex items-center gap-2">
+            <input
+              id={toggleId}
+              type="checkbox"
+              className="size-4 accent-primary"
+              checked={showUnchanged}
+              onChange={(event) => setShowUnchanged(event.target.checked)}
+            />
+            <label htmlFor={toggleId} className="text-sm">
+              Show unchanged ({unchangedCount})
+            </label>
+          </div>
+          {shownEntries.length === 0 ? (
+            <p className="flex items-center gap-2 rounded-lg border bg-background px-4 py-3 text-sm text-muted-foreground">
+              <CheckCircle2Icon className="size-4 shrink-0 text-emerald-600" aria-hidden="true" />
+              {unchangedCount === entries.length ? `All ${pluralize(entries.length, "artifact")} are unchanged.` : "Nothing to show."}
+            </p>
+          ) : (
+            <div className="overflow-hidden rounded-lg border bg-background">
+              <Table aria-label="Refresh results">
+                <TableHeader className="bg-muted/40">
+                  <TableRow className="hover:bg-transparent">
+                    <TableHead>Name</TableHead>
+                    <TableHead>Type</TableHead>
+                    <TableHead>Status</TableHead>
+                    <TableHead>Changes</TableHead>
+                    <TableHead>Details</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {shownEntries.map((entry) => (
+                    <RefreshEntryRow key={entry.artifact_id} entry={entry} mode={result.mode} />
+                  ))}
+                </TableBody>
+              </Table>
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function RefreshEntryRow({ entry, mode }: { entry: RefreshEntry; mode: RefreshMode }) {
+  const lines = changeLines(entry);
+  const status = entryStatusBadge(entry, mode);
+  return (
+    <TableRow>
+      <TableCell className="font-medium">{entry.name}</TableCell>
+      <TableCell>
+        <ArtifactTypeBadge type={entry.type} />
+      </TableCell>
+      <TableCell>
+        <Badge variant={status.variant}>{status.label}</Badge>
+      </TableCell>
+      <TableCell>
+        {lines.length > 0 ? (
+          <ul className="grid gap-0.5 font-mono text-xs">
+            {lines.map((line) => (
+              <li key={line.field}>
+                <span className="text-muted-foreground">{line.field}:</span> {line.from} → {line.to}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <span className="text-muted-foreground">—</span>
+        )}
+      </TableCell>
+      <TableCell className="max-w-80 min-w-48 whitespace-normal">
+        {entry.error ? (
+          <span className="text-destructive">{entry.error}</span>
+        ) : entry.reason ? (
+          <span className="text-muted-foreground">{entry.reason}</span>
+        ) : (
+          <span className="text-muted-foreground">—</span>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}

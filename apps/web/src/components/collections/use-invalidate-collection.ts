@@ -1,0 +1,22 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/lib/trpc";
+
+/**
+ * Marks everything shown about one collection as stale: the list (counts,
+ * update times), its header, its artifacts under every filter, its snapshots.
+ * Adding, removing, refreshing and rolling back can change all of them.
+ */
+export function useInvalidateCollection(collectionId: string): () => Promise<void> {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return async () => {
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.collections.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.collections.get.queryKey({ collection_id: collectionId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.artifacts.list.queryKey({ collection_id: collectionId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.collections.snapshots.queryKey({ collection_id: collectionId }) }),
+    ]);
+  };
+}

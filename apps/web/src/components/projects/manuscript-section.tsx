@@ -1,0 +1,139 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { AlertCircleIcon, BookOpenIcon, RefreshCwIcon } from "lucide-react";
+import { useId, useRef, useState } from "react";
+import { ChapterNavigator, ChapterText, chapterLabel } from "@/components/projects/chapter-text";
+import { WordsPerChapterChart } from "@/components/projects/words-per-chapter-chart";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { formatWords, type Manuscript, type Project, type StageInfo } from "@/lib/projects";
+import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
+
+/** The words-per-chapter chart and the reader, both from the latest text (the last finished scene stage). */
+export function ManuscriptSection({ project, stages }: { project: Project; stages: readonly StageInfo[] | undefined }) {
+  const trpc = useTRPC();
+  const manuscript = useQuery(trpc.generation.manuscript.queryOptions({ id: project.id }));
+  const notWrittenYet = manuscript.isError && trpcErrorCode(manuscript.error) === "NOT_FOUND";
+
+  if (manuscript.isPending) return <ManuscriptSkeleton />;
+  if (notWrittenYet) {
+    return (
+      <Card className="items-center gap-3 border-dashed px-6 py-12 text-center shadow-none">
+        <span className="flex size-12 items-center justify-center rounded-full bg-muted">
+          <BookOpenIcon className="size-6 text-muted-foreground" aria-hidden="true" />
+        </span>
+        <h2 className="font-semibold">No manuscript yet</h2>
+        <p className="max-w-md text-sm text-balance text-muted-foreground">
+          The text appears here, chapter by chapter, once scene drafting (stage 6) has finished, and it follows every revision pass after
+          that.
+        </p>
+      </Card>
+    );
+  }
+  if (manuscript.isError) {
+    return (
+      <Card className="items-center gap-3 px-6 py-10 text-center">
+        <AlertCircleIcon className="size-6 text-destructive" aria-hidden="true" />
+        <h2 className="font-semibold">The manuscript could not be loaded</h2>
+        <p className="max-w-md text-sm text-muted-foreground">{errorMessage(manuscript.error)}</p>
+        <Button variant="outline" size="sm" onClick={() => void manuscript.refetch()}>
+          <RefreshCwIcon aria-hidden="true" />
+          Try again
+        </Button>
+      </Card>
+    );
+  }
+
+  const textStageName = stages?.find((stage) => stage.number === manuscript.data.stage)?.name ?? `stage ${manuscript.data.stage}`;
+  return (
+    <>
+      <ChapterChart project={project} manuscript={manuscript.data} />
+      <Reader manuscript={manuscript.data} textStageName={textStageName} />
+    </>
+  );
+}
+
+function ChapterChart({ project, manuscript }: { project: Project; manuscript: Manuscript }) {
+  const headingId = useId();
+  const chapters = manuscript.chapters.map((chapter) => ({ number: chapter.number, words: chapter.words }));
+  return (
+    <section aria-labelledby={headingId}>
+      <Card className="gap-5">
+        <CardHeader>
+          <CardTitle id={headingId}>Words per chapter</CardTitle>
+          <CardDescription>
+            {formatWords(manuscript.words)} of {formatWords(project.target_words)}, in {chapters.length} chapters. The line marks the target
+            length of one chapter.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <WordsPerChapterChart chapters={chapters} targetPerChapter={chapters.length > 0 ? project.target_words / chapters.length : 0} />
+        </CardContent>
+      </Card>
+    </section>
+  );
+}
+
+function Reader({ manuscript, textStageName }: { manuscript: Manuscript; textStageName: string }) {
+  const headingId = useId();
+  const navigatorId = useId();
+  const textTop = useRef<HTMLDivElement>(null);
+  const [chapterNumber, setChapterNumber] = useState(manuscript.chapters[0]?.number ?? 1);
+  // A rewrite can change the chapters; fall back to the first rather than show nothing.
+  const chapter = manuscript.chapters.find((candidate) => candidate.number === chapterNumber) ?? manuscript.chapters[0];
+
+  function goToChapter(number: number) {
+    setChapterNumber(number);
+    // A new chapter starts at its top, not wherever the last one was left.
+    textTop.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+  }
+
+  return (
+    <section aria-labelledby={headingId}>
+      <Card className="gap-0 py-0">
+        <div ref={textTop} className="grid scroll-mt-20 grid-cols-1 gap-3 border-b px-4 py-4 sm:px-6">
+          <div className="grid gap-1">
+            <h2 id={headingId} className="font-semibold">
+              Manuscript
+            </h2>
+            <p className="text-sm text-muted-foreground">
+              “{manuscript.title}”{manuscript.author ? ` by ${manuscript.author}` : ""} · {formatWords(manuscript.words)} · the text after{" "}
+              {textStageName.toLowerCase()}
+            </p>
+          </div>
+          <ChapterNavigator id={navigatorId} label="Chapters" chapters={manuscript.chapters} current={chapter?.number ?? 1} onChange={goToChapter} />
+        </div>
+        <div className="px-4 py-8 sm:px-8 sm:py-10">
+          {chapter ? (
+            <ChapterText heading={chapterLabel(chapter)} scenes={chapter.scenes} />
+          ) : (
+            <p className="text-center text-sm text-muted-foreground">The manuscript has no chapters.</p>
+          )}
+        </div>
+        {chapter ? (
+          <div className="border-t px-4 py-3 sm:px-6">
+            <ChapterNavigator id={`${navigatorId}-bottom`} label="Chapters, after the text" chapters={manuscript.chapters} current={chapter.number} onChange={goToChapter} />
+          </div>
+        ) : null}
+      </Card>
+    </section>
+  );
+}
+
+function ManuscriptSkeleton() {
+  return (
+    <Card className="gap-4 px-6" aria-busy="true">
+      <p className="sr-only" role="status">
+        Loading the manuscript…
+      </p>
+      <div className="grid gap-4" aria-hidden="true">
+        <Skeleton className="h-5 w-40" />
+        <Skeleton className="h-48 w-full" />
+        <Skeleton className="h-4 w-full" />
+        <Skeleton className="h-4 w-5/6" />
+      </div>
+    </Card>
+  );
+}
