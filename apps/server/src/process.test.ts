@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, start, stop } from "./process-testing";
 
-describe("the server process", () => {
+// Each test starts and stops real server processes, each start with its own initdb on a busy machine.
+describe("the server process", { timeout: 120_000 }, () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), "scriptorium-process-"));
