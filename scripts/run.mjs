@@ -37,17 +37,36 @@ function turbo(args) {
   run(join(root, "node_modules/.bin/turbo"), [...args, "--output-logs=errors-only"]);
 }
 
-/** Debian's Chromium drives the browser tests; install it when we can. */
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+/**
+ * System tools the test suites and benchmarks drive, by the Debian package
+ * that ships each: Chromium for the browser tests; EPUBCheck (with a Java
+ * runtime), LibreOffice and poppler check the exports; pandoc is the export
+ * benchmark's reference. Installed when missing and we can (root + apt-get).
+ */
+const SYSTEM_TOOLS = [
+  { path: CHROMIUM, packages: ["chromium"], recommends: true },
+  { path: "/usr/share/java/epubcheck.jar", packages: ["epubcheck", "default-jre-headless"] },
+  { path: "/usr/bin/soffice", packages: ["libreoffice-writer-nogui"] },
+  { path: "/usr/bin/pdftotext", packages: ["poppler-utils"] },
+  { path: "/usr/bin/pandoc", packages: ["pandoc"] },
+];
+
+function ensureSystemTools() {
+  const missing = SYSTEM_TOOLS.filter((tool) => !existsSync(tool.path));
+  if (missing.length === 0) return;
+  const packages = missing.flatMap((tool) => tool.packages);
   const isRoot = process.getuid?.() === 0;
   if (isRoot && existsSync("/usr/bin/apt-get")) {
-    step("Installing Chromium for the browser tests (apt-get install chromium)");
+    step(`Installing what the tests use (apt-get install ${packages.join(" ")})`);
     run("apt-get", ["update", "-qq"]);
-    run("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+    // Chromium with its recommended fonts and libraries; the checkers without.
+    for (const tool of missing) {
+      const flags = tool.recommends ? [] : ["--no-install-recommends"];
+      run("apt-get", ["install", "-y", "-qq", ...flags, ...tool.packages], { env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+    }
     return;
   }
-  console.error(`✖ The browser tests need Chromium at ${CHROMIUM}: install Debian's "chromium" package or set CHROMIUM_PATH.`);
+  console.error(`✖ The tests need ${missing.map((tool) => tool.path).join(", ")}: install the Debian packages ${packages.join(" ")} (or set CHROMIUM_PATH).`);
   process.exit(1);
 }
 
@@ -66,6 +85,7 @@ switch (task) {
     serve("apps/server/dist/main.js");
     break;
   case "test":
+    ensureSystemTools();
     step("Type-checking, linting and building");
     turbo(["run", "typecheck", "lint", "build"]);
     step("Checking the committed openapi.json");
@@ -73,11 +93,11 @@ switch (task) {
     step("Unit and integration tests (PGlite and PostgreSQL)");
     turbo(["run", "test", "--concurrency=1"]);
     step("Browser end-to-end tests (Playwright + Chromium)");
-    ensureChromium();
     run(join(root, "node_modules/.bin/playwright"), ["test"], { cwd: join(root, "e2e") });
     console.log("\n✔ All test suites passed.");
     break;
   case "bench":
+    ensureSystemTools();
     step("Building");
     turbo(["run", "build", "--filter=@scriptorium/server"]);
     step("Benchmarks");

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { expect, test, type Locator, type Page, type TestInfo } from "@playwright/test";
 import { BOOTSTRAP_KEY, signIn } from "../fixtures";
 
@@ -132,6 +133,24 @@ test("a project is created, written live, paused, resumed and read", async ({ pa
   await page.getByRole("button", { name: "View the output of stage 4, Characters" }).click();
   await expect(page.getByRole("dialog", { name: "Stage 4 · Characters" }).getByRole("list", { name: "Cast" }).getByRole("listitem").first()).toBeVisible();
   await page.keyboard.press("Escape");
+
+  // Exports: nothing built yet; building all makes every row ready, and each downloads under the title's slug.
+  const exportFiles = page.getByRole("table", { name: "Export files" });
+  await expect(exportFiles.getByRole("row", { name: "EPUB e-book" })).toContainText("Not built");
+  await page.getByRole("button", { name: "Build all formats" }).click();
+  for (const format of ["Word document", "EPUB e-book", "PDF", "Markdown", "Plain text"]) {
+    await expect(exportFiles.getByRole("row", { name: format, exact: true })).toContainText("Ready", { timeout: 60_000 });
+  }
+  await exportFiles.getByRole("row", { name: "EPUB e-book" }).scrollIntoViewIfNeeded();
+  await attachViewportScreenshot(page, testInfo, "exports");
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download the-salt-road.epub" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("the-salt-road.epub");
+  const saved = testInfo.outputPath("the-salt-road.epub");
+  await download.saveAs(saved);
+  const listed = (await (await request.get(`/api/v2/projects/${projectId}/export/epub/status`, { headers: OWNER })).json()) as { size_bytes: number };
+  expect(statSync(saved).size).toBe(listed.size_bytes);
 
   await page.setViewportSize({ width: 375, height: 740 });
   await attachScreenshot(page, testInfo, "project-page-375px");

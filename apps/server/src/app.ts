@@ -13,6 +13,7 @@ import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
 import { createServices, type Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
+import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
 import { credentialsOf, isCrossSiteWrite, requestIdOf, sendError, sendJson } from "./http/request";
 import { createRestHandler, MAX_BODY_BYTES } from "./http/rest";
 import { createSessionHandler } from "./http/session";
@@ -87,6 +88,10 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS,
   });
   const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey), logInternalError);
+  const download = createExportDownloadHandler(
+    (req) => contextFor(services, req, credentialsOf(req).apiKey),
+    (workspaceId, projectId, format) => services.exports.file(workspaceId, projectId, format),
+  );
   const docs = createDocsHandler();
   const session = createSessionHandler(services);
   const dashboardDir =
@@ -132,6 +137,8 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
         const query = new URLSearchParams(queryStart === -1 ? "" : req.url?.slice(queryStart + 1));
         if (await subscriptionStream(req, res, decodeURIComponent(pathname.slice("/trpc/".length)), query)) return;
       }
+      const exportFile = !isTrpc && (req.method === "GET" || req.method === "HEAD") ? EXPORT_DOWNLOAD_PATH.exec(pathname) : null;
+      if (exportFile) return download(req, res, exportFile[1] ?? "", exportFile[2] ?? "");
       return isTrpc ? trpc(req, res) : rest(req, res);
     }
     if (dashboard && (req.method === "GET" || req.method === "HEAD")) {

@@ -10,6 +10,7 @@ export const TEST_OWNER_KEY = "test-owner-key-0123456789abcdef";
 export interface RunningTestServer {
   url: string;
   ownerKey: string;
+  dataDir: string;
   app: ScriptoriumServer;
   stop(): Promise<void>;
 }
@@ -40,6 +41,7 @@ export async function startTestServer(engine: Engine = "pglite", overrides: Part
   return {
     url: `http://127.0.0.1:${port}`,
     ownerKey: TEST_OWNER_KEY,
+    dataDir,
     app,
     stop: async () => {
       await app.close();

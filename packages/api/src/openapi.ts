@@ -1,5 +1,6 @@
 import { forEachOpenApiProcedure, generateOpenApiDocument, getInputOutputParsers, type OpenAPIObject } from "trpc-to-openapi";
 import { z } from "zod";
+import type { EXPORT_FORMATS } from "@scriptorium/domain";
 import { appRouter } from "./root";
 import { ErrorBody } from "./schemas";
 import type { Meta } from "./trpc";
@@ -76,6 +77,52 @@ function documentRestQuery(document: OpenAPIObject): void {
   });
 }
 
+/** MIME types of the downloads, by format. */
+const EXPORT_MIME_TYPES: Record<(typeof EXPORT_FORMATS)[number], string> = {
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  epub: "application/epub+zip",
+  pdf: "application/pdf",
+  md: "text/markdown",
+  txt: "text/plain",
+};
+
+/**
+ * The download of a built export is a plain route, not a procedure (it
+ * answers a file, not JSON), so the generator cannot see it: it is
+ * described here by hand, next to the generated export operations.
+ */
+function documentExportDownload(document: OpenAPIObject): void {
+  const binary = { schema: { type: "string", format: "binary" } };
+  document.paths ??= {};
+  document.paths["/v2/projects/{id}/export/{format}"] = {
+    get: {
+      operationId: "exports-download",
+      tags: ["exports"],
+      summary: "Download a built export",
+      description:
+        "The file with its MIME type, a `Content-Disposition` name from the title's slug, and its SHA-256 as `ETag` (send `If-None-Match` to get 304 when unchanged). 404 before the format has been built.",
+      security: [{ ApiKeyHeader: [] }, { BearerAuth: [] }],
+      parameters: [
+        { in: "path", name: "id", required: true, schema: { type: "string", minLength: 1, maxLength: 100 } },
+        { in: "path", name: "format", required: true, schema: { $ref: "#/components/schemas/ExportFormat" } },
+        { in: "header", name: "If-None-Match", required: false, schema: { type: "string" }, description: "An ETag from an earlier download" },
+      ],
+      responses: {
+        "200": {
+          description: "The file",
+          headers: {
+            ETag: { schema: { type: "string" }, description: "Quoted hex SHA-256 of the file" },
+            "Content-Disposition": { schema: { type: "string" }, description: 'attachment; filename="<slug>.<extension>"' },
+            "Last-Modified": { schema: { type: "string" } },
+          },
+          content: Object.fromEntries(Object.values(EXPORT_MIME_TYPES).map((type) => [type, binary])),
+        },
+        "304": { description: "Not modified: the If-None-Match ETag is the current file" },
+      },
+    },
+  };
+}
+
 export function buildOpenApiDocument(): OpenAPIObject {
   const document = generateOpenApiDocument(appRouter, {
     title: "Scriptorium API",
@@ -92,6 +139,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     defs: { Error: ErrorBody },
   });
   documentRestQuery(document);
+  documentExportDownload(document);
   documentErrors(document);
   return document;
 }

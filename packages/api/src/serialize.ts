@@ -1,10 +1,13 @@
 import { performance } from "node:perf_hooks";
 import type { z } from "zod";
 import type { ArtifactRow, ProjectRow, SnapshotRow } from "@scriptorium/db";
+import type { Export, ExportStatus } from "./export-schemas";
 import type { Project } from "./generation-schemas";
 import type {
   ApiKey as DomainApiKey,
   Collection as DomainCollection,
+  ExportStatusView,
+  ExportView,
   IssuedApiKey as DomainIssuedApiKey,
   RefreshOutcome,
 } from "@scriptorium/domain";
@@ -114,4 +117,12 @@ export function toProject(project: ProjectRow): z.infer<typeof Project> {
     created_at: project.createdAt.toISOString(),
     updated_at: project.updatedAt.toISOString(),
   };
+}
+
+export function toExport(view: ExportView): z.infer<typeof Export> {
+  return { ...view, created_at: view.created_at.toISOString(), modified_at: view.modified_at.toISOString() };
+}
+
+export function toExportStatus(view: ExportStatusView): z.infer<typeof ExportStatus> {
+  return { ...view, created_at: view.created_at?.toISOString() ?? null, modified_at: view.modified_at?.toISOString() ?? null };
 }

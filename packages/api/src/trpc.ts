@@ -74,6 +74,20 @@ function scoped(scope: Scope) {
   });
 }
 
+/**
+ * For the few plain routes that are not procedures (file downloads): the
+ * same authentication, scope check and error mapping as every procedure.
+ * Failures arrive as TRPCErrors, for the adapters' one status mapping.
+ */
+export async function runGuarded<T>(ctx: Context, scope: Scope, work: (principal: Principal) => Promise<T>): Promise<T> {
+  const principal = await authorize(ctx, scope);
+  try {
+    return await work(principal);
+  } catch (cause) {
+    throw toTRPCError(cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
+  }
+}
+
 export const readProcedure = scoped("read");
 export const writeProcedure = scoped("write");
 export const adminProcedure = scoped("admin");

@@ -317,3 +317,40 @@ export type GenerationJobRow = typeof generationJobs.$inferSelect;
 export type StageRunRow = typeof stageRuns.$inferSelect;
 export type SceneTextRow = typeof sceneTexts.$inferSelect;
 export type GenerationEventRow = typeof generationEvents.$inferSelect;
+
+export const EXPORT_FORMATS = ["docx", "epub", "pdf", "md", "txt"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * The latest build of one format of a project's manuscript. The file lives
+ * under the data directory, named by its SHA-256, so a row never points at a
+ * half-written file and the hash is the download's ETag.
+ */
+export const projectExports = pgTable(
+  "project_exports",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    format: text("format", { enum: EXPORT_FORMATS }).notNull(),
+    /** The download's name: the title's slug and the format's extension. */
+    filename: text("filename").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    /** Page size of the paged formats (`6x9` or `5x8`). */
+    trim: text("trim").notNull(),
+    /** What the file was built from (text version, title, author); a different one now means stale. */
+    sourceFingerprint: text("source_fingerprint").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    modifiedAt: timestamp("modified_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.format] }),
+    check("project_exports_format_check", sql`${table.format} in ('docx', 'epub', 'pdf', 'md', 'txt')`),
+  ],
+);
+
+export type ProjectExportRow = typeof projectExports.$inferSelect;

@@ -21,3 +21,5 @@ export { WRITER_PROVIDERS, type WriterProvider, type Writer } from "./generation
 export { OfflineWriter } from "./generation/writers/offline";
 export { computeQualityReport } from "./generation/quality";
 export type { ProjectBrief, SceneInput, StoryPlan, WriterCall } from "./generation/writers/writer";
+export { EXPORT_FORMATS, TRIM_SIZES, DEFAULT_TRIM_SIZE, type ExportFormat, type TrimSize } from "./exports/book";
+export { slugify, type ExportFile, type ExportStatusView, type ExportView } from "./exports/export-service";

@@ -4,6 +4,7 @@ import { AccessService } from "./access/access-service";
 import { BlobStore } from "./collections/blob-store";
 import { CollectionService } from "./collections/collection-service";
 import { GitCache } from "./collections/git";
+import { ExportService } from "./exports/export-service";
 import { CollectionRefresher } from "./collections/refresher";
 import { SnapshotService } from "./collections/snapshots";
 import { UpstreamReader } from "./collections/upstream";
@@ -23,10 +24,11 @@ export interface Services {
   projects: ProjectService;
   jobs: JobService;
   engine: JobEngine;
+  exports: ExportService;
 }
 
 export interface ServiceOptions {
-  /** Holds the artifact blob store and the git cache. */
+  /** Holds the artifact blob store, the git cache and the export files. */
   dataDir: string;
   log: Logger;
   githubToken?: string | undefined;
@@ -51,7 +53,13 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     githubToken: options.githubToken,
   });
   const upstream = new UpstreamReader(git);
-  const projects = new ProjectService(db, (writer) => validateWriterConfig(writer, options.llm ?? {}));
+  const exportsDir = join(options.dataDir, "exports");
+  const projects: ProjectService = new ProjectService(
+    db,
+    (writer) => validateWriterConfig(writer, options.llm ?? {}),
+    (projectId): Promise<void> => exports.removeProjectFiles(projectId),
+  );
+  const exports: ExportService = new ExportService(db, projects, exportsDir);
   const events = new EventLog(db, new EventBus());
   const engine = new JobEngine(db, events, (writer) => createWriter(writer, options.llm ?? {}), options.log, {
     workers: options.workers ?? 2,
@@ -67,5 +75,6 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     projects,
     jobs: new JobService(db, projects, events, engine),
     engine,
+    exports,
   };
 }

@@ -83,3 +83,5 @@ export function skillFile(fields: Record<string, string | string[]>, body = "Bod
 }
 export { ChatCompletionsServer, completion, providerError, type Reply } from "./generation/writers/llm/chat-completions-server";
 export { HIGH_CONCEPT, WORLD } from "./generation/writers/llm/fixtures";
+export { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "./exports/sample-book";
+export { convertToPdfWithLibreOffice, epubcheck, epubcheckProblems, pdfInfo, pdfPages, pdfText, type EpubCheckReport } from "./exports/validators";

@@ -88,6 +88,8 @@ export class ProjectService {
   constructor(
     private readonly db: Database,
     private readonly checkWriter: WriterConfigCheck,
+    /** Removes what a project keeps outside the database (its export files). */
+    private readonly afterDelete: (projectId: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async list(workspaceId: string): Promise<ProjectRow[]> {
@@ -174,5 +176,6 @@ export class ProjectService {
       .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)))
       .returning({ id: projects.id });
     if (deleted.length === 0) throw new NotFoundError("Project", id);
+    await this.afterDelete(id);
   }
 }

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
+import { ExportsSection } from "@/components/projects/exports-section";
 import { JobControls } from "@/components/projects/job-controls";
 import { JobProgressSection } from "@/components/projects/job-progress-section";
 import { LiveLog } from "@/components/projects/live-log";
@@ -17,7 +18,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
-import { describeWriter, displayGenre, formatNumber, formatWords, isActiveJob, type JobStatus, type Project } from "@/lib/projects";
+import { describeWriter, displayGenre, formatNumber, formatWords, isActiveJob, isSceneStage, type JobStatus, type Project } from "@/lib/projects";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
 /** The page of the project named by `?id=`. */
@@ -106,6 +107,7 @@ function ProjectDetail({ projectId }: { projectId: string }) {
         )}
         <StageTimeline projectId={projectId} job={job} />
         <LiveLog entries={events.log} stages={stages.data?.items} />
+        <ExportsSection projectId={projectId} hasText={stages.data?.items.some((stage) => isSceneStage(stage.number) && stage.status === "completed") ?? false} />
         <ManuscriptSection project={project.data} stages={stages.data?.items} />
       </div>
     </>

@@ -184,7 +184,11 @@ export function useGenerationEvents(projectId: string) {
       void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
       void queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() });
     }
-    if (effects.refetchText) void queryClient.invalidateQueries({ queryKey: trpc.generation.manuscript.queryKey({ id: projectId }) });
+    if (effects.refetchText) {
+      void queryClient.invalidateQueries({ queryKey: trpc.generation.manuscript.queryKey({ id: projectId }) });
+      // Built exports turn stale when the text changes.
+      void queryClient.invalidateQueries({ queryKey: trpc.exports.list.queryKey({ id: projectId }) });
+    }
     for (const stage of effects.finishedStages) {
       void queryClient.invalidateQueries({ queryKey: trpc.generation.stage.queryKey({ id: projectId, stage_number: stage }) });
     }

@@ -1,0 +1,80 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { errorBody, ExportFormatInput, runGuarded, type Context } from "@scriptorium/api";
+import type { ExportFile, ExportFormat } from "@scriptorium/domain";
+import { sendJson } from "./request";
+
+/** `GET /api/v2/projects/{id}/export/{format}`: the one REST path that answers a file rather than JSON. */
+export const EXPORT_DOWNLOAD_PATH = /^\/api\/v2\/projects\/([^/]+)\/export\/([^/]+)$/;
+
+/** A path segment as written; one that is not valid percent-encoding is taken literally (and then fails validation). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function contentDisposition(filename: string): string {
+  // Slugs are ASCII already; the RFC 5987 form is there for clients that prefer it.
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** True when the client's cached copy (If-None-Match) is this very file. */
+function isCached(req: IncomingMessage, etag: string): boolean {
+  const header = req.headers["if-none-match"];
+  if (!header) return false;
+  return header === "*" || header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
+}
+
+/**
+ * Serves a built export with its type, download name and ETag (the file's
+ * SHA-256). Authorization and errors go through the router's own guard, so
+ * this route answers exactly like the procedures around it.
+ */
+export function createExportDownloadHandler(contextOf: (req: IncomingMessage) => Context, locate: (workspaceId: string, projectId: string, format: ExportFormat) => Promise<ExportFile>) {
+  return async (req: IncomingMessage, res: ServerResponse, projectId: string, format: string): Promise<void> => {
+    // Both still percent-encoded, as they appear in the path.
+    const ctx = contextOf(req);
+    try {
+      const file = await runGuarded(ctx, "read", async (principal) => {
+        const input = ExportFormatInput.safeParse({ id: decodeSegment(projectId), format: decodeSegment(format) });
+        if (!input.success) throw new TRPCError({ code: "BAD_REQUEST", cause: input.error });
+        const located = await locate(principal.workspaceId, input.data.id, input.data.format);
+        // A rebuild may have replaced the file between the look-up and now: look again once.
+        return (await stat(located.path).catch(() => null)) ? located : locate(principal.workspaceId, input.data.id, input.data.format);
+      });
+      const etag = `"${file.sha256}"`;
+      const headers = {
+        etag,
+        "last-modified": file.modifiedAt.toUTCString(),
+        // Downloads are private to the key's workspace; revalidating is cheap thanks to the ETag.
+        "cache-control": "private, no-cache",
+      };
+      if (isCached(req, etag)) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { ...headers, "content-type": file.mimeType, "content-length": file.sizeBytes, "content-disposition": contentDisposition(file.filename) });
+      if (req.method === "HEAD") {
+        res.end();
+        return;
+      }
+      await pipeline(createReadStream(file.path), res);
+    } catch (cause) {
+      if (res.headersSent) {
+        res.destroy(cause instanceof Error ? cause : undefined);
+        return;
+      }
+      const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
+      sendJson(res, getHTTPStatusCodeFromError(error), errorBody(error, ctx.requestId));
+    }
+  };
+}

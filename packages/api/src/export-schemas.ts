@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { EXPORT_FORMATS, TRIM_SIZES } from "@scriptorium/domain";
+import { Id, Timestamp } from "./schemas";
+
+export const ExportFormat = z.enum(EXPORT_FORMATS).meta({
+  id: "ExportFormat",
+  description: "docx: Word (6×9 in or 5×8 in); epub: EPUB 3; pdf: print-ready PDF (6×9 in or 5×8 in); md: Markdown; txt: plain UTF-8 text",
+});
+
+export const TrimSize = z.enum(Object.keys(TRIM_SIZES) as [keyof typeof TRIM_SIZES, ...(keyof typeof TRIM_SIZES)[]]).meta({
+  id: "TrimSize",
+  description: "Page size of the DOCX and PDF, in inches (width x height)",
+});
+
+export const BuildExportsInput = z.object({
+  id: Id,
+  formats: z
+    .array(ExportFormat)
+    .min(1, "Name at least one format, or leave formats out to build all of them")
+    .max(EXPORT_FORMATS.length)
+    .refine((formats) => new Set(formats).size === formats.length, "Each format may be named once")
+    .optional()
+    .meta({ description: "Default: every format" }),
+  trim: TrimSize.optional().meta({ description: "Default: 6x9" }),
+});
+
+export const ExportFormatInput = z.object({ id: Id, format: ExportFormat });
+
+export const Export = z
+  .object({
+    format: ExportFormat,
+    filename: z.string().meta({ description: "The download's name: the title's slug and the format's extension" }),
+    size_bytes: z.int(),
+    sha256: z.string().meta({ description: "Hex SHA-256 of the file; also its ETag" }),
+    trim: TrimSize.nullable().meta({ description: "Page size for docx and pdf; null for the other formats" }),
+    created_at: Timestamp,
+    modified_at: Timestamp,
+    stale: z.boolean().meta({ description: "True when the manuscript, title or author changed after the file was built" }),
+  })
+  .meta({ id: "Export" });
+
+export const ExportList = z.object({ items: z.array(Export) }).meta({ id: "ExportList" });
+
+export const ExportStatus = z
+  .object({
+    format: ExportFormat,
+    exists: z.boolean(),
+    filename: z.string().nullable(),
+    size_bytes: z.int().nullable(),
+    created_at: Timestamp.nullable(),
+    modified_at: Timestamp.nullable(),
+    stale: z.boolean().nullable().meta({ description: "null when the file has not been built" }),
+  })
+  .meta({ id: "ExportStatus" });

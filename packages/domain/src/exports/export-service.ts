@@ -1,0 +1,264 @@
+import { createHash } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { and, eq } from "drizzle-orm";
+import { projectExports, type Database, type ProjectExportRow, type ProjectRow } from "@scriptorium/db";
+import { ConflictError, NotFoundError } from "../errors";
+import { latestTextStage, readManuscript } from "../generation/manuscript";
+import type { ProjectService } from "../generation/projects";
+import { DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type Book, type BookExporter, type ExportFormat, type TrimSize } from "./book";
+import { DocxExporter } from "./docx";
+import { EpubExporter } from "./epub";
+import { MarkdownExporter } from "./markdown";
+import { PdfExporter } from "./pdf";
+import { TextExporter } from "./text";
+
+/** Every writer of the manuscript writes English. */
+const BOOK_LANGUAGE = "en";
+
+/** The formats whose page size is a build option. */
+const PAGED_FORMATS: ReadonlySet<ExportFormat> = new Set(["docx", "pdf"]);
+
+export interface ExportView {
+  format: ExportFormat;
+  filename: string;
+  size_bytes: number;
+  sha256: string;
+  trim: TrimSize | null;
+  created_at: Date;
+  modified_at: Date;
+  /** The manuscript (or the title or author) changed after this file was built. */
+  stale: boolean;
+}
+
+export interface ExportStatusView {
+  format: ExportFormat;
+  exists: boolean;
+  filename: string | null;
+  size_bytes: number | null;
+  created_at: Date | null;
+  modified_at: Date | null;
+  stale: boolean | null;
+}
+
+/** A built file, ready to be sent. */
+export interface ExportFile {
+  path: string;
+  filename: string;
+  mimeType: string;
+  sha256: string;
+  sizeBytes: number;
+  modifiedAt: Date;
+}
+
+export interface BuildOptions {
+  formats?: readonly ExportFormat[] | undefined;
+  trim?: TrimSize | undefined;
+}
+
+/** Lower-case ASCII words of a title joined by hyphens: the name of every file built from it. */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80)
+    .replace(/-+$/, "");
+  return slug || "manuscript";
+}
+
+/** "Chapter 3: The Storm"; an untitled chapter is just "Chapter 3". */
+function chapterHeading(number: number, title: string): string {
+  const label = `Chapter ${number}`;
+  return title === label || title === "" ? label : `${label}: ${title}`;
+}
+
+function sha256(data: Uint8Array | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * Builds, lists and serves a project's exports. Each file is stored under
+ * its SHA-256 and its row is switched to it in one statement, so a reader
+ * sees the old file or the new one, never a partial one; building the same
+ * text again gives the same bytes, so repeated requests are idempotent.
+ */
+export class ExportService {
+  private readonly exporters: ReadonlyMap<ExportFormat, BookExporter>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly projects: ProjectService,
+    private readonly dir: string,
+    exporters: readonly BookExporter[] = [new DocxExporter(), new EpubExporter(), new PdfExporter(), new MarkdownExporter(), new TextExporter()],
+  ) {
+    this.exporters = new Map(exporters.map((exporter) => [exporter.format, exporter]));
+  }
+
+  /** Builds the requested formats (default all) from the latest text; formats already up to date are kept as they are. */
+  async build(workspaceId: string, projectId: string, options: BuildOptions = {}): Promise<ExportView[]> {
+    const project = await this.projects.get(workspaceId, projectId);
+    const stage = await latestTextStage(this.db, projectId);
+    if (stage === null) throw new ConflictError(`Project ${projectId} has no manuscript yet: exports can be built once scene drafting (stage 6) has finished.`);
+    const trim = options.trim ?? DEFAULT_TRIM_SIZE;
+    const fingerprint = this.fingerprint(project, stage);
+    const formats = EXPORT_FORMATS.filter((format) => !options.formats || options.formats.includes(format));
+    const existing = new Map((await this.rows(projectId)).map((row) => [row.format, row]));
+    let book: Book | null = null;
+    const views: ExportView[] = [];
+    for (const format of formats) {
+      const row = existing.get(format);
+      const upToDate = row && row.sourceFingerprint === fingerprint && (!PAGED_FORMATS.has(format) || row.trim === trim) && (await this.fileExists(row));
+      if (upToDate) {
+        views.push(this.view(row, fingerprint));
+        continue;
+      }
+      book ??= await this.book(project, trim);
+      views.push(this.view(await this.buildOne(project, book, format, trim, fingerprint), fingerprint));
+      // A long build of several formats lets other requests in between formats.
+      await nextTurn();
+    }
+    return views;
+  }
+
+  async list(workspaceId: string, projectId: string): Promise<ExportView[]> {
+    const project = await this.projects.get(workspaceId, projectId);
+    const fingerprint = this.fingerprint(project, await latestTextStage(this.db, projectId));
+    const rows = await this.rows(projectId);
+    return EXPORT_FORMATS.flatMap((format) => rows.filter((row) => row.format === format).map((row) => this.view(row, fingerprint)));
+  }
+
+  async status(workspaceId: string, projectId: string, format: ExportFormat): Promise<ExportStatusView> {
+    const view = (await this.list(workspaceId, projectId)).find((candidate) => candidate.format === format);
+    if (!view) return { format, exists: false, filename: null, size_bytes: null, created_at: null, modified_at: null, stale: null };
+    return { format, exists: true, filename: view.filename, size_bytes: view.size_bytes, created_at: view.created_at, modified_at: view.modified_at, stale: view.stale };
+  }
+
+  /** The built file of one format; 404 before it has been built. */
+  async file(workspaceId: string, projectId: string, format: ExportFormat): Promise<ExportFile> {
+    await this.projects.get(workspaceId, projectId);
+    const [row] = await this.db
+      .select()
+      .from(projectExports)
+      .where(and(eq(projectExports.projectId, projectId), eq(projectExports.format, format)));
+    if (!row) throw new NotFoundError(`The ${format} export of project`, projectId);
+    const exporter = this.exporter(format);
+    return {
+      path: this.pathOf(projectId, row.sha256, exporter),
+      filename: row.filename,
+      mimeType: exporter.mimeType,
+      sha256: row.sha256,
+      sizeBytes: row.sizeBytes,
+      modifiedAt: row.modifiedAt,
+    };
+  }
+
+  /** Removes a deleted project's files (its rows went with the project). */
+  async removeProjectFiles(projectId: string): Promise<void> {
+    await rm(join(this.dir, projectId), { recursive: true, force: true });
+  }
+
+  private async buildOne(project: ProjectRow, book: Book, format: ExportFormat, trim: TrimSize, fingerprint: string): Promise<ProjectExportRow> {
+    const exporter = this.exporter(format);
+    const bytes = await exporter.build(book);
+    const hash = sha256(bytes);
+    const path = this.pathOf(project.id, hash, exporter);
+    await mkdir(join(this.dir, project.id), { recursive: true });
+    // Written aside and renamed into place: a file under its final name is always whole.
+    const partial = `${path}.${process.pid}.partial`;
+    await writeFile(partial, bytes);
+    await rename(partial, path);
+    const now = new Date();
+    const values = {
+      workspaceId: project.workspaceId,
+      projectId: project.id,
+      format,
+      filename: `${slugify(project.title)}.${exporter.extension}`,
+      sizeBytes: bytes.byteLength,
+      sha256: hash,
+      trim,
+      sourceFingerprint: fingerprint,
+      modifiedAt: now,
+    };
+    const { row, replaced } = await this.db.transaction(async (tx) => {
+      const [previous] = await tx
+        .select({ sha256: projectExports.sha256 })
+        .from(projectExports)
+        .where(and(eq(projectExports.projectId, project.id), eq(projectExports.format, format)))
+        .for("update");
+      const [saved] = await tx
+        .insert(projectExports)
+        .values({ ...values, createdAt: now })
+        .onConflictDoUpdate({ target: [projectExports.projectId, projectExports.format], set: values })
+        .returning();
+      return { row: saved as ProjectExportRow, replaced: previous?.sha256 };
+    });
+    // The previous file is no longer referenced once the row points at the new one.
+    if (replaced && replaced !== hash) await rm(this.pathOf(project.id, replaced, exporter), { force: true });
+    return row;
+  }
+
+  private async book(project: ProjectRow, trim: TrimSize): Promise<Book> {
+    const manuscript = await readManuscript(this.db, project.id);
+    return {
+      id: project.id,
+      title: project.title,
+      author: project.author || "Anonymous",
+      language: BOOK_LANGUAGE,
+      genre: project.genre,
+      chapters: manuscript.chapters.map((chapter) => ({
+        number: chapter.number,
+        title: chapterHeading(chapter.number, chapter.title),
+        scenes: chapter.scenes.map((scene) =>
+          scene.text
+            .split(/\n\s*\n/)
+            .map((paragraph) => paragraph.replace(/\s+/g, " ").trim())
+            .filter((paragraph) => paragraph.length > 0),
+        ),
+      })),
+      words: manuscript.words,
+      trim,
+      modifiedAt: project.textUpdatedAt ?? project.updatedAt,
+    };
+  }
+
+  /** What a build depends on besides its options: the text's version, title and author. */
+  private fingerprint(project: ProjectRow, stage: number | null): string {
+    return sha256(JSON.stringify([stage, project.textUpdatedAt?.toISOString() ?? null, project.title, project.author]));
+  }
+
+  private view(row: ProjectExportRow, fingerprint: string): ExportView {
+    return {
+      format: row.format,
+      filename: row.filename,
+      size_bytes: row.sizeBytes,
+      sha256: row.sha256,
+      trim: PAGED_FORMATS.has(row.format) ? (row.trim as TrimSize) : null,
+      created_at: row.createdAt,
+      modified_at: row.modifiedAt,
+      stale: row.sourceFingerprint !== fingerprint,
+    };
+  }
+
+  private rows(projectId: string): Promise<ProjectExportRow[]> {
+    return this.db.select().from(projectExports).where(eq(projectExports.projectId, projectId));
+  }
+
+  private async fileExists(row: ProjectExportRow): Promise<boolean> {
+    const info = await stat(this.pathOf(row.projectId, row.sha256, this.exporter(row.format))).catch(() => null);
+    return info?.size === row.sizeBytes;
+  }
+
+  private pathOf(projectId: string, hash: string, exporter: BookExporter): string {
+    return join(this.dir, projectId, `${hash}.${exporter.extension}`);
+  }
+
+  private exporter(format: ExportFormat): BookExporter {
+    const exporter = this.exporters.get(format);
+    if (!exporter) throw new Error(`No exporter for ${format}`);
+    return exporter;
+  }
+}
