@@ -29,8 +29,14 @@ async function waitForEnd(service: Service, projectId: string): Promise<JobStatu
 
 const BOOK = { title: "The Long Meridian", genre: "fantasy", target_words: 90_000, chapters: 30, scenes_per_chapter: 3, seed: 20_261_123 };
 
+export interface OfflineBook {
+  /** Time the writer took, all twelve stages. */
+  ms: number;
+  chapters: { number: number; title: string; scenes: string[] }[];
+}
+
 /** The writer's work alone, in memory: what a job costs before checkpoints, events and the database. */
-async function writerAlone(brief: ProjectBrief): Promise<number> {
+export async function writeBookOffline(brief: ProjectBrief): Promise<OfflineBook> {
   const writer = new OfflineWriter();
   const call: WriterCall = { signal: new AbortController().signal, onUsage: () => undefined, remainingBudgetUsd: () => null };
   const started = performance.now();
@@ -53,18 +59,16 @@ async function writerAlone(brief: ProjectBrief): Promise<number> {
     texts = next;
   }
   const perChapter = brief.scenes_per_chapter;
-  computeQualityReport(
-    brief,
-    outline.chapters.map((chapter, index) => ({ number: chapter.number, title: chapter.title, scenes: texts.slice(index * perChapter, (index + 1) * perChapter) })),
-  );
-  return performance.now() - started;
+  const chapters = outline.chapters.map((chapter, index) => ({ number: chapter.number, title: chapter.title, scenes: texts.slice(index * perChapter, (index + 1) * perChapter) }));
+  computeQualityReport(brief, chapters);
+  return { ms: performance.now() - started, chapters };
 }
 
 /** Offline generation of a 90 000-word project through all 12 stages, against the writer's work alone. */
 async function benchOfflineGeneration(): Promise<BenchResult[]> {
   const brief: ProjectBrief = { ...BOOK, author: "", synopsis: "", protagonist: "", tone: "" };
-  await writerAlone(brief); // warm-up
-  const aloneMs = await writerAlone(brief);
+  await writeBookOffline(brief); // warm-up
+  const aloneMs = (await writeBookOffline(brief)).ms;
 
   const service = await startScriptorium();
   try {

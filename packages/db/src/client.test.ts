@@ -31,6 +31,7 @@ describe.each(ENGINES)("database on %s", (engine) => {
         "collections",
         "generation_events",
         "generation_jobs",
+        "project_exports",
         "projects",
         "scene_texts",
         "snapshots",

@@ -71,9 +71,17 @@ export function slugify(title: string): string {
 }
 
 /** "Chapter 3: The Storm"; an untitled chapter is just "Chapter 3". */
-function chapterHeading(number: number, title: string): string {
+export function chapterHeading(number: number, title: string): string {
   const label = `Chapter ${number}`;
   return title === label || title === "" ? label : `${label}: ${title}`;
+}
+
+/** A scene's paragraphs: the writers separate them with blank lines; line breaks inside one are just spaces. */
+export function paragraphsOf(sceneText: string): string[] {
+  return sceneText
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, " ").trim())
+    .filter((paragraph) => paragraph.length > 0);
 }
 
 function sha256(data: Uint8Array | string): string {
@@ -212,12 +220,7 @@ export class ExportService {
       chapters: manuscript.chapters.map((chapter) => ({
         number: chapter.number,
         title: chapterHeading(chapter.number, chapter.title),
-        scenes: chapter.scenes.map((scene) =>
-          scene.text
-            .split(/\n\s*\n/)
-            .map((paragraph) => paragraph.replace(/\s+/g, " ").trim())
-            .filter((paragraph) => paragraph.length > 0),
-        ),
+        scenes: chapter.scenes.map((scene) => paragraphsOf(scene.text)),
       })),
       words: manuscript.words,
       trim,
