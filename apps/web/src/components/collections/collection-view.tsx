@@ -1,33 +1,36 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, ArrowLeftIcon, PencilIcon, RefreshCwIcon, SearchXIcon, Trash2Icon } from "lucide-react";
-import Link from "next/link";
+import { AlertCircleIcon, PencilIcon, SearchXIcon, Trash2Icon } from "lucide-react";
 import { useSearchParams } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { AddSourceSection } from "@/components/collections/add-source-section";
 import { ArtifactsSection } from "@/components/collections/artifacts-section";
 import { CollectionFormDialog } from "@/components/collections/collection-form-dialog";
 import { DeleteCollectionDialog } from "@/components/collections/delete-collection-dialog";
 import { RefreshSection } from "@/components/collections/refresh-section";
 import { SnapshotsSection } from "@/components/collections/snapshots-section";
+import { BackLink, DetailProblem, type BackTarget } from "@/components/detail-problem";
 import { PageHeader } from "@/components/page-header";
+import { RetryButton } from "@/components/problem-card";
 import { RelativeTime } from "@/components/relative-time";
-import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
 import { pluralize, type Collection } from "@/lib/collections";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
+/** Where this page's back link leads. */
+const backToCollections: BackTarget = { href: "/collections", label: "Collections" };
+
 /** The page of the collection named by `?id=`. */
 export function CollectionView() {
   const collectionId = useSearchParams().get("id");
   if (!collectionId) {
     return (
-      <Problem icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="No collection chosen">
+      <DetailProblem back={backToCollections} icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="No collection chosen">
         This address names no collection. Pick one from the list.
-      </Problem>
+      </DetailProblem>
     );
   }
   // Keyed by id: moving to another collection starts its page (forms, last refresh) afresh.
@@ -42,30 +45,26 @@ function CollectionDetail({ collectionId }: { collectionId: string }) {
   if (collection.isError) {
     if (trpcErrorCode(collection.error) === "NOT_FOUND") {
       return (
-        <Problem icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="Collection not found">
+        <DetailProblem back={backToCollections} icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="Collection not found">
           It may have been deleted, or it belongs to another workspace.
-        </Problem>
+        </DetailProblem>
       );
     }
     return (
-      <Problem
+      <DetailProblem
+        back={backToCollections}
         icon={<AlertCircleIcon className="size-8 text-destructive" aria-hidden="true" />}
         title="The collection could not be loaded"
-        action={
-          <Button variant="outline" onClick={() => void collection.refetch()}>
-            <RefreshCwIcon aria-hidden="true" />
-            Try again
-          </Button>
-        }
+        action={<RetryButton onRetry={() => void collection.refetch()} />}
       >
         {errorMessage(collection.error)}
-      </Problem>
+      </DetailProblem>
     );
   }
 
   return (
     <>
-      <BackToCollections />
+      <BackLink {...backToCollections} />
       <CollectionHeader collection={collection.data} />
       {/* grid-cols-1 is minmax(0, 1fr): a wide table scrolls inside its card instead of widening the page. */}
       <div className="grid grid-cols-1 gap-6">
@@ -112,32 +111,6 @@ function CollectionHeader({ collection }: { collection: Collection }) {
       />
       <CollectionFormDialog open={editing} onOpenChange={setEditing} collection={collection} />
       <DeleteCollectionDialog open={deleting} onOpenChange={setDeleting} collection={collection} />
-    </>
-  );
-}
-
-function BackToCollections() {
-  return (
-    <Link
-      href="/collections"
-      className="mb-4 inline-flex items-center gap-1.5 rounded-sm text-sm text-muted-foreground outline-none hover:text-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50"
-    >
-      <ArrowLeftIcon className="size-4" aria-hidden="true" />
-      Collections
-    </Link>
-  );
-}
-
-function Problem({ icon, title, action, children }: { icon: ReactNode; title: string; action?: ReactNode; children: ReactNode }) {
-  return (
-    <>
-      <BackToCollections />
-      <Card className="items-center gap-3 px-6 py-12 text-center">
-        {icon}
-        <h1 className="font-semibold">{title}</h1>
-        <p className="max-w-md text-sm text-muted-foreground">{children}</p>
-        {action}
-      </Card>
     </>
   );
 }

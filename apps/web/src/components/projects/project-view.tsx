@@ -1,10 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, ArrowLeftIcon, RefreshCwIcon, SearchXIcon, Trash2Icon } from "lucide-react";
-import Link from "next/link";
+import { AlertCircleIcon, RefreshCwIcon, SearchXIcon, Trash2Icon } from "lucide-react";
 import { useSearchParams } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
+import { BackLink, DetailProblem, type BackTarget } from "@/components/detail-problem";
+import { RetryButton } from "@/components/problem-card";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
 import { ExportsSection } from "@/components/projects/exports-section";
 import { JobControls } from "@/components/projects/job-controls";
@@ -21,14 +22,17 @@ import { WriteButton } from "@/components/write-access";
 import { describeWriter, displayGenre, formatNumber, formatWords, isActiveJob, isSceneStage, type JobStatus, type Project } from "@/lib/projects";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
+/** Where this page's back link leads. */
+const backToProjects: BackTarget = { href: "/projects", label: "Projects" };
+
 /** The page of the project named by `?id=`. */
 export function ProjectView() {
   const projectId = useSearchParams().get("id");
   if (!projectId) {
     return (
-      <Problem icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="No project chosen">
+      <DetailProblem back={backToProjects} icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="No project chosen">
         This address names no project. Pick one from the list.
-      </Problem>
+      </DetailProblem>
     );
   }
   // Keyed by id: moving to another project starts its page (log, live stream, reader) afresh.
@@ -46,24 +50,20 @@ function ProjectDetail({ projectId }: { projectId: string }) {
   if (project.isError) {
     if (trpcErrorCode(project.error) === "NOT_FOUND") {
       return (
-        <Problem icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="Project not found">
+        <DetailProblem back={backToProjects} icon={<SearchXIcon className="size-8 text-muted-foreground" aria-hidden="true" />} title="Project not found">
           It may have been deleted, or it belongs to another workspace.
-        </Problem>
+        </DetailProblem>
       );
     }
     return (
-      <Problem
+      <DetailProblem
+        back={backToProjects}
         icon={<AlertCircleIcon className="size-8 text-destructive" aria-hidden="true" />}
         title="The project could not be loaded"
-        action={
-          <Button variant="outline" onClick={() => void project.refetch()}>
-            <RefreshCwIcon aria-hidden="true" />
-            Try again
-          </Button>
-        }
+        action={<RetryButton onRetry={() => void project.refetch()} />}
       >
         {errorMessage(project.error)}
-      </Problem>
+      </DetailProblem>
     );
   }
 
@@ -74,7 +74,7 @@ function ProjectDetail({ projectId }: { projectId: string }) {
 
   return (
     <>
-      <BackToProjects />
+      <BackLink {...backToProjects} />
       <ProjectHeader project={project.data} job={job} controlsReady={status.isSuccess || noJobYet} />
       {/* grid-cols-1 is minmax(0, 1fr): a wide table scrolls inside its card instead of widening the page. */}
       <div className="grid grid-cols-1 gap-6">
@@ -159,32 +159,6 @@ function ProjectHeader({ project, job, controlsReady }: { project: Project; job:
 
 function Dot() {
   return <span aria-hidden="true">·</span>;
-}
-
-function BackToProjects() {
-  return (
-    <Link
-      href="/projects"
-      className="mb-4 inline-flex items-center gap-1.5 rounded-sm text-sm text-muted-foreground outline-none hover:text-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50"
-    >
-      <ArrowLeftIcon className="size-4" aria-hidden="true" />
-      Projects
-    </Link>
-  );
-}
-
-function Problem({ icon, title, action, children }: { icon: ReactNode; title: string; action?: ReactNode; children: ReactNode }) {
-  return (
-    <>
-      <BackToProjects />
-      <Card className="items-center gap-3 px-6 py-12 text-center">
-        {icon}
-        <h1 className="font-semibold">{title}</h1>
-        <p className="max-w-md text-sm text-muted-foreground">{children}</p>
-        {action}
-      </Card>
-    </>
-  );
 }
 
 export function ProjectViewSkeleton() {

@@ -1,21 +1,17 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, ArrowRightIcon, BookOpenTextIcon, PlusIcon, RefreshCwIcon } from "lucide-react";
-import Link from "next/link";
+import { BookOpenTextIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
-import { EmptyState } from "@/components/empty-state";
-import { PageHeader } from "@/components/page-header";
+import { ListCard, ListPage } from "@/components/list-page";
 import { ProjectFormDialog } from "@/components/projects/project-form-dialog";
 import { JobStateBadge } from "@/components/projects/status-badges";
 import { RelativeTime } from "@/components/relative-time";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { Progress } from "@/components/ui/progress";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
 import { describeWriter, displayGenre, formatPercent, formatWords, isActiveJob, projectHref, type Project } from "@/lib/projects";
-import { errorMessage, useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 
 /** How often a card of a project with an active job asks for its progress. */
 const ACTIVE_JOB_POLL_MS = 2_000;
@@ -34,37 +30,32 @@ export function ProjectsPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title="Projects"
         description="Novels written through the 12-stage manuscript pipeline, from high concept to the validated final text."
-        actions={projects.data && projects.data.items.length > 0 ? newProjectButton : null}
+        list={projects}
+        createButton={newProjectButton}
+        loadingLabel="Loading projects…"
+        skeletonCard={
+          <>
+            <Skeleton className="h-5 w-40" />
+            <Skeleton className="h-5 w-24" />
+            <Skeleton className="mt-2 h-3 w-48" />
+          </>
+        }
+        errorTitle="The projects could not be loaded"
+        empty={{
+          icon: BookOpenTextIcon,
+          title: "No projects yet",
+          description: (
+            <>
+              A project is one book: its title, genre, length and writer. Starting it runs twelve stages, from the high concept through
+              scene drafting and revision to a validated manuscript, and you can watch, pause and resume every step.
+            </>
+          ),
+        }}
+        renderItem={(project) => <ProjectCard project={project} />}
       />
-      {projects.isPending ? (
-        <ProjectGridSkeleton />
-      ) : projects.isError ? (
-        <Card className="items-center gap-3 px-6 py-12 text-center">
-          <AlertCircleIcon className="size-8 text-destructive" aria-hidden="true" />
-          <h2 className="font-semibold">The projects could not be loaded</h2>
-          <p className="max-w-md text-sm text-muted-foreground">{errorMessage(projects.error)}</p>
-          <Button variant="outline" onClick={() => void projects.refetch()}>
-            <RefreshCwIcon aria-hidden="true" />
-            Try again
-          </Button>
-        </Card>
-      ) : projects.data.items.length === 0 ? (
-        <EmptyState icon={BookOpenTextIcon} title="No projects yet" action={newProjectButton}>
-          A project is one book: its title, genre, length and writer. Starting it runs twelve stages, from the high concept through
-          scene drafting and revision to a validated manuscript, and you can watch, pause and resume every step.
-        </EmptyState>
-      ) : (
-        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Projects">
-          {projects.data.items.map((project) => (
-            <li key={project.id} className="grid">
-              <ProjectCard project={project} />
-            </li>
-          ))}
-        </ul>
-      )}
       <ProjectFormDialog open={creating} onOpenChange={setCreating} />
     </>
   );
@@ -87,19 +78,7 @@ function ProjectCard({ project }: { project: Project }) {
   const state = liveJob?.status ?? project.status;
 
   return (
-    <Card className="relative h-full gap-3 p-5 transition-colors focus-within:border-ring/60 hover:border-ring/60 hover:bg-accent/40">
-      <div className="flex items-start justify-between gap-3">
-        <h2 className="min-w-0 font-semibold break-words">
-          {/* The link covers the whole card (its ::after), so the card is one click target and one tab stop. */}
-          <Link
-            href={projectHref(project.id)}
-            className="outline-none after:absolute after:inset-0 after:rounded-xl focus-visible:after:ring-[3px] focus-visible:after:ring-ring/50"
-          >
-            {project.title}
-          </Link>
-        </h2>
-        <ArrowRightIcon className="mt-0.5 size-4 shrink-0 text-muted-foreground" aria-hidden="true" />
-      </div>
+    <ListCard href={projectHref(project.id)} name={project.title}>
       <div className="flex flex-wrap items-center gap-2">
         <JobStateBadge state={state} pausing={liveJob?.pause_requested ?? false} />
         <span className="text-sm text-muted-foreground">{displayGenre(project.genre)}</span>
@@ -123,25 +102,6 @@ function ProjectCard({ project }: { project: Project }) {
           Updated <RelativeTime value={project.updated_at} />
         </span>
       </p>
-    </Card>
-  );
-}
-
-function ProjectGridSkeleton() {
-  return (
-    <div aria-busy="true">
-      <p className="sr-only" role="status">
-        Loading projects…
-      </p>
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-hidden="true">
-        {[0, 1, 2].map((card) => (
-          <Card key={card} className="gap-3 p-5">
-            <Skeleton className="h-5 w-40" />
-            <Skeleton className="h-5 w-24" />
-            <Skeleton className="mt-2 h-3 w-48" />
-          </Card>
-        ))}
-      </div>
-    </div>
+    </ListCard>
   );
 }
