@@ -120,7 +120,8 @@ test("a collection is filled from a local folder, checked, synced and rolled bac
 
   // The list shows the collection with its artifacts, and opens it again.
   await page.getByRole("link", { name: "Collections" }).first().click();
-  const card = page.getByRole("listitem").filter({ hasText: "E2E skills" });
+  // Within the list: a toast about the new collection may still be showing, and it is a list item too.
+  const card = page.getByRole("list", { name: "Collections" }).getByRole("listitem").filter({ hasText: "E2E skills" });
   await expect(card).toContainText("2 artifacts");
   await attachScreenshot(page, testInfo, "collections-list");
   await card.getByRole("link", { name: "E2E skills" }).click();

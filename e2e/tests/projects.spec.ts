@@ -158,7 +158,7 @@ test("a project is created, written live, paused, resumed and read", async ({ pa
 
   // The list shows the finished project and opens it again.
   await page.getByRole("link", { name: "Projects" }).first().click();
-  const card = page.getByRole("listitem").filter({ hasText: "The Salt Road" });
+  const card = page.getByRole("list", { name: "Projects" }).getByRole("listitem").filter({ hasText: "The Salt Road" });
   await expect(card).toContainText("Completed");
   await expect(card).toContainText("100,000 words");
   await attachScreenshot(page, testInfo, "projects-list");
