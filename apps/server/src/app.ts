@@ -54,7 +54,9 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     githubToken: config.githubToken,
     githubBaseUrl: config.githubBaseUrl,
     workers: config.workers,
+    jobLeaseSeconds: config.jobLeaseSeconds,
     exclusiveDatabase: database.kind === "pglite",
+    listen: database.kind === "postgres" ? database.listen : undefined,
     llm: config.llm,
   });
   const bootstrap = await services.access.ensureOwnerKey(config.bootstrapKey);
@@ -211,9 +213,11 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
         // Open streams (SSE) would hold close() forever.
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
+      await services.cluster.stop();
       await database.close();
     })());
 
+  await services.cluster.start();
   await services.engine.start();
   return { server, services, database, generatedOwnerKey, close };
 }

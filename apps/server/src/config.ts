@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   SCRIPTORIUM_DASHBOARD: z.string().optional(),
   /** Generation jobs this process runs at once; 0 makes an API-only node. */
   SCRIPTORIUM_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  /** How long a job stays with a worker that stopped renewing its claim (it died) before another worker continues it. */
+  SCRIPTORIUM_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
   OPENAI_API_KEY: z.string().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
   /** Any OpenAI-compatible server (Ollama, vLLM, llama.cpp), e.g. http://127.0.0.1:11434/v1. */
@@ -40,6 +42,7 @@ export interface Config {
   /** Absolute path of the dashboard's static build, or null to serve no dashboard. */
   dashboardDir: string | null;
   workers: number;
+  jobLeaseSeconds: number;
   llm: { openaiApiKey: string | undefined; anthropicApiKey: string | undefined; llmBaseUrl: string | undefined; llmApiKey: string | undefined };
 }
 
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     githubBaseUrl: e.SCRIPTORIUM_GITHUB_URL,
     dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
     workers: e.SCRIPTORIUM_WORKERS,
+    jobLeaseSeconds: e.SCRIPTORIUM_JOB_LEASE_SECONDS,
     llm: { openaiApiKey: e.OPENAI_API_KEY, anthropicApiKey: e.ANTHROPIC_API_KEY, llmBaseUrl: e.SCRIPTORIUM_LLM_BASE_URL, llmApiKey: e.SCRIPTORIUM_LLM_API_KEY },
   };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 
 /** These tests run the built server (`npm run build`) as users do. */
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const WORKER = fileURLToPath(new URL("../dist/worker.js", import.meta.url));
 
 export interface Started {
   child: ChildProcess;
@@ -11,7 +12,7 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
-export function run(env: Record<string, string>): { child: ChildProcess; output: () => string; errors: () => string; exited: Promise<number | null> } {
+export function run(env: Record<string, string>, entry = MAIN): { child: ChildProcess; output: () => string; errors: () => string; exited: Promise<number | null> } {
   const childEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "",
     NODE_ENV: "production",
@@ -20,7 +21,7 @@ export function run(env: Record<string, string>): { child: ChildProcess; output:
     SCRIPTORIUM_DASHBOARD: "off",
     ...env,
   };
-  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [entry], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -30,11 +31,20 @@ export function run(env: Record<string, string>): { child: ChildProcess; output:
 }
 
 export async function start(env: Record<string, string>): Promise<Started> {
-  const running = run(env);
+  return started(run(env), /ready at (http:\/\/\S+)/);
+}
+
+/** A worker-only process (`dist/worker.js`), once it has started claiming jobs. */
+export async function startWorker(env: Record<string, string>): Promise<Omit<Started, "url">> {
+  const { url: _ready, ...worker } = await started(run(env, WORKER), /worker is (running)/);
+  return worker;
+}
+
+async function started(running: ReturnType<typeof run>, readyLine: RegExp): Promise<Started> {
   // Generous: a busy machine, or crash recovery of the embedded database, can slow a start.
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const match = /ready at (http:\/\/\S+)/.exec(running.output());
+    const match = readyLine.exec(running.output());
     if (match?.[1]) return { ...running, url: match[1] };
     if (running.child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -43,7 +53,7 @@ export async function start(env: Record<string, string>): Promise<Started> {
   throw new Error(`server did not start:\n${running.output()}\n${running.errors()}`);
 }
 
-export async function stop(server: Started): Promise<number | null> {
+export async function stop(server: Omit<Started, "url">): Promise<number | null> {
   server.child.kill("SIGTERM");
   return server.exited;
 }

@@ -31,6 +31,7 @@ export async function startTestServer(engine: Engine = "pglite", overrides: Part
       githubToken: undefined,
       githubBaseUrl: "https://github.com",
       workers: 2,
+      jobLeaseSeconds: 15,
       llm: { openaiApiKey: undefined, anthropicApiKey: undefined, llmBaseUrl: undefined, llmApiKey: undefined },
       ...overrides,
     },

@@ -21,6 +21,12 @@ export interface DatabaseHandle {
   readonly kind: "pglite" | "postgres";
   /** Cheap round trip used by /readyz. */
   ping(): Promise<void>;
+  /**
+   * Calls `onMessage` with the payload of every NOTIFY on `channel`, from
+   * any process sharing this database, this one included; resolves once
+   * listening. The returned function stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       ping: async () => {
         await client.query("select 1");
       },
+      listen: (channel, onMessage) => client.listen(channel, onMessage),
       close: once(async () => {
         try {
           await client.close();
@@ -116,14 +123,92 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
     await pool.end();
     throw error;
   }
+  const listener = new NotificationListener(databaseUrl);
   return {
     db: drizzlePg({ client: pool, schema }),
     kind: "postgres",
     ping: async () => {
       await pool.query("select 1");
     },
-    close: once(() => pool.end()),
+    listen: (channel, onMessage) => listener.listen(channel, onMessage),
+    close: once(async () => {
+      await listener.close();
+      await pool.end();
+    }),
   };
+}
+
+/** How long to wait before reconnecting a listening connection that dropped. */
+const RELISTEN_DELAY_MS = 500;
+
+/**
+ * LISTEN needs a connection of its own that stays open (a pooled one goes
+ * back to the pool between queries). One per process serves every
+ * channel; if the server drops it, it reconnects and listens again.
+ */
+class NotificationListener {
+  private client: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private closed = false;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+    let handlers = this.handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.handlers.set(channel, handlers);
+      const client = await this.connection();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    }
+    handlers.add(onMessage);
+    return async () => {
+      handlers.delete(onMessage);
+      if (handlers.size > 0 || this.handlers.get(channel) !== handlers) return;
+      this.handlers.delete(channel);
+      await this.client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private connection(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.connect().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on("notification", (message) => {
+      for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? "");
+    });
+    client.on("error", () => this.reconnectLater(client));
+    client.on("end", () => this.reconnectLater(client));
+    await client.connect();
+    for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    this.client = client;
+    return client;
+  }
+
+  private reconnectLater(dropped: pg.Client): void {
+    if (this.closed || this.client !== dropped) return;
+    this.client = null;
+    this.retry();
+  }
+
+  /** Notifications sent while disconnected are lost; readers of the event log fill such gaps from the table. */
+  private retry(): void {
+    setTimeout(() => {
+      if (!this.closed) this.connection().catch(() => this.retry());
+    }, RELISTEN_DELAY_MS).unref();
+  }
 }
 
 /** Opens (and migrates) the embedded database, or PostgreSQL when a URL is given. */

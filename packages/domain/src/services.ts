@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import type { Database } from "@scriptorium/db";
+import type { Database, DatabaseHandle } from "@scriptorium/db";
+import { Cluster } from "./cluster/cluster";
 import { AccessService } from "./access/access-service";
 import { BlobStore } from "./collections/blob-store";
 import { CollectionService } from "./collections/collection-service";
@@ -25,6 +26,8 @@ export interface Services {
   jobs: JobService;
   engine: JobEngine;
   exports: ExportService;
+  /** Messages to and from the other processes on the same PostgreSQL; inert with the embedded database. */
+  cluster: Cluster;
 }
 
 export interface ServiceOptions {
@@ -36,14 +39,21 @@ export interface ServiceOptions {
   githubBaseUrl?: string | undefined;
   /** Generation jobs this process runs at once; 0 for an API-only node. Default 2. */
   workers?: number | undefined;
+  /** A claim lasts this long without a heartbeat: a dead worker's job moves on after at most this. Default 15. */
+  jobLeaseSeconds?: number | undefined;
   /** True for the embedded database, which no other process can open. Default false. */
   exclusiveDatabase?: boolean | undefined;
+  /**
+   * How this process hears the others sharing its PostgreSQL database (API
+   * nodes and workers): live events, pauses and cancels, queued jobs,
+   * refresh locks. Unset for the embedded database, which one process owns.
+   */
+  listen?: DatabaseHandle["listen"] | undefined;
   /** LLM provider keys and the OpenAI-compatible server's URL. Default: none. */
   llm?: LlmEnvironment | undefined;
 }
 
-/** A claim lasts this long without a heartbeat; a dead worker's job moves on after at most this. */
-const JOB_LEASE_SECONDS = 15;
+const DEFAULT_JOB_LEASE_SECONDS = 15;
 const JOB_POLL_INTERVAL_MS = 1_000;
 
 export function createServices(db: Database, options: ServiceOptions): Services {
@@ -60,21 +70,23 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     (projectId): Promise<void> => exports.removeProjectFiles(projectId),
   );
   const exports: ExportService = new ExportService(db, projects, exportsDir);
-  const events = new EventLog(db, new EventBus());
+  const cluster = new Cluster(options.listen ?? null);
+  const events = new EventLog(db, new EventBus(), cluster);
   const engine = new JobEngine(db, events, (writer) => createWriter(writer, options.llm ?? {}), options.log, {
     workers: options.workers ?? 2,
-    leaseSeconds: JOB_LEASE_SECONDS,
+    leaseSeconds: options.jobLeaseSeconds ?? DEFAULT_JOB_LEASE_SECONDS,
     pollIntervalMs: JOB_POLL_INTERVAL_MS,
     exclusive: options.exclusiveDatabase ?? false,
-  });
+  }, cluster);
   return {
     access: new AccessService(db),
     collections: new CollectionService(db, store, upstream),
-    refresher: new CollectionRefresher(db, store, upstream, options.log),
+    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster),
     snapshots: new SnapshotService(db),
     projects,
-    jobs: new JobService(db, projects, events, engine),
+    jobs: new JobService(db, projects, events, engine, cluster),
     engine,
     exports,
+    cluster,
   };
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, openTestDatabase, type TestDatabase } from "@scriptorium/db/testing";
 import type { Logger } from "../logger";
+import { Cluster } from "../cluster/cluster";
 import { createServices, type Services } from "../services";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing";
 import { BlobStore } from "./blob-store";
@@ -285,7 +286,7 @@ describe("refresh serialisation", () => {
       await services.collections.addArtifacts(workspace.id, one.id, { source: join(root, "a") });
       await services.collections.addArtifacts(workspace.id, two.id, { source: join(root, "b") });
       const reader = new SlowReader(new GitCache(join(root, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }));
-      const refresher = new CollectionRefresher(test.handle.db, new BlobStore(join(root, "blobs")), reader, log);
+      const refresher = new CollectionRefresher(test.handle.db, new BlobStore(join(root, "blobs")), reader, log, new Cluster(null));
 
       await Promise.all([1, 2, 3].map(() => refresher.refresh(workspace.id, one.id, options("metadata"))));
       expect(reader.maxActive).toBe(1);

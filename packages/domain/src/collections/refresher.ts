@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { artifacts, collections, snapshots, type ArtifactMetadata, type ArtifactRow, type Database, type StoredFile } from "@scriptorium/db";
+import type { Cluster } from "../cluster/cluster";
 import { NotFoundError } from "../errors";
 import type { Logger } from "../logger";
 import type { BlobStore } from "./blob-store";
@@ -115,6 +116,9 @@ function pick(metadata: ArtifactMetadata, fields: readonly string[]): Record<str
  * resolved once; each artifact's failure is its own entry; everything a
  * refresh changes is written in one transaction after a snapshot.
  */
+/** First key of the refresh locks, so they cannot collide with other advisory locks (second key: the collection). */
+const REFRESH_LOCK_NAMESPACE = 727_274_002;
+
 export class CollectionRefresher {
   /** Refreshes of one collection run one after another. */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -124,17 +128,32 @@ export class CollectionRefresher {
     private readonly store: BlobStore,
     private readonly upstream: UpstreamReader,
     private readonly log: Logger,
+    private readonly cluster: Cluster,
   ) {}
 
   refresh(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {
     const previous = this.queues.get(collectionId) ?? Promise.resolve();
-    const run = previous.then(() => this.run(workspaceId, collectionId, options));
+    const run = previous.then(() => this.acrossProcesses(collectionId, () => this.run(workspaceId, collectionId, options)));
     const settled = run.catch(() => undefined);
     this.queues.set(collectionId, settled);
     void settled.then(() => {
       if (this.queues.get(collectionId) === settled) this.queues.delete(collectionId);
     });
     return run;
+  }
+
+  /**
+   * Other processes on the same PostgreSQL wait too: a transaction-scoped
+   * advisory lock per collection is held for the whole refresh (its
+   * connection stays open while the refresh works on others). The embedded
+   * database has this process alone, and one connection, so the queue suffices.
+   */
+  private acrossProcesses<T>(collectionId: string, work: () => Promise<T>): Promise<T> {
+    if (!this.cluster.distributed) return work();
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}, hashtext(${collectionId}))`);
+      return work();
+    });
   }
 
   private async run(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {

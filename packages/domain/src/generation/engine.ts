@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { and, asc, eq, lt, or, sql, sum } from "drizzle-orm";
 import { generationJobs, projects, sceneTexts, stageRuns, type Database, type GenerationJobRow, type ProjectRow, type StageRunRow } from "@scriptorium/db";
 import type { Logger } from "../logger";
@@ -9,6 +10,7 @@ import { briefOf } from "./projects";
 import { computeQualityReport, countWords } from "./quality";
 import { STAGES, stageByNumber, type Stage } from "./stages";
 import { BudgetExhaustedError, type ProjectBrief, type SceneInput, type StoryPlan, type Usage, type Writer, type WriterCall, type WriterConfig } from "./writers/writer";
+import type { Cluster } from "../cluster/cluster";
 
 export interface JobEngineOptions {
   /** Jobs this process runs at once; 0 makes it an API-only node. */
@@ -71,7 +73,8 @@ function isAbort(error: unknown): boolean {
  * refused and stops, so no stage ever runs twice at once.
  */
 export class JobEngine {
-  readonly workerId = randomUUID();
+  /** Names the process holding a job (host, PID and a random part, as a PID can be reused) for operators reading the jobs table. */
+  readonly workerId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<string, Claim>();
   private loop: Promise<void> | null = null;
   private stopped = false;
@@ -83,7 +86,14 @@ export class JobEngine {
     private readonly writerFor: WriterFactory,
     private readonly log: Logger,
     private readonly options: JobEngineOptions,
-  ) {}
+    cluster: Cluster,
+  ) {
+    // Other processes queue jobs and record pauses and cancels; this one may be running the job.
+    cluster.on((message) => {
+      if (message.kind === "wake") this.wake();
+      else if (message.kind === "control") this.signal(message.job_id, message.action);
+    });
+  }
 
   /** Starts claiming work; jobs interrupted by a crash or restart continue from their last checkpoint. */
   async start(): Promise<void> {
@@ -196,6 +206,7 @@ export class JobEngine {
       spentUsd: spent?.cost ?? 0,
     };
     this.running.set(job.id, claim);
+    this.log.info({ job_id: job.id, project_id: project.id, claim: job.claims, worker: this.workerId }, "claimed a generation job");
     const heartbeat = setInterval(() => void this.heartbeat(claim), (this.options.leaseSeconds * 1000) / 3);
     try {
       await this.transition(claim, (emit) => {

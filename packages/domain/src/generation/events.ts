@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { generationEvents, projects, type Database, type GenerationEventRow, type GenerationEventType } from "@scriptorium/db";
+import type { Cluster, ClusterMessage } from "../cluster/cluster";
 
 /** One persisted event of a project's generation, as every transport sends it. */
 export interface GenerationEvent {
@@ -46,6 +47,10 @@ export class EventBus {
     for (const event of events) this.emitter.emit(event.project_id, event);
   }
 
+  hasSubscribers(projectId: string): boolean {
+    return this.emitter.listenerCount(projectId) > 0;
+  }
+
   subscribe(projectId: string, listener: Listener): () => void {
     this.emitter.on(projectId, listener);
     return () => this.emitter.off(projectId, listener);
@@ -57,7 +62,10 @@ export class EventLog {
   constructor(
     private readonly db: Database,
     readonly bus: EventBus,
-  ) {}
+    private readonly cluster: Cluster,
+  ) {
+    cluster.on((message) => void this.relay(message));
+  }
 
   /**
    * Appends events inside `tx`. The project's row is the counter, so two
@@ -87,10 +95,28 @@ export class EventLog {
     const result = await this.db.transaction(async (tx) => {
       const value = await work(tx, (event) => pending.push(event));
       written = await this.append(tx, workspaceId, projectId, jobId, pending);
+      const first = written[0];
+      const last = written.at(-1);
+      if (first && last) await this.cluster.send(tx, { kind: "events", workspace_id: workspaceId, project_id: projectId, first_id: first.id, last_id: last.id });
       return value;
     });
     this.bus.publish(written);
     return result;
+  }
+
+  /**
+   * Another process committed events: subscribers here get them from the
+   * log (read once per process, whatever the number of subscribers).
+   * Delivery may come out of order; `follow` puts it back in order.
+   */
+  private async relay(message: ClusterMessage): Promise<void> {
+    if (message.kind !== "events" || !this.bus.hasSubscribers(message.project_id)) return;
+    const count = message.last_id - message.first_id + 1;
+    try {
+      this.bus.publish(await this.after(message.workspace_id, message.project_id, message.first_id - 1, count));
+    } catch {
+      // Subscribers fill any gap from the log when the next event arrives.
+    }
   }
 
   async after(workspaceId: string, projectId: string, afterId: number, limit = EVENT_PAGE_SIZE): Promise<GenerationEvent[]> {

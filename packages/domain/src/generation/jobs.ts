@@ -13,6 +13,7 @@ import {
   type StageRunRow,
   type StageStatus,
 } from "@scriptorium/db";
+import type { Cluster } from "../cluster/cluster";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import type { JobEngine } from "./engine";
 import type { EventLog, GenerationEvent } from "./events";
@@ -112,6 +113,7 @@ export class JobService {
     private readonly projectService: ProjectService,
     private readonly events: EventLog,
     private readonly engine: JobEngine,
+    private readonly cluster: Cluster,
   ) {}
 
   /** Starts a job that runs every stage not yet finished (all of them with `force`). */
@@ -163,6 +165,7 @@ export class JobService {
           .returning();
         await prepare(tx);
         await tx.update(projects).set({ status: "queued", updatedAt: new Date() }).where(eq(projects.id, project.id));
+        await this.cluster.send(tx, { kind: "wake" });
         emit({ type: "status_update", data: { job_id: id, status: "queued" } });
         if (!row) throw new Error("inserting a job returned no row");
         return row;
@@ -245,6 +248,9 @@ export class JobService {
         throw new ConflictError(`Cannot ${action} the job: it is ${state}.`);
       }
       await apply(tx, latest, emit);
+      // Workers elsewhere: pick up a resumed job now; abort the in-flight call of a job that must stop.
+      if (action === "resume") await this.cluster.send(tx, { kind: "wake" });
+      else if (latest.status === "running") await this.cluster.send(tx, { kind: "control", job_id: latest.id, action });
       return latest;
     });
     if (action !== "resume" && job.status === "running") this.engine.signal(job.id, action);

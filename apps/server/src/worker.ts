@@ -1,0 +1,61 @@
+// First: sets the heap policy before anything else allocates.
+import "./heap-policy";
+import { openDatabase } from "@scriptorium/db";
+import { createServices } from "@scriptorium/domain";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./logger";
+
+/**
+ * A worker-only process: it runs generation jobs and serves no HTTP. Any
+ * number of them share one PostgreSQL with the API nodes; each claims jobs
+ * under a lease, and a job whose worker dies moves on to another worker
+ * when its lease runs out.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, null);
+  if (!config.databaseUrl) {
+    throw new ConfigError("A worker needs DATABASE_URL: workers share a PostgreSQL database with the API nodes (the embedded database belongs to one server process).");
+  }
+  if (config.workers === 0) throw new ConfigError("SCRIPTORIUM_WORKERS=0 leaves a worker process nothing to do; set it to the number of jobs to run at once.");
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const services = createServices(database.db, {
+    dataDir: config.dataDir,
+    log,
+    githubToken: config.githubToken,
+    githubBaseUrl: config.githubBaseUrl,
+    workers: config.workers,
+    jobLeaseSeconds: config.jobLeaseSeconds,
+    listen: database.listen,
+    llm: config.llm,
+  });
+  await services.cluster.start();
+  await services.engine.start();
+  log.info({ workers: config.workers }, "Scriptorium worker is running");
+  process.stdout.write(`  Scriptorium worker is running ${config.workers} job slot(s)\n`);
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    // Running jobs are interrupted and their leases handed back at once, for another worker to continue.
+    (async () => {
+      await services.engine.stop();
+      await services.cluster.stop();
+      await database.close();
+    })().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`scriptorium worker: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});
