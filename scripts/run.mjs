@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The one entry point behind `npm start`, `npm test`, `npm run bench` and
-// `npm run worker`: installs what is missing, builds what is stale (turbo
-// caches the rest), then runs. Plain JavaScript so it works before install.
+// The one entry point behind `npm start`, `npm test`, `npm run bench`,
+// `npm run worker` and `npm run copy-to-postgres`: installs what is missing,
+// builds what is stale (turbo caches the rest), then runs. Plain JavaScript
+// so it works before install.
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -96,6 +97,16 @@ switch (task) {
     run(join(root, "node_modules/.bin/playwright"), ["test"], { cwd: join(root, "e2e") });
     console.log("\n✔ All test suites passed.");
     break;
+  case "worker":
+    step("Building");
+    turbo(["run", "build", "--filter=@scriptorium/server"]);
+    serve("apps/server/dist/worker.js");
+    break;
+  case "copy-to-postgres":
+    step("Building");
+    turbo(["run", "build", "--filter=@scriptorium/server"]);
+    serve("apps/server/dist/copy-to-postgres.js");
+    break;
   case "bench":
     ensureSystemTools();
     step("Building");
@@ -104,6 +115,6 @@ switch (task) {
     run("npm", ["run", "bench", "--workspace=@scriptorium/bench"]);
     break;
   default:
-    console.error("usage: node scripts/run.mjs start|test|bench");
+    console.error("usage: node scripts/run.mjs start|test|bench|worker|copy-to-postgres");
     process.exit(2);
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 /** These tests run the built server (`npm run build`) as users do. */
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const WORKER = fileURLToPath(new URL("../dist/worker.js", import.meta.url));
+const COPY_TO_POSTGRES = fileURLToPath(new URL("../dist/copy-to-postgres.js", import.meta.url));
 
 export interface Started {
   child: ChildProcess;
@@ -38,6 +39,11 @@ export async function start(env: Record<string, string>): Promise<Started> {
 export async function startWorker(env: Record<string, string>): Promise<Omit<Started, "url">> {
   const { url: _ready, ...worker } = await started(run(env, WORKER), /worker is (running)/);
   return worker;
+}
+
+/** The command that moves an embedded installation's data to PostgreSQL. */
+export function runCopyToPostgres(env: Record<string, string>): ReturnType<typeof run> {
+  return run(env, COPY_TO_POSTGRES);
 }
 
 async function started(running: ReturnType<typeof run>, readyLine: RegExp): Promise<Started> {

@@ -1,3 +1,4 @@
 export { openDatabase, type Database, type DatabaseConfig, type DatabaseHandle, type Schema } from "./client";
 export { acquireDataDirLock, DataDirLockedError, type DataDirLock } from "./lock";
 export * from "./schema";
+export { copyDatabase, TargetNotEmptyError } from "./copy";
