@@ -1,10 +1,11 @@
 import { benchCollections } from "./collections";
+import { benchDistributed } from "./distributed";
 import { benchExports } from "./exports";
 import { benchGeneration } from "./generation";
 import { printReport, type BenchResult } from "./report";
 import { benchThroughput } from "./throughput";
 
 /** `npm run bench`: every target measured beside its baseline, in one run. */
-const results: BenchResult[] = [...(await benchThroughput()), ...(await benchCollections()), ...(await benchGeneration()), ...(await benchExports())];
+const results: BenchResult[] = [...(await benchThroughput()), ...(await benchCollections()), ...(await benchGeneration()), ...(await benchExports()), ...(await benchDistributed())];
 printReport(results);
 if (results.some((result) => !result.pass)) process.exitCode = 1;

@@ -17,8 +17,14 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** Starts a process that prints `ready at <url>` and waits for that line. */
-export async function startService(command: string, args: string[], env: NodeJS.ProcessEnv, keepLogs: readonly string[] = []): Promise<Service> {
+/** Starts a process and waits for the line that says it is ready (by default `ready at <url>`, whose URL it keeps). */
+export async function startService(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  keepLogs: readonly string[] = [],
+  readyLine = /ready at (http:\/\/\S+)/,
+): Promise<Service> {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const stdout = child.stdout;
   if (!stdout) throw new Error("no stdout pipe");
@@ -38,7 +44,7 @@ export async function startService(command: string, args: string[], env: NodeJS.
     while ((newline = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
-      const ready = /ready at (http:\/\/\S+)/.exec(line);
+      const ready = readyLine.exec(line);
       if (ready?.[1]) resolveUrl(ready[1]);
       if (keepLogs.length > 0 && line.startsWith("{")) {
         const entry = JSON.parse(line) as Record<string, unknown>;
@@ -63,8 +69,8 @@ export async function startService(command: string, args: string[], env: NodeJS.
   };
 }
 
-/** The Scriptorium server, API only, on a fresh data directory. */
-export async function startScriptorium(keepLogs: readonly string[] = []): Promise<Service & { dataDir: string }> {
+/** The Scriptorium server, API only, on a fresh data directory (or on PostgreSQL, with `env.DATABASE_URL`). */
+export async function startScriptorium(keepLogs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Service & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-"));
   const service = await startService(
     process.execPath,
@@ -76,6 +82,7 @@ export async function startScriptorium(keepLogs: readonly string[] = []): Promis
       SCRIPTORIUM_DATA_DIR: dataDir,
       SCRIPTORIUM_BOOTSTRAP_KEY: OWNER_KEY,
       SCRIPTORIUM_DASHBOARD: "off",
+      ...env,
     },
     keepLogs,
   );
@@ -101,4 +108,15 @@ export function sampleRss(service: Service): { stop(): number } {
       return Math.max(peak, service.rssMiB());
     },
   };
+}
+
+/** A worker-only process on PostgreSQL, running `slots` jobs at once. */
+export function startWorker(databaseUrl: string, slots: number): Promise<Service> {
+  return startService(
+    process.execPath,
+    [join(REPO_ROOT, "apps/server/dist/worker.js")],
+    { NODE_ENV: "production", DATABASE_URL: databaseUrl, SCRIPTORIUM_WORKERS: String(slots), LOG_LEVEL: "warn", SCRIPTORIUM_DATA_DIR: tmpdir() },
+    [],
+    /worker is (running)/,
+  );
 }
