@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptoriumClient, type RouterOutputs } from "@scriptorium/client";
 import { createScratchPostgres } from "@scriptorium/db/testing";
+import { ChatCompletionsServer, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
 import { start, startWorker, stop, type Started } from "./process-testing";
 import { startTestServer, type RunningTestServer } from "./testing";
 
@@ -49,24 +50,34 @@ async function eventLog(url: string, projectId: string): Promise<GenerationEvent
   }
 }
 
-/** Follows a project's events over tRPC SSE on one node until its job completes; resolves with the ids received. */
-function follow(url: string, projectId: string): Promise<number[]> {
-  const client = createScriptoriumClient({ url, apiKey: KEY });
+/**
+ * Follows a project's events over tRPC SSE until its job completes and
+ * resolves with the ids received. With `switchTo`, it disconnects after
+ * `switchAfter` events and resumes on that other node from its last id.
+ */
+function follow(url: string, projectId: string, switchTo?: { url: string; after: number }): Promise<number[]> {
   const ids: number[] = [];
   return new Promise((resolve, reject) => {
-    const subscription = client.generation.events.subscribe(
-      { project_id: projectId },
-      {
-        onData: ({ data }) => {
-          ids.push(data.id);
-          if (data.type === "status_update" && data.data.status === "completed") {
-            subscription.unsubscribe();
-            resolve(ids);
-          }
+    const subscribe = (nodeUrl: string, lastEventId: string | undefined) => {
+      const client = createScriptoriumClient({ url: nodeUrl, apiKey: KEY });
+      const subscription = client.generation.events.subscribe(
+        { project_id: projectId, lastEventId },
+        {
+          onData: ({ id, data }) => {
+            ids.push(data.id);
+            if (data.type === "status_update" && data.data.status === "completed") {
+              subscription.unsubscribe();
+              resolve(ids);
+            } else if (switchTo && nodeUrl !== switchTo.url && ids.length === switchTo.after) {
+              subscription.unsubscribe();
+              subscribe(switchTo.url, id);
+            }
+          },
+          onError: reject,
         },
-        onError: reject,
-      },
-    );
+      );
+    };
+    subscribe(url, undefined);
   });
 }
 
@@ -121,8 +132,9 @@ describe("distributed mode: two API nodes and two workers on one PostgreSQL", { 
     const books = Array.from({ length: 20 }, (_, index) => ({ ...SMALL, title: `Ledger ${index + 1}`, seed: 5_000 + index }));
     const projects: Project[] = [];
     for (const book of books) projects.push((await api<Project>(apiA.url, "POST", "/v2/projects", book)).body);
-    // A subscriber on node B, for a job that runs on some worker and is started through node A.
-    const followed = follow(apiB.url, projects[0]?.id ?? "");
+    // A subscriber on node B, for a job that runs on some worker and is started through node A;
+    // part-way it drops and resumes on node A from its last event id.
+    const followed = follow(apiB.url, projects[0]?.id ?? "", { url: apiA.url, after: 20 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await Promise.all(projects.map((project, index) => api((index % 2 === 0 ? apiA : apiB).url, "POST", `/v2/projects/${project.id}/generate`, {})));
 
@@ -156,6 +168,45 @@ describe("distributed mode: two API nodes and two workers on one PostgreSQL", { 
     expect(Date.now() - asked).toBeLessThan(2_000);
     expect((await api(apiB.url, "POST", `/v2/projects/${project.id}/generate/resume`)).status).toBe(200);
     await waitUntil(() => api<JobStatus>(apiB.url, "GET", `/v2/projects/${project.id}/generate/status`), (job) => job.body.status === "completed", 120_000, "completion");
+  });
+
+  it("aborts a worker's in-flight LLM call when node A pauses the job", async () => {
+    const llm = new ChatCompletionsServer();
+    const baseUrl = await llm.start();
+    try {
+      llm.reply({ status: 200, hang: true });
+      const writer = { provider: "openai-compatible", model: "test-model", base_url: baseUrl };
+      const project = (await api<Project>(apiA.url, "POST", "/v2/projects", { ...SMALL, title: "The Open Line", seed: 1, writer })).body;
+      await api(apiB.url, "POST", `/v2/projects/${project.id}/generate`, {});
+      await waitUntil(async () => llm.requests.length, (count) => count === 1, 30_000, "the worker's LLM call");
+      const asked = Date.now();
+      await api(apiA.url, "POST", `/v2/projects/${project.id}/generate/pause`);
+      // The call never answers: only an abort, sent across processes, lets the job reach "paused".
+      await waitUntil(() => api<JobStatus>(apiA.url, "GET", `/v2/projects/${project.id}/generate/status`), (job) => job.body.status === "paused", 2_000, "the pause");
+      expect(Date.now() - asked).toBeLessThan(2_000);
+      expect((await api(apiB.url, "POST", `/v2/projects/${project.id}/generate/cancel`)).status).toBe(200);
+    } finally {
+      await llm.stop();
+    }
+  });
+
+  it("runs two nodes' refreshes of one collection one after the other", async () => {
+    const folder = tempDir("scriptorium-distributed-skills-");
+    try {
+      const skills = (description: string) =>
+        Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`skill-${index}/SKILL.md`, skillFile({ title: `Skill ${index}`, description })]));
+      writeFiles(folder, skills("before"));
+      const collection = (await api<{ id: string }>(apiA.url, "POST", "/v1/collections", { name: "Shared" })).body;
+      expect((await api(apiA.url, "POST", `/v1/collections/${collection.id}/artifacts`, { source: folder })).status).toBe(200);
+      writeFiles(folder, skills("after"));
+      type Refresh = { result: { refreshed_count: number; unchanged_count: number } };
+      const [fromA, fromB] = await Promise.all([apiA, apiB].map((node) => api<Refresh>(node.url, "POST", `/v1/collections/${collection.id}/refresh`, { mode: "metadata" })));
+      // One refresh applied all 300 changes; the other, run after it, found nothing left to do.
+      expect([fromA?.body.result.refreshed_count, fromB?.body.result.refreshed_count].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([0, 300]);
+      expect([fromA?.body.result.unchanged_count, fromB?.body.result.unchanged_count].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([0, 300]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("finishes every job when workers are killed mid-job three times, without gaps in any subscriber's events", async () => {
