@@ -70,8 +70,23 @@ function scoped(scope: Scope) {
     const principal = await authorize(ctx, scope);
     const result = await next({ ctx: { principal } });
     if (!result.ok) throw toTRPCError(result.error);
+    // A subscription's failures happen while its stream is read, after this middleware returned.
+    if (isAsyncIterable(result.data)) return { ...result, data: withMappedErrors(result.data) };
     return result;
   });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+/** The same stream, its errors mapped to transport codes like every procedure's (a missing project is 404, not 500). */
+async function* withMappedErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (cause) {
+    throw toTRPCError(cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
+  }
 }
 
 /**
