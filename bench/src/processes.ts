@@ -82,6 +82,8 @@ export async function startScriptorium(keepLogs: readonly string[] = [], env: No
       SCRIPTORIUM_DATA_DIR: dataDir,
       SCRIPTORIUM_BOOTSTRAP_KEY: OWNER_KEY,
       SCRIPTORIUM_DASHBOARD: "off",
+      // The benchmarks measure throughput, not the per-key limit.
+      SCRIPTORIUM_RATE_LIMIT: "0",
       ...env,
     },
     keepLogs,

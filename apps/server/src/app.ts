@@ -55,6 +55,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     githubBaseUrl: config.githubBaseUrl,
     workers: config.workers,
     jobLeaseSeconds: config.jobLeaseSeconds,
+    requestsPerMinute: config.requestsPerMinute,
     exclusiveDatabase: database.kind === "pglite",
     listen: database.kind === "postgres" ? database.listen : undefined,
     llm: config.llm,

@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   SCRIPTORIUM_DASHBOARD: z.string().optional(),
   /** Generation jobs this process runs at once; 0 makes an API-only node. */
   SCRIPTORIUM_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Requests per minute each API key may make (bursts up to that many); 0 turns limiting off. */
+  SCRIPTORIUM_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(6_000),
   /** How long a job stays with a worker that stopped renewing its claim (it died) before another worker continues it. */
   SCRIPTORIUM_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
   OPENAI_API_KEY: z.string().optional(),
@@ -43,6 +45,7 @@ export interface Config {
   dashboardDir: string | null;
   workers: number;
   jobLeaseSeconds: number;
+  requestsPerMinute: number;
   llm: { openaiApiKey: string | undefined; anthropicApiKey: string | undefined; llmBaseUrl: string | undefined; llmApiKey: string | undefined };
 }
 
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
     workers: e.SCRIPTORIUM_WORKERS,
     jobLeaseSeconds: e.SCRIPTORIUM_JOB_LEASE_SECONDS,
+    requestsPerMinute: e.SCRIPTORIUM_RATE_LIMIT,
     llm: { openaiApiKey: e.OPENAI_API_KEY, anthropicApiKey: e.ANTHROPIC_API_KEY, llmBaseUrl: e.SCRIPTORIUM_LLM_BASE_URL, llmApiKey: e.SCRIPTORIUM_LLM_API_KEY },
   };
 }

@@ -20,6 +20,8 @@ export function run(env: Record<string, string>, entry = MAIN): { child: ChildPr
     HOST: "127.0.0.1",
     PORT: "0",
     SCRIPTORIUM_DASHBOARD: "off",
+    // Tests poll as fast as they can; the per-key limit has a test of its own.
+    SCRIPTORIUM_RATE_LIMIT: "0",
     ...env,
   };
   const child = spawn(process.execPath, [entry], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });

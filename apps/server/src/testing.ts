@@ -32,6 +32,8 @@ export async function startTestServer(engine: Engine = "pglite", overrides: Part
       githubBaseUrl: "https://github.com",
       workers: 2,
       jobLeaseSeconds: 15,
+      // Tests poll as fast as they can; the limit has its own test.
+      requestsPerMinute: 0,
       llm: { openaiApiKey: undefined, anthropicApiKey: undefined, llmBaseUrl: undefined, llmApiKey: undefined },
       ...overrides,
     },

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { scopeIncludes, type Principal, type Scope, type Services } from "@scriptorium/domain";
+import { RateLimitedError, scopeIncludes, type Principal, type Scope, type Services } from "@scriptorium/domain";
 import { errorBody, toTRPCError } from "./errors";
 
 /**
@@ -51,6 +51,12 @@ async function authorize(ctx: Context, scope: Scope): Promise<Principal> {
   }
   const principal = await ctx.services.access.authenticate(ctx.apiKey);
   if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "This API key is unknown or has been revoked." });
+  const budget = ctx.services.rateLimiter.take(principal.keyId);
+  if (!budget.allowed) {
+    const cause = new RateLimitedError(`Too many requests with this API key; retry in ${budget.retryAfterSeconds} s.`, budget.retryAfterSeconds);
+    // Mapped here like a procedure's own failure, so the answer is 429 with Retry-After.
+    throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
+  }
   if (!scopeIncludes(principal.scope, scope)) {
     throw new TRPCError({
       code: "FORBIDDEN",

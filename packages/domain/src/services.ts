@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Database, DatabaseHandle } from "@scriptorium/db";
 import { Cluster } from "./cluster/cluster";
 import { AccessService } from "./access/access-service";
+import { RateLimiter } from "./access/rate-limiter";
 import { BlobStore } from "./collections/blob-store";
 import { CollectionService } from "./collections/collection-service";
 import { GitCache } from "./collections/git";
@@ -19,6 +20,7 @@ import type { Logger } from "./logger";
 /** Every domain service, built once per process around one database. */
 export interface Services {
   access: AccessService;
+  rateLimiter: RateLimiter;
   collections: CollectionService;
   refresher: CollectionRefresher;
   snapshots: SnapshotService;
@@ -49,11 +51,14 @@ export interface ServiceOptions {
    * refresh locks. Unset for the embedded database, which one process owns.
    */
   listen?: DatabaseHandle["listen"] | undefined;
+  /** Requests each API key may make per minute (bursts up to that many); 0 turns limiting off. Default 6000. */
+  requestsPerMinute?: number | undefined;
   /** LLM provider keys and the OpenAI-compatible server's URL. Default: none. */
   llm?: LlmEnvironment | undefined;
 }
 
 const DEFAULT_JOB_LEASE_SECONDS = 15;
+const DEFAULT_REQUESTS_PER_MINUTE = 6_000;
 const JOB_POLL_INTERVAL_MS = 1_000;
 
 export function createServices(db: Database, options: ServiceOptions): Services {
@@ -80,6 +85,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
   }, cluster);
   return {
     access: new AccessService(db),
+    rateLimiter: new RateLimiter(options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE),
     collections: new CollectionService(db, store, upstream),
     refresher: new CollectionRefresher(db, store, upstream, options.log, cluster),
     snapshots: new SnapshotService(db),
