@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createScriptoriumClient, type RouterOutputs } from "@scriptorium/client";
 import { ENGINES } from "@scriptorium/db/testing";
+import { MAX_SOCKETS_PER_KEY } from "./http/job-socket";
 import { startTestServer, type RunningTestServer } from "./testing";
 
 type JobStatus = RouterOutputs["generation"]["status"];
@@ -271,5 +272,33 @@ describe.each(ENGINES)("projects and generation over REST, on %s", (engine) => {
     expect(((await next((message) => message.type === "status_update")).job as JobStatus).status).toBe("completed");
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
+  });
+
+  it("caps the job sockets one key holds open, and frees a place when one closes", async () => {
+    const project = await createProject();
+    const reader = (await api<{ key: string }>("POST", "/v1/keys", { name: "sockets", scope: "read" })).body.key;
+    const wsUrl = `${server.url.replace("http", "ws")}/api/v2/projects/${project.id}/ws?api_key=${reader}`;
+    const opened = (url = wsUrl) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const socket = new WebSocket(url);
+        // Served: the first status_update arrives.
+        socket.once("message", () => resolve(socket));
+        socket.once("close", (code, reason) => reject(new Error(`closed ${code}: ${reason.toString()}`)));
+      });
+    const sockets = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_KEY }, () => opened()));
+    const refused = await new Promise<{ code: number; reason: string }>((resolve) =>
+      new WebSocket(wsUrl).once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    expect(refused.code).toBe(4429);
+    expect(refused.reason).toContain(`at most ${MAX_SOCKETS_PER_KEY}`);
+    // Another key is not affected; a closed socket frees its place.
+    (await opened(wsUrl.replace(reader, server.ownerKey))).close();
+    const first = sockets.shift();
+    await new Promise((resolve) => {
+      first?.once("close", resolve);
+      first?.close();
+    });
+    sockets.push(await opened());
+    for (const socket of sockets) socket.close();
   });
 });

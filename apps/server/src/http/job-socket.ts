@@ -11,6 +11,9 @@ export const JOB_SOCKET_PATH = /^\/api\/v2\/projects\/([^/]+)\/ws$/;
 /** Close codes of the protocol: an HTTP status in the 4000 range. */
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_NOT_FOUND = 4404;
+const CLOSE_TOO_MANY = 4429;
+/** Open job sockets one API key may hold at once (a dashboard needs one per open project page). */
+export const MAX_SOCKETS_PER_KEY = 50;
 const STATUS_INTERVAL_MS = 30_000;
 /** A client message larger than this is not one of ours. */
 const MAX_MESSAGE_BYTES = 4_096;
@@ -58,6 +61,8 @@ function progressMessage(event: GenerationEvent): ServerMessage {
  */
 export class JobSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  /** Open sockets by key id. */
+  private readonly openByKey = new Map<string, number>();
 
   constructor(
     private readonly services: Services,
@@ -81,6 +86,17 @@ export class JobSocketServer {
       client.close(CLOSE_UNAUTHORIZED, apiKey ? "This API key is unknown or has been revoked." : "An API key is required: pass ?api_key=.");
       return;
     }
+    const open = this.openByKey.get(principal.keyId) ?? 0;
+    if (open >= MAX_SOCKETS_PER_KEY) {
+      client.close(CLOSE_TOO_MANY, `This API key already has ${open} open job sockets (at most ${MAX_SOCKETS_PER_KEY}); close one first.`);
+      return;
+    }
+    this.openByKey.set(principal.keyId, open + 1);
+    client.on("close", () => {
+      const remaining = (this.openByKey.get(principal.keyId) ?? 1) - 1;
+      if (remaining > 0) this.openByKey.set(principal.keyId, remaining);
+      else this.openByKey.delete(principal.keyId);
+    });
     const workspaceId = principal.workspaceId;
     let project;
     try {
