@@ -39,8 +39,8 @@ function isCached(req: IncomingMessage, etag: string): boolean {
  * this route answers exactly like the procedures around it.
  */
 export function createExportDownloadHandler(contextOf: (req: IncomingMessage) => Context, locate: (workspaceId: string, projectId: string, format: ExportFormat) => Promise<ExportFile>) {
+  // `projectId` and `format` arrive percent-encoded, as they appear in the path.
   return async (req: IncomingMessage, res: ServerResponse, projectId: string, format: string): Promise<void> => {
-    // Both still percent-encoded, as they appear in the path.
     const ctx = contextOf(req);
     try {
       const file = await runGuarded(ctx, "read", async (principal) => {
