@@ -10,9 +10,10 @@ import { WebSocketServer } from "ws";
 import { JOB_SOCKET_PATH, JobSocketServer } from "./http/job-socket";
 import { appRouter, buildOpenApiDocument, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS, retryAfterSeconds, type Context } from "@scriptorium/api";
 import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
-import { createServices, type Services } from "@scriptorium/domain";
+import type { Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
+import { servicesFor } from "./lifecycle";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
 import { credentialsOf, isCrossSiteWrite, requestIdOf, sendError, sendJson } from "./http/request";
 import { createRestHandler, MAX_BODY_BYTES } from "./http/rest";
@@ -48,18 +49,7 @@ function storeOwnerKey(dataDir: string, key: string): string {
  */
 export async function createScriptoriumServer(config: Config, log: Logger): Promise<ScriptoriumServer> {
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const services = createServices(database.db, {
-    dataDir: config.dataDir,
-    log,
-    githubToken: config.githubToken,
-    githubBaseUrl: config.githubBaseUrl,
-    workers: config.workers,
-    jobLeaseSeconds: config.jobLeaseSeconds,
-    requestsPerMinute: config.requestsPerMinute,
-    exclusiveDatabase: database.kind === "pglite",
-    listen: database.kind === "postgres" ? database.listen : undefined,
-    llm: config.llm,
-  });
+  const services = servicesFor(config, log, database);
   const bootstrap = await services.access.ensureOwnerKey(config.bootstrapKey);
   let generatedOwnerKey: string | null = null;
   if (bootstrap.created && bootstrap.generated) {

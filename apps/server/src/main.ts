@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { DataDirLockedError } from "@scriptorium/db";
 import { createScriptoriumServer } from "./app";
 import { ConfigError, loadConfig } from "./config";
+import { closeOnSignals } from "./lifecycle";
 import { createLogger } from "./logger";
 
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL("../../web/out", import.meta.url));
@@ -35,20 +36,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`  Scriptorium is ready at ${url}\n`);
 
-  const shutdown = (signal: string) => {
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  closeOnSignals(log, () => app.close());
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,8 @@
 // First: sets the heap policy before anything else allocates.
 import "./heap-policy";
 import { openDatabase } from "@scriptorium/db";
-import { createServices } from "@scriptorium/domain";
 import { ConfigError, loadConfig } from "./config";
+import { closeOnSignals, servicesFor } from "./lifecycle";
 import { createLogger } from "./logger";
 
 /**
@@ -19,40 +19,18 @@ async function main(): Promise<void> {
   if (config.workers === 0) throw new ConfigError("SCRIPTORIUM_WORKERS=0 leaves a worker process nothing to do; set it to the number of jobs to run at once.");
   const log = createLogger(config.logLevel);
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const services = createServices(database.db, {
-    dataDir: config.dataDir,
-    log,
-    githubToken: config.githubToken,
-    githubBaseUrl: config.githubBaseUrl,
-    workers: config.workers,
-    jobLeaseSeconds: config.jobLeaseSeconds,
-    listen: database.listen,
-    llm: config.llm,
-  });
+  const services = servicesFor(config, log, database);
   await services.cluster.start();
   await services.engine.start();
   log.info({ workers: config.workers }, "Scriptorium worker is running");
   process.stdout.write(`  Scriptorium worker is running ${config.workers} job slot(s)\n`);
 
-  const shutdown = (signal: string) => {
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    // Running jobs are interrupted and their leases handed back at once, for another worker to continue.
-    (async () => {
-      await services.engine.stop();
-      await services.cluster.stop();
-      await database.close();
-    })().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  // Running jobs are interrupted and their leases handed back at once, for another worker to continue.
+  closeOnSignals(log, async () => {
+    await services.engine.stop();
+    await services.cluster.stop();
+    await database.close();
+  });
 }
 
 main().catch((error: unknown) => {

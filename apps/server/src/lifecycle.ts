@@ -1,0 +1,39 @@
+import type { DatabaseHandle } from "@scriptorium/db";
+import { createServices, type Services } from "@scriptorium/domain";
+import type { Config } from "./config";
+import type { Logger } from "./logger";
+
+/** The domain services of a server or worker process, configured the same way for both. */
+export function servicesFor(config: Config, log: Logger, database: DatabaseHandle): Services {
+  return createServices(database.db, {
+    dataDir: config.dataDir,
+    log,
+    githubToken: config.githubToken,
+    githubBaseUrl: config.githubBaseUrl,
+    workers: config.workers,
+    jobLeaseSeconds: config.jobLeaseSeconds,
+    requestsPerMinute: config.requestsPerMinute,
+    exclusiveDatabase: database.kind === "pglite",
+    // Other processes share only PostgreSQL; the embedded database has this one alone.
+    listen: database.kind === "postgres" ? database.listen : undefined,
+    llm: config.llm,
+  });
+}
+
+/** On SIGTERM or SIGINT: `close`, then exit (1 if closing fails or takes over 10 s). */
+export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
