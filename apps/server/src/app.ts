@@ -15,7 +15,7 @@ import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
 import { servicesFor } from "./lifecycle";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
-import { credentialsOf, isCrossSiteWrite, requestIdOf, sendError, sendJson } from "./http/request";
+import { credentialsOf, decodeComponent, isCrossSiteWrite, requestIdOf, sendError, sendJson } from "./http/request";
 import { createRestHandler, MAX_BODY_BYTES } from "./http/rest";
 import { createSessionHandler } from "./http/session";
 import { createTrpcHttpHandler } from "./http/trpc";
@@ -128,7 +128,8 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
       if (isTrpc && req.method === "GET" && req.headers.accept?.includes("text/event-stream")) {
         const queryStart = req.url?.indexOf("?") ?? -1;
         const query = new URLSearchParams(queryStart === -1 ? "" : req.url?.slice(queryStart + 1));
-        if (await subscriptionStream(req, res, decodeURIComponent(pathname.slice("/trpc/".length)), query)) return;
+        const procedurePath = decodeComponent(pathname.slice("/trpc/".length));
+        if (procedurePath !== null && (await subscriptionStream(req, res, procedurePath, query))) return;
       }
       const exportFile = !isTrpc && (req.method === "GET" || req.method === "HEAD") ? EXPORT_DOWNLOAD_PATH.exec(pathname) : null;
       if (exportFile) return download(req, res, exportFile[1] ?? "", exportFile[2] ?? "");

@@ -29,7 +29,11 @@ export const Scope = z.enum(SCOPES).meta({
   description: "read: queries, subscriptions, downloads; write: everything that changes state; admin: manage the workspace's keys; owner: create workspaces. Each includes the ones before it.",
 });
 
-export const Id = z.string().min(1).max(100);
+export const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((id) => !id.includes("\u0000"), "An id never contains NUL characters (\\u0000)");
 
 export const ApiKey = z
   .object({

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { RateLimitedError, scopeIncludes, type Principal, type Scope, type Services } from "@scriptorium/domain";
+import { InvalidError, RateLimitedError, scopeIncludes, type Principal, type Scope, type Services } from "@scriptorium/domain";
 import { errorBody, toTRPCError } from "./errors";
 
 /**
@@ -72,14 +72,41 @@ async function authorize(ctx: Context, scope: Scope): Promise<Principal> {
  * the call, whose failures are mapped to transport codes on the way out.
  */
 function scoped(scope: Scope) {
-  return t.procedure.use(async ({ ctx, next }) => {
+  return t.procedure.use(async ({ ctx, next, getRawInput }) => {
     const principal = await authorize(ctx, scope);
+    const nul = nulPath(await getRawInput());
+    if (nul) {
+      const cause = new InvalidError(`Invalid input — ${nul.join(".") || "(input)"}: text must not contain NUL characters (\\u0000)`, [
+        { path: nul, message: "Text must not contain NUL characters (\\u0000)" },
+      ]);
+      throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
+    }
     const result = await next({ ctx: { principal } });
     if (!result.ok) throw toTRPCError(result.error);
     // A subscription's failures happen while its stream is read, after this middleware returned.
     if (isAsyncIterable(result.data)) return { ...result, data: withMappedErrors(result.data) };
     return result;
   });
+}
+
+/**
+ * Where the input holds a string with a NUL character, or null. No field
+ * may: PostgreSQL text cannot store one, and no name or id needs one.
+ */
+function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = nulPath(item, [...path, index]);
+      if (found) return found;
+    }
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes("\u0000") ? [...path, key] : nulPath(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

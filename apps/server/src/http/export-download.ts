@@ -6,19 +6,10 @@ import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { errorBody, ExportFormatInput, runGuarded, type Context } from "@scriptorium/api";
 import type { ExportFile, ExportFormat } from "@scriptorium/domain";
-import { sendJson } from "./request";
+import { decodeComponent, sendJson } from "./request";
 
 /** `GET /api/v2/projects/{id}/export/{format}`: the one REST path that answers a file rather than JSON. */
 export const EXPORT_DOWNLOAD_PATH = /^\/api\/v2\/projects\/([^/]+)\/export\/([^/]+)$/;
-
-/** A path segment as written; one that is not valid percent-encoding is taken literally (and then fails validation). */
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 function contentDisposition(filename: string): string {
   // Slugs are ASCII already; the RFC 5987 form is there for clients that prefer it.
@@ -39,12 +30,12 @@ function isCached(req: IncomingMessage, etag: string): boolean {
  * this route answers exactly like the procedures around it.
  */
 export function createExportDownloadHandler(contextOf: (req: IncomingMessage) => Context, locate: (workspaceId: string, projectId: string, format: ExportFormat) => Promise<ExportFile>) {
-  // `projectId` and `format` arrive percent-encoded, as they appear in the path.
+  // `projectId` and `format` arrive percent-encoded, as they appear in the path; one that does not decode is taken literally (and fails validation).
   return async (req: IncomingMessage, res: ServerResponse, projectId: string, format: string): Promise<void> => {
     const ctx = contextOf(req);
     try {
       const file = await runGuarded(ctx, "read", async (principal) => {
-        const input = ExportFormatInput.safeParse({ id: decodeSegment(projectId), format: decodeSegment(format) });
+        const input = ExportFormatInput.safeParse({ id: decodeComponent(projectId) ?? projectId, format: decodeComponent(format) ?? format });
         if (!input.success) throw new TRPCError({ code: "BAD_REQUEST", cause: input.error });
         const located = await locate(principal.workspaceId, input.data.id, input.data.format);
         // A rebuild may have replaced the file between the look-up and now: look again once.

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { NotFoundError, type GenerationEvent, type JobStatusView, type Services } from "@scriptorium/domain";
 import type { Logger } from "../logger";
-import { credentialsOf } from "./request";
+import { credentialsOf, decodeComponent } from "./request";
 
 /** `WS /api/v2/projects/{id}/ws`: the job protocol for clients that do not speak tRPC. */
 export const JOB_SOCKET_PATH = /^\/api\/v2\/projects\/([^/]+)\/ws$/;
@@ -70,7 +70,12 @@ export class JobSocketServer {
   ) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, projectId: string): void {
-    this.wss.handleUpgrade(req, socket, head, (client) => void this.serve(client, req, decodeURIComponent(projectId)));
+    this.wss.handleUpgrade(req, socket, head, (client) => {
+      this.serve(client, req, decodeComponent(projectId)).catch((error: unknown) => {
+        this.log.error({ err: error }, "job socket failed");
+        client.close(1011, "internal error");
+      });
+    });
   }
 
   close(): void {
@@ -78,12 +83,18 @@ export class JobSocketServer {
     this.wss.close();
   }
 
-  private async serve(client: WebSocket, req: IncomingMessage, projectId: string): Promise<void> {
+  /** `projectId` is null when the path segment was not valid percent-encoding. */
+  private async serve(client: WebSocket, req: IncomingMessage, projectId: string | null): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const apiKey = url.searchParams.get("api_key") || credentialsOf(req).apiKey;
     const principal = apiKey ? await this.services.access.authenticate(apiKey) : null;
     if (!principal) {
       client.close(CLOSE_UNAUTHORIZED, apiKey ? "This API key is unknown or has been revoked." : "An API key is required: pass ?api_key=.");
+      return;
+    }
+    // No project has such an id (and the database cannot even hold a NUL).
+    if (projectId === null || projectId.includes("\u0000")) {
+      client.close(CLOSE_NOT_FOUND, "No project has this id.");
       return;
     }
     const open = this.openByKey.get(principal.keyId) ?? 0;

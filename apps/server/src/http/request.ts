@@ -20,12 +20,22 @@ export function requestIdOf(req: IncomingMessage): string {
   return id;
 }
 
+/** A percent-encoded URL component decoded, or null when it is not valid percent-encoding. */
+export function decodeComponent(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
 export function cookieValue(req: IncomingMessage, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    // A cookie that does not decode is no session.
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeComponent(part.slice(eq + 1).trim());
   }
   return null;
 }

@@ -93,7 +93,13 @@ export function createRestHandler(createContext: (req: IncomingMessage) => Conte
     const queryStart = target.indexOf("?");
     const pathname = queryStart === -1 ? target : target.slice(0, queryStart);
     const query = queryStart === -1 ? "" : target.slice(queryStart + 1);
-    const path = normalizePath(decodeURI(pathname.slice(REST_BASE_PATH.length)));
+    let decoded: string;
+    try {
+      decoded = decodeURI(pathname.slice(REST_BASE_PATH.length));
+    } catch {
+      return sendError(req, res, 400, { code: "BAD_REQUEST", message: `The path ${pathname} is not valid percent-encoded UTF-8.` });
+    }
+    const path = normalizePath(decoded);
     const match = findProcedure(method, path);
     if (!match?.procedure) {
       return sendError(req, res, 404, { code: "NOT_FOUND", message: `No API operation at ${method} ${pathname}.` });
