@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { LoaderCircleIcon, PlusIcon } from "lucide-react";
-import { useId, type ReactNode } from "react";
+import { useId } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
@@ -13,11 +13,11 @@ import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { ReadOnlyNotice, useCanWrite } from "@/components/write-access";
 import { ARTIFACT_TYPES, pluralize, type SourceInput } from "@/lib/collections";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
+import { FormField } from "@/components/form-field";
 
 const SOURCE_KINDS = [
   { value: "short", label: "Path or GitHub" },
@@ -117,7 +117,7 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
               </fieldset>
 
               {kind === "short" ? (
-                <Field id={ids.source} label="Source" error={errors.source?.message} hint="An absolute path or ./relative path on the server, or owner/repo/path@ref on GitHub.">
+                <FormField id={ids.source} label="Source" error={errors.source?.message} hint="An absolute path or ./relative path on the server, or owner/repo/path@ref on GitHub.">
                   <Input
                     id={ids.source}
                     placeholder="/abs/path/to/skills, ./relative or owner/repo/path@ref"
@@ -128,10 +128,10 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
                     aria-describedby={`${ids.source}-note`}
                     {...form.register("source")}
                   />
-                </Field>
+                </FormField>
               ) : (
                 <div className="grid gap-4 sm:grid-cols-[2fr_1fr_1fr]">
-                  <Field id={ids.url} label="Repository URL" error={errors.url?.message} hint="https://, http://, file:// or ssh://">
+                  <FormField id={ids.url} label="Repository URL" error={errors.url?.message} hint="https://, http://, file:// or ssh://">
                     <Input
                       id={ids.url}
                       placeholder="https://example.com/team/skills.git"
@@ -142,8 +142,8 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
                       aria-describedby={`${ids.url}-note`}
                       {...form.register("url")}
                     />
-                  </Field>
-                  <Field id={ids.path} label="Path" error={errors.path?.message} hint="Optional; default: the root">
+                  </FormField>
+                  <FormField id={ids.path} label="Path" error={errors.path?.message} hint="Optional; default: the root">
                     <Input
                       id={ids.path}
                       placeholder="skills/canvas"
@@ -154,8 +154,8 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
                       aria-describedby={`${ids.path}-note`}
                       {...form.register("path")}
                     />
-                  </Field>
-                  <Field id={ids.ref} label="Ref" error={errors.ref?.message} hint="Optional; default branch">
+                  </FormField>
+                  <FormField id={ids.ref} label="Ref" error={errors.ref?.message} hint="Optional; default branch">
                     <Input
                       id={ids.ref}
                       placeholder="main"
@@ -166,12 +166,12 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
                       aria-describedby={`${ids.ref}-note`}
                       {...form.register("ref")}
                     />
-                  </Field>
+                  </FormField>
                 </div>
               )}
 
               <div className="grid gap-4 sm:grid-cols-2">
-                <Field id={ids.type} label="Type" hint="Detect reads it from the main file (SKILL.md, COMMAND.md, …).">
+                <FormField id={ids.type} label="Type" hint="Detect reads it from the main file (SKILL.md, COMMAND.md, …).">
                   <Controller
                     control={form.control}
                     name="type"
@@ -186,8 +186,8 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
                       />
                     )}
                   />
-                </Field>
-                <Field id={ids.name} label="Name" error={errors.name?.message} hint="Optional, for a single artifact; default: its folder or file name.">
+                </FormField>
+                <FormField id={ids.name} label="Name" error={errors.name?.message} hint="Optional, for a single artifact; default: its folder or file name.">
                   <Input
                     id={ids.name}
                     autoComplete="off"
@@ -196,7 +196,7 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
                     aria-describedby={`${ids.name}-note`}
                     {...form.register("name")}
                   />
-                </Field>
+                </FormField>
               </div>
 
               <FormError error={add.error} />
@@ -211,24 +211,5 @@ export function AddSourceSection({ collectionId }: { collectionId: string }) {
         </CardContent>
       </Card>
     </section>
-  );
-}
-
-/** A labelled field with a hint, replaced by the validation error when there is one (both under `${id}-note`). */
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint: string; error?: string; children: ReactNode }) {
-  return (
-    <div className="grid content-start gap-2">
-      <Label htmlFor={id}>{label}</Label>
-      {children}
-      {error ? (
-        <p id={`${id}-note`} role="alert" className="text-sm text-destructive">
-          {error}
-        </p>
-      ) : (
-        <p id={`${id}-note`} className="text-xs text-muted-foreground">
-          {hint}
-        </p>
-      )}
-    </div>
   );
 }

@@ -12,7 +12,6 @@ import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectItemText, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import {
@@ -30,6 +29,7 @@ import {
 } from "@/lib/projects";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
+import { FormField } from "@/components/form-field";
 
 /** People write "60,000" or "60 000"; the digits are what count. */
 function digitsOf(text: string): string {
@@ -199,9 +199,9 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
     return form.getFieldState(name, form.formState).error?.message;
   }
   const field = (name: FieldPath<ProjectForm>, label: ReactNode, hint: string, input: ReactNode) => (
-    <Field id={fieldId(name)} label={label} hint={hint} error={fieldError(name)}>
+    <FormField id={fieldId(name)} label={label} hint={hint} error={fieldError(name)}>
       {input}
-    </Field>
+    </FormField>
   );
 
   return (
@@ -240,7 +240,7 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
         </div>
 
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field id={fieldId("writer.provider")} label="Writer" hint={WRITER_DETAILS[provider].description}>
+          <FormField id={fieldId("writer.provider")} label="Writer" hint={WRITER_DETAILS[provider].description}>
             <Controller
               control={form.control}
               name="writer.provider"
@@ -259,7 +259,7 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
                 </Select>
               )}
             />
-          </Field>
+          </FormField>
           {field(
             "seed",
             <>
@@ -341,23 +341,4 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
 
 function Optional() {
   return <span className="font-normal text-muted-foreground">(optional)</span>;
-}
-
-/** A labelled field with a hint, replaced by the validation error when there is one (both under `${id}-note`). */
-function Field({ id, label, hint, error, children }: { id: string; label: ReactNode; hint: string; error?: string | undefined; children: ReactNode }) {
-  return (
-    <div className="grid min-w-0 content-start gap-2">
-      <Label htmlFor={id}>{label}</Label>
-      {children}
-      {error ? (
-        <p id={`${id}-note`} role="alert" className="text-sm text-destructive">
-          {error}
-        </p>
-      ) : (
-        <p id={`${id}-note`} className="text-xs text-muted-foreground">
-          {hint}
-        </p>
-      )}
-    </div>
-  );
 }
