@@ -54,7 +54,7 @@ async function bareReadAndParse(paths: string[]): Promise<number> {
 
 async function benchLocalMetadata(): Promise<BenchResult[]> {
   const root = tempDir("bench-local");
-  const server = await startScriptorium(["collection refreshed"]);
+  const server = await startScriptorium();
   try {
     const files: Record<string, string> = {};
     for (let index = 0; index < LOCAL_ARTIFACTS; index += 1) {
@@ -113,7 +113,7 @@ async function benchLocalMetadata(): Promise<BenchResult[]> {
 
 async function benchGitCheck(): Promise<BenchResult[]> {
   const root = tempDir("bench-git");
-  const server = await startScriptorium(["collection refreshed"]);
+  const server = await startScriptorium();
   try {
     const repos: GitRepoFixture[] = [];
     for (let r = 0; r < GIT_REPOSITORIES; r += 1) {

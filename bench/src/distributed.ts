@@ -20,7 +20,7 @@ async function call<T>(service: Service, method: string, path: string, body?: un
 /** Eight 15 000-word offline projects started at once on one API node, run by `workers` single-slot worker processes: projects per minute. */
 async function generationThroughput(workers: number): Promise<number> {
   const postgres = await createScratchPostgres();
-  const api = await startScriptorium([], { DATABASE_URL: postgres.url, SCRIPTORIUM_WORKERS: "0" });
+  const api = await startScriptorium({ DATABASE_URL: postgres.url, SCRIPTORIUM_WORKERS: "0" });
   const started: Service[] = [];
   try {
     for (let index = 0; index < workers; index += 1) started.push(await startWorker(postgres.url, 1));
@@ -66,12 +66,12 @@ export async function benchDistributed(): Promise<BenchResult[]> {
   const format = (workers: number) => `${workers} worker${workers === 1 ? "" : "s"}: ${(perMinute.get(workers) ?? 0).toFixed(1)}/min`;
 
   const postgres = await createScratchPostgres();
-  const first = await startScriptorium([], { DATABASE_URL: postgres.url, SCRIPTORIUM_WORKERS: "0" });
+  const first = await startScriptorium({ DATABASE_URL: postgres.url, SCRIPTORIUM_WORKERS: "0" });
   let oneNode = 0;
   let twoNodes = 0;
   try {
     oneNode = await apiThroughput([first]);
-    const second = await startScriptorium([], { DATABASE_URL: postgres.url, SCRIPTORIUM_WORKERS: "0" });
+    const second = await startScriptorium({ DATABASE_URL: postgres.url, SCRIPTORIUM_WORKERS: "0" });
     try {
       twoNodes = await apiThroughput([first, second]);
     } finally {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,67 +10,65 @@ export const OWNER_KEY = "bench-owner-key-0123456789abcdef";
 export interface Service {
   url: string;
   child: ChildProcess;
-  /** JSON log lines seen so far whose `msg` is `message`. */
+  /** JSON log lines written so far whose `msg` is `message`. */
   logs(message: string): Record<string, unknown>[];
   /** Resident memory, in MiB (from /proc). */
   rssMiB(): number;
   stop(): Promise<void>;
 }
 
-/** Starts a process and waits for the line that says it is ready (by default `ready at <url>`, whose URL it keeps). */
-export async function startService(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  keepLogs: readonly string[] = [],
-  readyLine = /ready at (http:\/\/\S+)/,
-): Promise<Service> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const stdout = child.stdout;
-  if (!stdout) throw new Error("no stdout pipe");
-  let buffer = "";
-  const kept: Record<string, unknown>[] = [];
-  let resolveUrl: (url: string) => void = () => undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const url = new Promise<string>((resolve, reject) => {
-    resolveUrl = resolve;
-    timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${buffer}`)), 60_000);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)));
-  }).finally(() => clearTimeout(timer));
-  // Read every line (request logs included) so the process never blocks on a full pipe.
-  stdout.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let newline: number;
-    while ((newline = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      const ready = readyLine.exec(line);
-      if (ready?.[1]) resolveUrl(ready[1]);
-      if (keepLogs.length > 0 && line.startsWith("{")) {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (keepLogs.includes(String(entry.msg))) kept.push(entry);
-      }
+/**
+ * Starts a process and waits for the line that says it is ready (by default
+ * `ready at <url>`, whose URL it keeps). Its standard output goes to a file,
+ * as a deployment's would: the benchmark process, which also runs the load
+ * generator, never spends time reading log lines while it measures.
+ */
+export async function startService(command: string, args: string[], env: NodeJS.ProcessEnv, readyLine = /ready at (http:\/\/\S+)/): Promise<Service> {
+  const logDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-log-"));
+  const logFile = join(logDir, "stdout.log");
+  const output = openSync(logFile, "w");
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", output, "inherit"] });
+  closeSync(output);
+  const removeLog = () => rmSync(logDir, { recursive: true, force: true });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const deadline = Date.now() + 60_000;
+  let url: string | undefined;
+  while (!url) {
+    url = readyLine.exec(readFileSync(logFile, "utf8"))?.[1];
+    if (url) break;
+    const exitCode = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 25))]);
+    if (exitCode !== undefined || Date.now() > deadline) {
+      const log = readFileSync(logFile, "utf8");
+      child.kill("SIGKILL");
+      removeLog();
+      throw new Error(`${args.join(" ")} ${exitCode === undefined ? "did not start" : `exited with ${exitCode}`}:\n${log}`);
     }
-  });
+  }
   return {
-    url: await url,
+    url,
     child,
-    logs: (message) => kept.filter((entry) => entry.msg === message),
+    logs: (message) =>
+      readFileSync(logFile, "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.msg === message),
     rssMiB: () => {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8"));
       return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
-      }),
+        await exited;
+      }
+      removeLog();
+    },
   };
 }
 
 /** The Scriptorium server, API only, on a fresh data directory (or on PostgreSQL, with `env.DATABASE_URL`). */
-export async function startScriptorium(keepLogs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Service & { dataDir: string }> {
+export async function startScriptorium(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-"));
   const service = await startService(
     process.execPath,
@@ -86,7 +84,6 @@ export async function startScriptorium(keepLogs: readonly string[] = [], env: No
       SCRIPTORIUM_RATE_LIMIT: "0",
       ...env,
     },
-    keepLogs,
   );
   return {
     ...service,
@@ -118,7 +115,6 @@ export function startWorker(databaseUrl: string, slots: number): Promise<Service
     process.execPath,
     [join(REPO_ROOT, "apps/server/dist/worker.js")],
     { NODE_ENV: "production", DATABASE_URL: databaseUrl, SCRIPTORIUM_WORKERS: String(slots), LOG_LEVEL: "warn", SCRIPTORIUM_DATA_DIR: tmpdir() },
-    [],
     /worker is (running)/,
   );
 }

@@ -116,10 +116,18 @@ export interface RequestLogEntry {
  * serializer and redaction pass.
  */
 export function accessLogLine(time: string, entry: RequestLogEntry): string {
-  let line = `{"level":"info"${time},"service":"scriptorium","request_id":${JSON.stringify(entry.request_id)}`;
-  if (entry.method !== undefined) line += `,"method":${JSON.stringify(entry.method)}`;
+  let line = `{"level":"info"${time},"service":"scriptorium","request_id":${jsonString(entry.request_id)}`;
+  if (entry.method !== undefined) line += `,"method":${jsonString(entry.method)}`;
   const duration = Number.isFinite(entry.duration_ms) ? entry.duration_ms : null;
-  return `${line},"path":${JSON.stringify(entry.path)},"status":${entry.status},"duration_ms":${duration},"msg":"request"}\n`;
+  return `${line},"path":${jsonString(entry.path)},"status":${entry.status},"duration_ms":${duration},"msg":"request"}\n`;
+}
+
+/** Characters JSON never escapes and that make up request ids, methods and most paths. */
+const NEEDS_NO_ESCAPE = /^[\w.:/-]*$/;
+
+/** A string as JSON: quoted as it is when nothing in it needs escaping (the usual case), else by JSON.stringify. */
+function jsonString(text: string): string {
+  return NEEDS_NO_ESCAPE.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /** The output of each logger made here (see requestLogger). */

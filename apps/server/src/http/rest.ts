@@ -27,7 +27,8 @@ interface ProcedureCallOptions {
   getRawInput: () => Promise<unknown>;
   ctx: Context;
   type: string;
-  signal: AbortSignal;
+  /** Queries and mutations never watch for cancellation; only subscriptions do, and they have their own transports. */
+  signal: undefined;
   batchIndex: number;
 }
 
@@ -149,15 +150,10 @@ export function createRestHandler(createContext: (req: IncomingMessage) => Conte
         : { ...fromQuery, ...pathInput };
     }
     const ctx = createContext(req);
-    const aborted = new AbortController();
-    // Only a client that leaves before the answer cancels the call.
-    res.once("close", () => {
-      if (!res.writableFinished) aborted.abort();
-    });
     try {
       // Exactly what the router's server-side caller does, without building its proxy per request.
       const call = procedure.procedure as unknown as (opts: ProcedureCallOptions) => Promise<unknown>;
-      sendJson(res, 200, await call({ path: procedure.path, getRawInput: async () => input, ctx, type: procedure.procedure._def.type, signal: aborted.signal, batchIndex: 0 }));
+      sendJson(res, 200, await call({ path: procedure.path, getRawInput: async () => input, ctx, type: procedure.procedure._def.type, signal: undefined, batchIndex: 0 }));
     } catch (cause) {
       const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
       if (error.code === "INTERNAL_SERVER_ERROR") onInternalError(error, procedure.path);

@@ -115,17 +115,12 @@ export function createTrpcHttpHandler<TRouter extends AnyTRPCRouter, TContext>(o
       return input;
     };
 
-    // Only a client that leaves before the answer cancels the call.
-    const aborted = new AbortController();
-    res.once("close", () => {
-      if (!res.writableEnded) aborted.abort();
-    });
-
     let ctx: TContext | undefined;
     let failure: { error: TRPCError; path: string | undefined; input: unknown };
     try {
       ctx = createContext(req);
-      const data: unknown = await procedure({ path, getRawInput, ctx, type: "query", signal: aborted.signal, batchIndex: 0 });
+      // No signal: a query never watches for cancellation (subscriptions do, on their own transports).
+      const data: unknown = await procedure({ path, getRawInput, ctx, type: "query", signal: undefined, batchIndex: 0 });
       if (!isDataStream(data)) {
         // What transformTRPCResponse makes of a result, built directly.
         if (!res.destroyed) send(res, 200, JSON.stringify({ result: { data: config.transformer.output.serialize(data) } }), undefined);

@@ -1,11 +1,9 @@
-import { z } from "zod";
 import { WhoAmI } from "../schemas";
 import { readProcedure, router } from "../trpc";
 
 export const authRouter = router({
   whoami: readProcedure
     .meta({ openapi: { method: "GET", path: "/v1/whoami", tags: ["auth"], summary: "The workspace and key behind this request" } })
-    .input(z.void())
     .output(WhoAmI)
     .query(({ ctx }) => {
       const p = ctx.principal;

@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import { z } from "zod";
 import {
   Collection,
   CollectionIdInput,
@@ -21,7 +20,6 @@ const TAGS = ["collections"];
 export const collectionsRouter = router({
   list: readProcedure
     .meta({ openapi: { method: "GET", path: "/v1/collections", tags: TAGS, summary: "List collections" } })
-    .input(z.void())
     .output(CollectionList)
     .query(async ({ ctx }) => ({ items: (await ctx.services.collections.list(ctx.principal.workspaceId)).map(toCollection) })),
 

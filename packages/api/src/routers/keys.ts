@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { ApiKeyList, CreateApiKeyInput, IssuedApiKey, RevokeApiKeyInput, RevokedApiKey } from "../schemas";
 import { toApiKey, toIssuedApiKey } from "../serialize";
 import { adminProcedure, router } from "../trpc";
@@ -7,7 +7,6 @@ import type { KeyChange } from "../schemas";
 export const keysRouter = router({
   list: adminProcedure
     .meta({ openapi: { method: "GET", path: "/v1/keys", tags: ["keys"], summary: "List the workspace's API keys (never the secrets)" } })
-    .input(z.void())
     .output(ApiKeyList)
     .query(async ({ ctx }) => ({
       items: (await ctx.services.access.listKeys(ctx.principal.workspaceId)).map(toApiKey),

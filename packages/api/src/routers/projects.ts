@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { CreateProjectInput, Project, ProjectIdInput, ProjectList, UpdateProjectInput } from "../generation-schemas";
 import { Deleted } from "../schemas";
 import { toProject } from "../serialize";
@@ -9,7 +8,6 @@ const TAGS = ["projects"];
 export const projectsRouter = router({
   list: readProcedure
     .meta({ openapi: { method: "GET", path: "/v2/projects", tags: TAGS, summary: "List projects" } })
-    .input(z.void())
     .output(ProjectList)
     .query(async ({ ctx }) => ({ items: (await ctx.services.projects.list(ctx.principal.workspaceId)).map(toProject) })),
 
