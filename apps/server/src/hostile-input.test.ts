@@ -1,22 +1,27 @@
 import { rmSync } from "node:fs";
+import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
 import fc from "fast-check";
 import WebSocket from "ws";
 import { forEachOpenApiProcedure, getInputOutputParsers } from "trpc-to-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { appRouter, buildOpenApiDocument, REST_BASE_PATH } from "@scriptorium/api";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
 import { MAX_BODY_BYTES } from "./http/rest";
 import { startTestServer, type RunningTestServer } from "./testing";
 
 /**
- * Hostile input, derived operation by operation from the OpenAPI document:
- * wrong types, huge and strange strings, deep nesting, absurd numbers and
+ * Hostile input over both transports of the one router: for REST, operation
+ * by operation from the OpenAPI document; for tRPC, procedure by procedure
+ * from the router's input schemas (queries over GET, mutations over POST,
+ * subscriptions over SSE), plus batches and malformed tRPC requests. Wrong
+ * types, huge and strange strings, deep nesting, absurd numbers and
  * malformed JSON must each get a clear 4xx in the error shape, quickly, and
  * must leave the stored data as it was.
  *
  * Only definitely invalid inputs are sent: every candidate is checked
  * against the procedure's own input schema (the one the server validates
- * with), and a hostile path id is never a real one. So a 2xx is always a bug.
+ * with), and a hostile id is never a real one. So a 2xx is always a bug.
  */
 
 // ─── The document ────────────────────────────────────────────────────────────
@@ -29,6 +34,7 @@ type JsonSchema = {
   enum?: unknown[];
   const?: unknown;
   $ref?: string;
+  required?: string[];
 };
 
 interface Parameter {
@@ -47,9 +53,13 @@ interface Operation {
 
 const DOCUMENT = buildOpenApiDocument();
 const SCHEMAS = (DOCUMENT.components?.schemas ?? {}) as Record<string, JsonSchema>;
+/** The named schemas procedures' own JSON Schemas refer to (zod's `$defs`), filled below. */
+const DEFS: Record<string, JsonSchema> = {};
 
 function resolve(schema: JsonSchema): JsonSchema {
-  return schema.$ref ? resolve(SCHEMAS[schema.$ref.replace("#/components/schemas/", "")] ?? {}) : schema;
+  if (!schema.$ref) return schema;
+  const [, where, name = ""] = /^#\/(components\/schemas|\$defs)\/(.+)$/.exec(schema.$ref) ?? [];
+  return resolve((where === "$defs" ? DEFS : SCHEMAS)[name] ?? {});
 }
 
 const OPERATIONS: Operation[] = Object.entries(DOCUMENT.paths ?? {}).flatMap(([path, item]) =>
@@ -75,24 +85,56 @@ const SKIPPED: Record<string, string> = {
   "GET /v2/projects": "no parameters and no body: there is no input to make hostile",
 };
 
-// ─── The oracle: the router's own input schemas ──────────────────────────────
+// ─── The router ──────────────────────────────────────────────────────────────
 
 type InputParser = ReturnType<typeof getInputOutputParsers>["inputParser"];
-const PARSERS = new Map<string, InputParser>();
+
+interface Procedure {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  /** The JSON Schema of the input, or null when the procedure takes none. */
+  input: JsonSchema | null;
+  parser: InputParser;
+}
+
+const ROUTER: AnyTRPCRouter = appRouter;
+const PROCEDURES: Procedure[] = Object.entries(ROUTER._def.procedures as Record<string, AnyTRPCProcedure>).map(([path, procedure]) => {
+  const { inputParser, hasInputsDefined } = getInputOutputParsers(procedure as Parameters<typeof getInputOutputParsers>[0]);
+  let input: JsonSchema | null = null;
+  if (hasInputsDefined) {
+    const { $defs, ...schema } = z.toJSONSchema(inputParser, { io: "input", unrepresentable: "any" }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    Object.assign(DEFS, $defs);
+    input = schema;
+  }
+  return { path, type: procedure._def.type, input, parser: inputParser };
+});
+
+/** Procedures not walked here, each with the reason; the first tRPC test fails on any procedure neither walked nor listed. */
+const TRPC_SKIPPED: Record<string, string> = {
+  "auth.whoami": "takes no input: there is no input to make hostile",
+  "collections.list": "takes no input: there is no input to make hostile",
+  "keys.list": "takes no input: there is no input to make hostile",
+  "projects.list": "takes no input: there is no input to make hostile",
+  "keys.changes": "a subscription that takes no input: there is no input to make hostile",
+};
+
+// ─── The oracle: the router's own input schemas ──────────────────────────────
+
+const REST_PARSERS = new Map<string, InputParser>();
 forEachOpenApiProcedure(appRouter._def.procedures, ({ procedure, meta }) => {
-  PARSERS.set(`${meta.openapi.method} ${meta.openapi.path}`, getInputOutputParsers(procedure).inputParser);
+  REST_PARSERS.set(`${meta.openapi.method} ${meta.openapi.path}`, getInputOutputParsers(procedure).inputParser);
 });
 
 /** Whether the server's validation would accept this input (then it is not hostile enough to send). */
 function accepted(operation: Operation, input: Record<string, unknown>): boolean {
-  const parser = PARSERS.get(operation.label);
+  const parser = REST_PARSERS.get(operation.label);
   if (parser) return parser.safeParse(input).success;
   // The hand-documented download is no procedure; besides its id it takes only an enum.
   return operation.parameters.every(({ name, schema }) => !(name in input) || (resolve(schema).enum?.includes(input[name]) ?? true));
 }
 
-/** Path parameters that name a stored resource: any value but the fixture's names nothing. */
-const ID_PARAMETERS = new Set(["collection_id", "artifact_id", "id"]);
+/** Path parameters and input fields that name a stored resource: any value but the fixture's names nothing. */
+const ID_FIELDS = new Set(["collection_id", "artifact_id", "id", "project_id", "snapshot_id"]);
 
 // ─── Hostile values ──────────────────────────────────────────────────────────
 
@@ -154,19 +196,23 @@ function wrongTyped(schema: JsonSchema): fc.Arbitrary<unknown> {
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(...Object.values(VALUES_BY_TYPE));
 
 /**
- * A JSON object body: at least one documented property with a wrong type,
- * others with any hostile value. Only inputs the router would reject pass.
+ * A JSON object: `base`, then at least one documented property with a wrong
+ * type, others with any hostile value. Only objects `refused` holds for pass.
  */
-function hostileObjectBody(operation: Operation, pathInput: Record<string, string>): fc.Arbitrary<Record<string, unknown>> {
-  const properties = Object.entries(operation.body?.properties ?? {});
-  if (properties.length === 0) throw new Error(`${operation.label} documents no body properties`);
+function hostileObject(
+  properties: Record<string, JsonSchema>,
+  base: Record<string, unknown>,
+  refused: (value: Record<string, unknown>) => boolean,
+): fc.Arbitrary<Record<string, unknown>> {
+  const entries = Object.entries(properties);
+  if (entries.length === 0) throw new Error("no documented properties to make hostile");
   return fc
     .tuple(
-      fc.oneof(...properties.map(([name, schema]) => wrongTyped(schema).map((value) => [name, value] as const))),
-      fc.subarray(properties.map(([name]) => name)).chain((names) => fc.tuple(...names.map((name) => hostileValue.map((value) => [name, value] as const)))),
+      fc.oneof(...entries.map(([name, schema]) => wrongTyped(schema).map((value) => [name, value] as const))),
+      fc.subarray(entries.map(([name]) => name)).chain((names) => fc.tuple(...names.map((name) => hostileValue.map((value) => [name, value] as const)))),
     )
-    .map(([broken, others]) => Object.fromEntries([...others, broken]))
-    .filter((body) => !accepted(operation, { ...body, ...pathInput }));
+    .map(([broken, others]) => ({ ...base, ...Object.fromEntries([...others, broken]) }))
+    .filter(refused);
 }
 
 /** Raw texts that are not a JSON object; the empty body is left out because it means `{}`, which some operations accept. */
@@ -226,73 +272,109 @@ const hostileParameter: fc.Arbitrary<string> = fc.oneof(
 const RUNS = 25;
 const SEED = 20_260_121;
 const TIMEOUT_MS = 5_000;
-const CLIENT_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422];
+const CLIENT_ERRORS = [400, 401, 403, 404, 405, 409, 413, 415, 422];
+/** tRPC puts query and subscription inputs in the URL: kept well under Node's 16 KiB header limit, which answers 431 without our error body. */
+const MAX_URL_CHARS = 8_000;
+
+interface Exchange {
+  status: number;
+  headers: Headers;
+  text: string;
+}
 
 interface Answer {
   status: number;
   body: Record<string, unknown>;
 }
 
-describe("hostile input over REST", () => {
+/** A request body and its headers; tRPC reads a POST body by its Content-Type. */
+interface Payload {
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+const JSON_TYPE = { "content-type": "application/json" };
+
+/** Percent-encodes raw bytes, whatever they are. */
+function encodeBytes(bytes: Uint8Array): string {
+  return [...bytes].map((byte) => `%${byte.toString(16).padStart(2, "0").toUpperCase()}`).join("");
+}
+
+describe("hostile input", () => {
   let server: RunningTestServer;
   let root: string;
-  /** Real values for each path parameter, by operation path and name. */
-  let realPathValue: (path: string, name: string) => string;
+  let fixture: { collection: string; artifact: string; project: string; key: string };
 
-  async function send(method: string, url: string, init: { body?: string | Uint8Array } = {}): Promise<Answer> {
-    const headers: Record<string, string> = { "x-api-key": server.ownerKey };
-    if (init.body !== undefined) headers["content-type"] = "application/json";
-    let response: Response;
+  /** One request, answered in full (body included) within the time limit. */
+  async function exchange(method: string, url: string, init: Payload = {}): Promise<Exchange> {
     try {
-      response = await fetch(server.url + url, { method, headers, body: init.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const response = await fetch(server.url + url, {
+        method,
+        headers: { "x-api-key": server.ownerKey, ...init.headers },
+        body: init.body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      return { status: response.status, headers: response.headers, text: await response.text() };
     } catch (error) {
       throw new Error(`${method} ${url.slice(0, 300)}: no answer (timeout ${TIMEOUT_MS} ms): ${String(error)}`);
     }
-    const text = await response.text();
-    let body: Record<string, unknown>;
+  }
+
+  function parsed(label: string, answer: Exchange): unknown {
     try {
-      body = JSON.parse(text) as Record<string, unknown>;
+      return JSON.parse(answer.text);
     } catch {
-      throw new Error(`${method} ${url.slice(0, 300)} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+      throw new Error(`${label} answered ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 200)}`);
     }
-    return { status: response.status, body };
+  }
+
+  /** The fixture's value for a path parameter or input field; `id` names a key among the keys' routes, a project elsewhere. */
+  function realValue(name: string, ofKey: boolean): string {
+    switch (name) {
+      case "collection_id":
+        return fixture.collection;
+      case "artifact_id":
+        return fixture.artifact;
+      case "project_id":
+        return fixture.project;
+      case "id":
+        return ofKey ? fixture.key : fixture.project;
+      case "format":
+        return "md";
+      case "stage_number":
+        return "1";
+      case "source":
+        return `${root}/skills`;
+      case "name":
+      case "title":
+        return "Hostile";
+      default:
+        throw new Error(`no fixture value for ${name}`);
+    }
+  }
+
+  /** Whether an id field names nothing stored: a value that is none of the fixture's ids. */
+  function namesNothing(input: Record<string, unknown>): boolean {
+    const real: unknown[] = Object.values(fixture);
+    return Object.entries(input).some(([name, value]) => ID_FIELDS.has(name) && !real.includes(value));
   }
 
   async function get(path: string): Promise<unknown> {
-    const answer = await send("GET", `${REST_BASE_PATH}${path}`);
+    const answer = await exchange("GET", `${REST_BASE_PATH}${path}`);
     expect(answer.status, path).toBe(200);
-    return answer.body;
+    return parsed(path, answer);
   }
 
   /** The stored data an API client can see. */
   async function snapshot(): Promise<Record<string, unknown>> {
-    const collection = realPathValue("/v1/collections/{collection_id}", "collection_id");
-    const project = realPathValue("/v2/projects/{id}", "id");
     return {
       collections: await get("/v1/collections"),
-      artifacts: await get(`/v1/collections/${collection}/artifacts`),
-      snapshots: await get(`/v1/collections/${collection}/snapshots`),
+      artifacts: await get(`/v1/collections/${fixture.collection}/artifacts`),
+      snapshots: await get(`/v1/collections/${fixture.collection}/snapshots`),
       keys: await get("/v1/keys"),
       projects: await get("/v2/projects"),
-      exports: await get(`/v2/projects/${project}/export`),
+      exports: await get(`/v2/projects/${fixture.project}/export`),
     };
-  }
-
-  /** A clear client error: a 4xx with our error body, and no stack trace. */
-  function expectClientError(label: string, answer: Answer): void {
-    const context = `${label} answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
-    expect(CLIENT_ERRORS, context).toContain(answer.status);
-    expect(typeof answer.body.code, context).toBe("string");
-    expect(typeof answer.body.message, context).toBe("string");
-    expect((answer.body.message as string).length, context).toBeGreaterThan(0);
-    expect(answer.body.message as string, context).not.toMatch(/\n\s+at /);
-    expect(typeof answer.body.request_id, context).toBe("string");
-  }
-
-  function urlOf(operation: Operation, values: Record<string, string>, query: Record<string, string> = {}): string {
-    const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encode(values[name] ?? ""));
-    const search = Object.entries(query).map(([name, value]) => `${name}=${encode(value)}`).join("&");
-    return `${REST_BASE_PATH}${path}${search ? `?${search}` : ""}`;
   }
 
   beforeAll(async () => {
@@ -300,129 +382,386 @@ describe("hostile input over REST", () => {
     root = tempDir("hostile-input");
     writeFiles(root, { "skills/canvas/SKILL.md": skillFile({ title: "Canvas", description: "Draws" }) });
     const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
-      const answer = await send("POST", `${REST_BASE_PATH}${path}`, { body: JSON.stringify(body) });
+      const answer = await exchange("POST", `${REST_BASE_PATH}${path}`, { body: JSON.stringify(body), headers: JSON_TYPE });
       expect(answer.status, path).toBe(200);
-      return answer.body;
+      return parsed(path, answer) as Record<string, unknown>;
     };
     const collection = await post("/v1/collections", { name: "Fixture" });
     const artifacts = await post(`/v1/collections/${String(collection.id)}/artifacts`, { source: `${root}/skills` });
     const artifact = (artifacts.items as Record<string, unknown>[])[0];
     const project = await post("/v2/projects", { title: "Fixture", target_words: 3000, chapters: 2, scenes_per_chapter: 2, seed: 1 });
     const key = await post("/v1/keys", { name: "Fixture", scope: "read" });
-    const ids = { collection: String(collection.id), artifact: String(artifact?.id), project: String(project.id), key: String(key.id) };
-    realPathValue = (path, name) => {
-      if (name === "collection_id") return ids.collection;
-      if (name === "artifact_id") return ids.artifact;
-      if (name === "id") return path.startsWith("/v1/keys") ? ids.key : ids.project;
-      if (name === "format") return "md";
-      if (name === "stage_number") return "1";
-      throw new Error(`no fixture value for path parameter ${name} of ${path}`);
-    };
+    fixture = { collection: String(collection.id), artifact: String(artifact?.id), project: String(project.id), key: String(key.id) };
   });
   afterAll(async () => {
     await server.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
-  const bodyOperations = OPERATIONS.filter((operation) => operation.body !== null);
-  const urlOperations = OPERATIONS.filter((operation) => operation.body === null && !(operation.label in SKIPPED));
+  describe("over REST", () => {
+    const realPathValue = (path: string, name: string) => realValue(name, path.startsWith("/v1/keys"));
 
-  it("covers every documented operation or names why not", () => {
-    for (const operation of OPERATIONS) {
-      const covered = bodyOperations.includes(operation) || urlOperations.includes(operation);
-      expect(covered || operation.label in SKIPPED, operation.label).toBe(true);
-      // A skipped operation must really take no input, or its reason no longer holds.
-      if (operation.label in SKIPPED) expect(operation.parameters, operation.label).toEqual([]);
+    async function send(method: string, url: string, init: { body?: string | Uint8Array } = {}): Promise<Answer> {
+      const answer = await exchange(method, url, init.body === undefined ? {} : { body: init.body, headers: JSON_TYPE });
+      return { status: answer.status, body: parsed(`${method} ${url.slice(0, 300)}`, answer) as Record<string, unknown> };
     }
+
+    /** A clear client error: a 4xx with our error body, and no stack trace. */
+    function expectClientError(label: string, answer: Answer): void {
+      const context = `${label} answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
+      expect(CLIENT_ERRORS, context).toContain(answer.status);
+      expect(typeof answer.body.code, context).toBe("string");
+      expect(typeof answer.body.message, context).toBe("string");
+      expect((answer.body.message as string).length, context).toBeGreaterThan(0);
+      expect(answer.body.message as string, context).not.toMatch(/\n\s+at /);
+      expect(typeof answer.body.request_id, context).toBe("string");
+    }
+
+    function urlOf(operation: Operation, values: Record<string, string>, query: Record<string, string> = {}): string {
+      const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encode(values[name] ?? ""));
+      const search = Object.entries(query).map(([name, value]) => `${name}=${encode(value)}`).join("&");
+      return `${REST_BASE_PATH}${path}${search ? `?${search}` : ""}`;
+    }
+
+    const bodyOperations = OPERATIONS.filter((operation) => operation.body !== null);
+    const urlOperations = OPERATIONS.filter((operation) => operation.body === null && !(operation.label in SKIPPED));
+
+    it("covers every documented operation or names why not", () => {
+      for (const operation of OPERATIONS) {
+        const covered = bodyOperations.includes(operation) || urlOperations.includes(operation);
+        expect(covered || operation.label in SKIPPED, operation.label).toBe(true);
+        // A skipped operation must really take no input, or its reason no longer holds.
+        if (operation.label in SKIPPED) expect(operation.parameters, operation.label).toEqual([]);
+      }
+    });
+
+    describe.each(bodyOperations.map((operation) => [operation.label, operation] as const))("%s", (_, operation) => {
+      it("rejects hostile bodies with a 4xx and changes nothing", async () => {
+        const pathInput = Object.fromEntries(operation.parameters.filter((parameter) => parameter.in === "path").map(({ name }) => [name, realPathValue(operation.path, name)]));
+        const url = urlOf(operation, pathInput);
+        const bodies = hostileObject(operation.body?.properties ?? {}, {}, (body) => !accepted(operation, { ...body, ...pathInput }));
+        const before = await snapshot();
+        await fc.assert(
+          fc.asyncProperty(fc.oneof({ arbitrary: bodies.map((body) => JSON.stringify(body)), weight: 4 }, { arbitrary: malformedBody, weight: 1 }), async (body) => {
+            expectClientError(operation.label, await send(operation.method, url, { body }));
+          }),
+          { numRuns: RUNS, seed: SEED },
+        );
+        const oversized = await send(operation.method, url, { body: JSON.stringify({ padding: "x".repeat(MAX_BODY_BYTES) }) });
+        expectClientError(operation.label, oversized);
+        expect(oversized.status).toBe(413);
+        expect(await snapshot()).toEqual(before);
+      });
+    });
+
+    describe.each(urlOperations.map((operation) => [operation.label, operation] as const))("%s", (_, operation) => {
+      const pathNames = operation.parameters.filter((parameter) => parameter.in === "path").map(({ name }) => name);
+      const queryNames = operation.parameters.filter((parameter) => parameter.in === "query").map(({ name }) => name);
+
+      it("rejects hostile parameters with a 4xx and changes nothing", async () => {
+        // Reads may keep real ids while other parameters turn hostile; anything that changes state gets hostile values for every path parameter.
+        const chosenNames = operation.method === "GET" ? fc.subarray([...pathNames, ...queryNames], { minLength: 1 }) : fc.constant(pathNames);
+        const request = chosenNames
+          .chain((names) => fc.tuple(...names.map((name) => hostileParameter.map((value) => [name, value] as const))))
+          .map((entries) => {
+            const hostile: Record<string, string> = Object.fromEntries(entries);
+            const path = Object.fromEntries(pathNames.map((name) => [name, hostile[name] ?? realPathValue(operation.path, name)]));
+            // Query parameters not made hostile are left out: they are all optional.
+            const query = Object.fromEntries(queryNames.filter((name) => name in hostile).map((name) => [name, hostile[name] ?? ""]));
+            return { path, query, hostileId: Object.keys(hostile).some((name) => ID_FIELDS.has(name)) };
+          })
+          // A hostile id names nothing, so it is invalid whatever the schema says; otherwise the schema must refuse the input.
+          .filter(({ path, query, hostileId }) => hostileId || !accepted(operation, { ...query, ...path }));
+        // Every curated edge case in every path parameter first, so none of them depends on the seed's luck.
+        const examples = [...PATH_TRAVERSAL, ...UNICODE_EDGES].map((value) => [
+          { path: Object.fromEntries(pathNames.map((name) => [name, value])), query: {}, hostileId: pathNames.some((name) => ID_FIELDS.has(name)) },
+        ] as [{ path: Record<string, string>; query: Record<string, string>; hostileId: boolean }]);
+        const before = await snapshot();
+        await fc.assert(
+          fc.asyncProperty(request, async ({ path, query }) => {
+            expectClientError(operation.label, await send(operation.method, urlOf(operation, path, query)));
+          }),
+          // fast-check counts the examples among the runs.
+          { numRuns: RUNS + examples.length, seed: SEED, examples },
+        );
+        expect(await snapshot()).toEqual(before);
+      });
+    });
+
+    it("refuses NUL characters and broken percent-encoding everywhere with a 4xx, and stores nothing", async () => {
+      const before = await snapshot();
+      const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+        fetch(server.url + path, {
+          method,
+          headers: { "x-api-key": server.ownerKey, "content-type": "application/json", ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+      // Valid bodies but for one NUL: PostgreSQL text cannot store it, so the edge refuses it with the field named.
+      for (const [path, body, field] of [
+        ["/api/v1/collections", { name: "a\u0000b" }, "name"],
+        ["/api/v1/keys", { name: "k\u0000", scope: "read" }, "name"],
+        ["/api/v2/projects", { title: "t\u0000" }, "title"],
+      ] as const) {
+        const response = await send("POST", path, body);
+        expect(response.status, path).toBe(422);
+        expect(((await response.json()) as { fields: { path: string }[] }).fields.map((entry) => entry.path)).toEqual([field]);
+      }
+      const overTrpc = await send("POST", "/trpc/collections.create", { name: "x\u0000" });
+      expect(overTrpc.status).toBe(422);
+      for (const path of ["/api/v1/collections/%00", "/api/v2/projects/%00", "/api/v2/projects/%00/export/md"]) {
+        expect((await send("GET", path)).status, path).toBe(422);
+      }
+      for (const path of ["/api/v1/collections/%E0%A4%A", "/api/v1/collections/%ED%A0%80"]) {
+        expect((await send("GET", path)).status, path).toBe(400);
+      }
+      // A session cookie that is not valid percent-encoding is simply no session.
+      const cookie = await fetch(`${server.url}/api/v1/whoami`, { headers: { cookie: "scriptorium_session=%E0%A4%A" }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      expect(cookie.status).toBe(401);
+      // The job WebSocket answers such ids with "not found".
+      for (const id of ["%00", "%E0%A4%A"]) {
+        const code = await new Promise<number>((resolve) =>
+          new WebSocket(`${server.url.replace("http", "ws")}/api/v2/projects/${id}/ws?api_key=${server.ownerKey}`).once("close", (closed) => resolve(closed)),
+        );
+        expect(code, id).toBe(4404);
+      }
+      expect(await snapshot()).toEqual(before);
+    });
   });
 
-  describe.each(bodyOperations.map((operation) => [operation.label, operation] as const))("%s", (_, operation) => {
-    it("rejects hostile bodies with a 4xx and changes nothing", async () => {
-      const pathInput = Object.fromEntries(operation.parameters.filter((parameter) => parameter.in === "path").map(({ name }) => [name, realPathValue(operation.path, name)]));
-      const url = urlOf(operation, pathInput);
+  describe("over tRPC", () => {
+    const walked = PROCEDURES.filter((procedure) => !(procedure.path in TRPC_SKIPPED));
+    const byPath = new Map(PROCEDURES.map((procedure) => [procedure.path, procedure]));
+
+    /** What tRPC is sent as one call's input: a JSON value, or raw text and bytes that may not be JSON at all. */
+    type Input = { json: unknown } | { raw: string | Uint8Array };
+
+    function inputText(input: Input): string | Uint8Array {
+      return "json" in input ? JSON.stringify(input.json) : input.raw;
+    }
+
+    /** A call as tRPC's HTTP link makes it: queries and subscriptions put the input in the URL, mutations in a JSON body. */
+    function request(procedure: Procedure, input: Input): { method: string; url: string } & Payload {
+      const text = inputText(input);
+      if (procedure.type === "mutation") return { method: "POST", url: `/trpc/${procedure.path}`, body: text, headers: JSON_TYPE };
+      const url = `/trpc/${procedure.path}?input=${typeof text === "string" ? encodeURIComponent(text) : encodeBytes(text)}`;
+      return { method: "GET", url, headers: procedure.type === "subscription" ? { accept: "text/event-stream" } : {} };
+    }
+
+    /** The fixture's values for a procedure's required fields: the input every hostile one starts from. */
+    function baseInput(procedure: Procedure): Record<string, unknown> {
+      return Object.fromEntries((procedure.input?.required ?? []).map((name) => [name, realValue(name, procedure.path.startsWith("keys."))]));
+    }
+
+    /** Whether the server must refuse this input: its schema does, or it names nothing stored. */
+    function refused(procedure: Procedure, input: unknown): boolean {
+      if (!procedure.parser.safeParse(input).success) return true;
+      return typeof input === "object" && input !== null && namesNothing(input as Record<string, unknown>);
+    }
+
+    /** Hostile inputs of one procedure: wrong types over its required fields, or ids that name nothing in an otherwise well-formed input. */
+    function hostileInputs(procedure: Procedure): fc.Arbitrary<Record<string, unknown>> {
+      const base = baseInput(procedure);
+      const properties = procedure.input?.properties ?? {};
+      const wrongTypes = hostileObject(properties, base, (input) => refused(procedure, input));
+      const ids = Object.keys(properties).filter((name) => ID_FIELDS.has(name));
+      if (ids.length === 0) return wrongTypes;
+      const unknownIds = fc.tuple(...ids.map((name) => hostileString.map((value) => [name, value] as const))).map((entries) => ({ ...base, ...Object.fromEntries(entries) }));
+      return fc.oneof({ arbitrary: wrongTypes, weight: 3 }, { arbitrary: unknownIds, weight: 1 });
+    }
+
+    /** One error as the router's errorFormatter shapes it: a 4xx, a message without a stack, the request's id. Returns its status. */
+    function expectTrpcError(context: string, error: unknown, requestId: string | null): number {
+      expect(error, context).toMatchObject({
+        message: expect.any(String),
+        code: expect.any(Number),
+        data: { code: expect.any(String), httpStatus: expect.any(Number) },
+        request_id: requestId,
+      });
+      const { message, data } = error as { message: string; data: { httpStatus: number } };
+      expect(CLIENT_ERRORS, context).toContain(data.httpStatus);
+      expect(message.length, context).toBeGreaterThan(0);
+      expect(message, context).not.toMatch(/\n\s+at /);
+      return data.httpStatus;
+    }
+
+    function contextOf(label: string, answer: Exchange): string {
+      return `${label} answered ${answer.status} ${answer.text.slice(0, 300)}`;
+    }
+
+    /** A JSON answer with a 4xx: one error, or one per call of a batch (HTTP 207 when their statuses differ, as tRPC answers). */
+    function expectJsonError(label: string, answer: Exchange, batchOf?: number): number[] {
+      const context = contextOf(label, answer);
+      expect(answer.headers.get("content-type"), context).toMatch(/^application\/json/);
+      expect(answer.text, context).not.toContain('"stack"');
+      const body = parsed(label, answer);
+      const requestId = answer.headers.get("x-request-id");
+      if (batchOf === undefined) {
+        const status = expectTrpcError(context, (body as { error?: unknown }).error, requestId);
+        expect(answer.status, context).toBe(status);
+        return [status];
+      }
+      expect(Array.isArray(body) && body.length, context).toBe(batchOf);
+      const statuses = (body as { error?: unknown }[]).map((entry) => expectTrpcError(context, entry.error, requestId));
+      expect(answer.status, context).toBe(new Set(statuses).size === 1 ? statuses[0] : 207);
+      return statuses;
+    }
+
+    /** A subscription's answer: an SSE stream that reports one error and ends, or a JSON error. */
+    function expectErrorEvent(label: string, answer: Exchange): number {
+      if (!answer.headers.get("content-type")?.startsWith("text/event-stream")) return expectJsonError(label, answer)[0] ?? 0;
+      const context = contextOf(label, answer);
+      expect(answer.status, context).toBe(200);
+      const events = answer.text
+        .split("\n\n")
+        .filter((block) => block.trim() !== "")
+        .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1] ?? "message", data: /^data: (.*)$/m.exec(block)?.[1] ?? "" }));
+      // No data event: the subscription never started.
+      expect(events.map(({ event }) => event).filter((event) => event !== "connected" && event !== "ping"), context).toEqual(["serialized-error"]);
+      const error = JSON.parse(events.find(({ event }) => event === "serialized-error")?.data ?? "null") as unknown;
+      expect(JSON.stringify(error), context).not.toContain('"stack"');
+      return expectTrpcError(context, error, answer.headers.get("x-request-id"));
+    }
+
+    async function expectRefused(procedure: Procedure, input: Input): Promise<void> {
+      const { method, url, ...payload } = request(procedure, input);
+      const answer = await exchange(method, url, payload);
+      if (procedure.type === "subscription") expectErrorEvent(procedure.path, answer);
+      else expectJsonError(procedure.path, answer);
+    }
+
+    it("walks every procedure or names why not", () => {
+      for (const procedure of PROCEDURES) {
+        expect(walked.includes(procedure) || procedure.path in TRPC_SKIPPED, procedure.path).toBe(true);
+        // A skipped procedure must really take no input, or its reason no longer holds.
+        if (procedure.path in TRPC_SKIPPED) expect(procedure.input, procedure.path).toBeNull();
+      }
+      for (const path of Object.keys(TRPC_SKIPPED)) expect(byPath.has(path), path).toBe(true);
+      // Each kind goes over its own transport; losing one from the walk fails here.
+      expect(new Set(walked.map((procedure) => procedure.type))).toEqual(new Set(["query", "mutation", "subscription"]));
+    });
+
+    describe.each(walked.map((procedure) => [`${procedure.type} ${procedure.path}`, procedure] as const))("%s", (_, procedure) => {
+      it("refuses hostile input with a 4xx and changes nothing", async () => {
+        const inputs: fc.Arbitrary<Input> = fc
+          .oneof(
+            { arbitrary: hostileInputs(procedure).map((json): Input => ({ json })), weight: 4 },
+            { arbitrary: malformedBody.map((raw): Input => ({ raw })), weight: 1 },
+          )
+          .filter((input) => request(procedure, input).url.length <= MAX_URL_CHARS);
+        // Every curated edge case in every id field first, so none of them depends on the seed's luck.
+        const ids = Object.keys(procedure.input?.properties ?? {}).filter((name) => ID_FIELDS.has(name));
+        const examples: [Input][] =
+          ids.length === 0 ? [] : [...PATH_TRAVERSAL, ...UNICODE_EDGES].map((value) => [{ json: { ...baseInput(procedure), ...Object.fromEntries(ids.map((name) => [name, value])) } }]);
+        const before = await snapshot();
+        await fc.assert(
+          fc.asyncProperty(inputs, (input) => expectRefused(procedure, input)),
+          // fast-check counts the examples among the runs.
+          { numRuns: RUNS + examples.length, seed: SEED, examples },
+        );
+        if (procedure.type === "mutation") {
+          const oversized = await exchange("POST", `/trpc/${procedure.path}`, { body: JSON.stringify({ padding: "x".repeat(MAX_BODY_BYTES) }), headers: JSON_TYPE });
+          expect(expectJsonError(procedure.path, oversized)).toEqual([413]);
+        }
+        expect(await snapshot()).toEqual(before);
+      });
+    });
+
+    it("refuses every call of a batch of hostile calls, however its inputs are mismatched", async () => {
+      const kinds = ["query", "mutation"] as const;
+      /** How the batch's input object relates to its calls. */
+      const shapes = ["as generated", "shifted by one call", "first call missing", "extra call", "an array"] as const;
+      const batch = fc
+        .constantFrom(...kinds)
+        .chain((type) => fc.array(fc.constantFrom(...walked.filter((procedure) => procedure.type === type)), { minLength: 1, maxLength: 4 }))
+        .chain((procedures) => fc.record({ procedures: fc.constant(procedures), inputs: fc.tuple(...procedures.map(hostileInputs)), shape: fc.constantFrom(...shapes) }))
+        .map(({ procedures, inputs, shape }) => {
+          const entries = inputs.map((input, index) => [String(index), input] as [string, unknown]);
+          if (shape === "shifted by one call") entries.forEach((entry, index) => (entry[1] = inputs[(index + 1) % inputs.length]));
+          if (shape === "first call missing") entries.shift();
+          if (shape === "extra call") entries.push([String(inputs.length + 7), inputs[0]]);
+          const input = shape === "an array" ? inputs : Object.fromEntries(entries);
+          const paths = procedures.map((procedure) => procedure.path).join(",");
+          const text = JSON.stringify(input);
+          const call =
+            procedures[0]?.type === "mutation"
+              ? { method: "POST", url: `/trpc/${paths}?batch=1`, body: text, headers: JSON_TYPE }
+              : { method: "GET", url: `/trpc/${paths}?batch=1&input=${encodeURIComponent(text)}` };
+          return { procedures, input, shape, call };
+        })
+        // As sent, each call's input must be refused by its own procedure (tRPC refuses every call of a batch whose input is an array).
+        .filter(({ procedures, input, shape }) => shape === "an array" || procedures.every((procedure, index) => refused(procedure, (input as Record<string, unknown>)[String(index)])))
+        .filter(({ call }) => call.url.length <= MAX_URL_CHARS);
       const before = await snapshot();
       await fc.assert(
-        fc.asyncProperty(fc.oneof({ arbitrary: hostileObjectBody(operation, pathInput).map((body) => JSON.stringify(body)), weight: 4 }, { arbitrary: malformedBody, weight: 1 }), async (body) => {
-          expectClientError(operation.label, await send(operation.method, url, { body }));
+        fc.asyncProperty(batch, async ({ procedures, shape, call: { method, url, ...payload } }) => {
+          expectJsonError(`batch ${procedures.map((procedure) => procedure.path).join(",")} (${shape})`, await exchange(method, url, payload), procedures.length);
+        }),
+        { numRuns: 2 * RUNS, seed: SEED },
+      );
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it("answers unknown procedure paths with a 4xx", async () => {
+      const names = fc
+        .oneof(hostileParameter, fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "_def", "collections", "collections.__proto__", "collections.get.x", "collections..get", ".collections.get", "Collections.Get", "collections.get "))
+        .filter((name) => !byPath.has(name));
+      const before = await snapshot();
+      await fc.assert(
+        fc.asyncProperty(names, async (name) => {
+          const url = `/trpc/${encode(name)}`;
+          for (const [method, payload] of [
+            ["GET", {}],
+            ["GET", { headers: { accept: "text/event-stream" } }],
+            ["POST", { body: "{}", headers: JSON_TYPE }],
+          ] as const) {
+            const [status] = expectJsonError(`${method} ${url}`, await exchange(method, url, payload));
+            expect([400, 404], `${method} ${url}`).toContain(status);
+          }
         }),
         { numRuns: RUNS, seed: SEED },
       );
-      const oversized = await send(operation.method, url, { body: JSON.stringify({ padding: "x".repeat(MAX_BODY_BYTES) }) });
-      expectClientError(operation.label, oversized);
-      expect(oversized.status).toBe(413);
       expect(await snapshot()).toEqual(before);
     });
-  });
 
-  describe.each(urlOperations.map((operation) => [operation.label, operation] as const))("%s", (_, operation) => {
-    const pathNames = operation.parameters.filter((parameter) => parameter.in === "path").map(({ name }) => name);
-    const queryNames = operation.parameters.filter((parameter) => parameter.in === "query").map(({ name }) => name);
-
-    it("rejects hostile parameters with a 4xx and changes nothing", async () => {
-      // Reads may keep real ids while other parameters turn hostile; anything that changes state gets hostile values for every path parameter.
-      const chosenNames = operation.method === "GET" ? fc.subarray([...pathNames, ...queryNames], { minLength: 1 }) : fc.constant(pathNames);
-      const request = chosenNames
-        .chain((names) => fc.tuple(...names.map((name) => hostileParameter.map((value) => [name, value] as const))))
-        .map((entries) => {
-          const hostile: Record<string, string> = Object.fromEntries(entries);
-          const path = Object.fromEntries(pathNames.map((name) => [name, hostile[name] ?? realPathValue(operation.path, name)]));
-          // Query parameters not made hostile are left out: they are all optional.
-          const query = Object.fromEntries(queryNames.filter((name) => name in hostile).map((name) => [name, hostile[name] ?? ""]));
-          return { path, query, hostileId: Object.keys(hostile).some((name) => ID_PARAMETERS.has(name)) };
-        })
-        // A hostile id names nothing, so it is invalid whatever the schema says; otherwise the schema must refuse the input.
-        .filter(({ path, query, hostileId }) => hostileId || !accepted(operation, { ...query, ...path }));
-      // Every curated edge case in every path parameter first, so none of them depends on the seed's luck.
-      const examples = [...PATH_TRAVERSAL, ...UNICODE_EDGES].map((value) => [
-        { path: Object.fromEntries(pathNames.map((name) => [name, value])), query: {}, hostileId: pathNames.some((name) => ID_PARAMETERS.has(name)) },
-      ] as [{ path: Record<string, string>; query: Record<string, string>; hostileId: boolean }]);
+    it("refuses malformed tRPC requests with a 4xx that carries the request's id", async () => {
+      const json = (value: unknown) => encodeURIComponent(JSON.stringify(value));
+      const collection = { collection_id: fixture.collection };
+      const cases: { label: string; method: string; url: string; payload?: Payload; status: number; batchOf?: number }[] = [
+        // tRPC checks the content type before the context exists (so before the key, too): the answer still carries the request's id.
+        { label: "a POST without Content-Type", method: "POST", url: "/trpc/collections.create", payload: { body: new TextEncoder().encode('{"name":"x"}') }, status: 415 },
+        { label: "a POST without Content-Type or body", method: "POST", url: "/trpc/collections.create", status: 415 },
+        { label: "a POST of text/plain", method: "POST", url: "/trpc/collections.create", payload: { body: '{"name":"x"}', headers: { "content-type": "text/plain" } }, status: 415 },
+        { label: "a POST to a query", method: "POST", url: "/trpc/collections.get", payload: { body: JSON.stringify(collection), headers: JSON_TYPE }, status: 405 },
+        { label: "a GET of a mutation", method: "GET", url: `/trpc/collections.delete?input=${json(collection)}`, status: 405 },
+        { label: "a DELETE of a mutation", method: "DELETE", url: "/trpc/collections.delete", payload: { body: JSON.stringify(collection), headers: JSON_TYPE }, status: 405 },
+        { label: "a PUT of a mutation", method: "PUT", url: "/trpc/projects.update", payload: { body: JSON.stringify({ id: fixture.project }), headers: JSON_TYPE }, status: 405 },
+        { label: "input that is not JSON", method: "GET", url: "/trpc/collections.get?input=%7Bnope", status: 400 },
+        { label: "a body that is not JSON", method: "POST", url: "/trpc/collections.create", payload: { body: "{nope", headers: JSON_TYPE }, status: 400 },
+        { label: "batch input that is not JSON", method: "GET", url: "/trpc/collections.get,projects.get?batch=1&input=%7Bnope", status: 400, batchOf: 2 },
+        { label: "batch input that is an array", method: "GET", url: `/trpc/collections.get,projects.get?batch=1&input=${json([collection, { id: fixture.project }])}`, status: 400, batchOf: 2 },
+        { label: "a batch mixing a query and a mutation", method: "GET", url: `/trpc/collections.get,collections.delete?batch=1&input=${json({ 0: collection, 1: collection })}`, status: 400 },
+        { label: "a batch mixing a mutation and a query", method: "POST", url: "/trpc/collections.delete,collections.get?batch=1", payload: { body: JSON.stringify({ 0: collection, 1: collection }), headers: JSON_TYPE }, status: 400 },
+        { label: "a batch of subscriptions", method: "GET", url: `/trpc/generation.events,generation.events?batch=1&input=${json({ 0: { project_id: fixture.project } })}`, status: 400, batchOf: 2 },
+        { label: "a batch of 500 calls without input", method: "GET", url: `/trpc/${Array.from({ length: 500 }, () => "collections.get").join(",")}?batch=1&input=%7B%7D`, status: 422, batchOf: 500 },
+        { label: "a streaming call that is not batched", method: "GET", url: `/trpc/collections.get?input=${json(collection)}`, payload: { headers: { "trpc-accept": "application/jsonl" } }, status: 400 },
+        { label: "connection parameters that are not JSON", method: "GET", url: `/trpc/collections.get?connectionParams=1&input=${json(collection)}`, status: 400 },
+        { label: "a path that is not valid percent-encoding", method: "GET", url: "/trpc/collections.get%E0%A4%A", status: 400 },
+      ];
       const before = await snapshot();
-      await fc.assert(
-        fc.asyncProperty(request, async ({ path, query }) => {
-          expectClientError(operation.label, await send(operation.method, urlOf(operation, path, query)));
-        }),
-        { numRuns: RUNS, seed: SEED, examples },
-      );
+      for (const { label, method, url, payload, status, batchOf } of cases) {
+        const answer = await exchange(method, url, payload);
+        expect(answer.status, contextOf(label, answer)).toBe(status);
+        expectJsonError(label, answer, batchOf);
+      }
+      // A caller's own request id is the one the error carries, even when tRPC fails before making a context.
+      const echoed = await exchange("POST", "/trpc/collections.create", { body: new TextEncoder().encode("{}"), headers: { "x-request-id": "hostile-415" } });
+      expect(expectJsonError("a POST without Content-Type", echoed)).toEqual([415]);
+      expect((parsed("415", echoed) as { error: { request_id: string } }).error.request_id).toBe("hostile-415");
+      // A subscription refuses a POST in its stream.
+      const posted = await exchange("POST", "/trpc/generation.events", { body: JSON.stringify({ project_id: fixture.project }), headers: JSON_TYPE });
+      expect(expectErrorEvent("a POST to a subscription", posted)).toBe(405);
       expect(await snapshot()).toEqual(before);
     });
-  });
-  it("refuses NUL characters and broken percent-encoding everywhere with a 4xx, and stores nothing", async () => {
-    const before = await snapshot();
-    const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      fetch(server.url + path, {
-        method,
-        headers: { "x-api-key": server.ownerKey, "content-type": "application/json", ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    // Valid bodies but for one NUL: PostgreSQL text cannot store it, so the edge refuses it with the field named.
-    for (const [path, body, field] of [
-      ["/api/v1/collections", { name: "a\u0000b" }, "name"],
-      ["/api/v1/keys", { name: "k\u0000", scope: "read" }, "name"],
-      ["/api/v2/projects", { title: "t\u0000" }, "title"],
-    ] as const) {
-      const response = await send("POST", path, body);
-      expect(response.status, path).toBe(422);
-      expect(((await response.json()) as { fields: { path: string }[] }).fields.map((entry) => entry.path)).toEqual([field]);
-    }
-    const overTrpc = await send("POST", "/trpc/collections.create", { name: "x\u0000" });
-    expect(overTrpc.status).toBe(422);
-    for (const path of ["/api/v1/collections/%00", "/api/v2/projects/%00", "/api/v2/projects/%00/export/md"]) {
-      expect((await send("GET", path)).status, path).toBe(422);
-    }
-    for (const path of ["/api/v1/collections/%E0%A4%A", "/api/v1/collections/%ED%A0%80"]) {
-      expect((await send("GET", path)).status, path).toBe(400);
-    }
-    // A session cookie that is not valid percent-encoding is simply no session.
-    const cookie = await fetch(`${server.url}/api/v1/whoami`, { headers: { cookie: "scriptorium_session=%E0%A4%A" }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    expect(cookie.status).toBe(401);
-    // The job WebSocket answers such ids with "not found".
-    for (const id of ["%00", "%E0%A4%A"]) {
-      const code = await new Promise<number>((resolve) =>
-        new WebSocket(`${server.url.replace("http", "ws")}/api/v2/projects/${id}/ws?api_key=${server.ownerKey}`).once("close", (closed) => resolve(closed)),
-      );
-      expect(code, id).toBe(4404);
-    }
-    expect(await snapshot()).toEqual(before);
   });
 });

@@ -24,13 +24,25 @@ export const SSE_PING_INTERVAL_MS = 15_000;
 /** A client that hears nothing (not even a ping) for this long reconnects. */
 export const SSE_RECONNECT_AFTER_INACTIVITY_MS = 40_000;
 
+/**
+ * Request ids of failures tRPC meets before it creates a context (a POST
+ * without Content-Type, a batch mixing queries and mutations, a path that is
+ * not valid percent-encoding), which it formats without one. The HTTP
+ * adapter notes them in tRPC's onError, which tRPC calls before formatting.
+ */
+const requestIdsOfContextlessErrors = new WeakMap<Error, string>();
+
+export function noteRequestIdOfError(error: Error, requestId: string): void {
+  requestIdsOfContextlessErrors.set(error, requestId);
+}
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
     errorFormatter({ shape, error, ctx }) {
       const { stack: _stack, ...data } = shape.data;
-      const body = errorBody(error, ctx?.requestId ?? "unknown");
+      const body = errorBody(error, ctx?.requestId ?? requestIdsOfContextlessErrors.get(error) ?? "unknown");
       return { ...shape, message: body.message, data, request_id: body.request_id, fields: body.fields };
     },
     sse: {

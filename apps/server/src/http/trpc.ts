@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { noteRequestIdOfError } from "@scriptorium/api";
 import type { AnyTRPCProcedure, AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { createHTTPHandler, type CreateHTTPHandlerOptions } from "@trpc/server/adapters/standalone";
 import {
@@ -11,6 +12,7 @@ import {
   TRPCError as TRPCErrorClass,
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
+import { requestIdOf } from "./request";
 
 export interface TrpcHttpOptions<TRouter extends AnyTRPCRouter, TContext> {
   router: TRouter;
@@ -73,8 +75,13 @@ export function createTrpcHttpHandler<TRouter extends AnyTRPCRouter, TContext>(o
     basePath,
     maxBodySize: options.maxBodySize,
     createContext: ({ req }) => createContext(req as IncomingMessage) as never,
-    onError: ({ error, path }) => onError({ error, path }),
-    responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
+    onError: ({ error, path, req, ctx }) => {
+      // tRPC formats the failures it meets before creating a context (a POST without Content-Type, say) without one.
+      if (ctx === undefined) noteRequestIdOfError(error, requestIdOf(req));
+      onError({ error, path });
+    },
+    // Those failures also leave the body's type unset (text/plain), though it is the same JSON error as any other.
+    responseMeta: ({ errors }) => ({ headers: errors.length > 0 ? { "content-type": "application/json", ...errorHeaders(errors) } : {} }),
   };
   const full = createHTTPHandler(fullOptions);
 
