@@ -80,10 +80,9 @@ export async function withRetries<T>(
       // Our own refusals (such as an exhausted budget) are final and already explain themselves.
       if (error instanceof BudgetExhaustedError || error instanceof WriterFailedError) throw error;
       const verdict = judge(error);
-      if (!verdict.retryable) throw new WriterFailedError(verdict.message, { cause: error });
-      if (retry >= policy.maxRetries) {
-        throw new WriterFailedError(`${verdict.message} (gave up after ${retry + 1} attempts)`, { cause: error });
-      }
+      // The verdict's message alone, never the provider's error as `cause`: its text may quote the API key, and logs print causes.
+      if (!verdict.retryable) throw new WriterFailedError(verdict.message);
+      if (retry >= policy.maxRetries) throw new WriterFailedError(`${verdict.message} (gave up after ${retry + 1} attempts)`);
       await wait(retryDelayMs(policy, retry, verdict.retryAfterMs), signal);
     }
   }
