@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -17,8 +17,9 @@ const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: "1",
 };
 
+/** A fresh folder, by its real path: local sources are read only by their real path, and the system's temporary folder may be a symlink (macOS). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `scriptorium-${prefix}-`));
+  return realpathSync(mkdtempSync(join(tmpdir(), `scriptorium-${prefix}-`)));
 }
 
 export function writeFiles(root: string, files: Record<string, string>): void {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, type Stats } from "node:fs";
+import { lstat, open, readdir, realpath, type FileHandle } from "node:fs/promises";
 import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
@@ -24,6 +24,89 @@ const SLOW_READ_WINDOW = 64;
 const TURN_BUDGET_MS = 4;
 
 /**
+ * How local files are opened: never through a symlink as the last part of
+ * the path (O_NOFOLLOW), and without waiting for a writer when the path is a
+ * FIFO (O_NONBLOCK; it changes nothing for regular files). Reading a FIFO
+ * would wait for a writer that may never come, and a synchronous read would
+ * stall the whole process meanwhile.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Where Linux names the file behind each open descriptor. */
+const FD_LINKS = "/proc/self/fd";
+const HAS_FD_LINKS = existsSync(FD_LINKS);
+
+/**
+ * Opening errors that mean "there is no regular file here": missing, a
+ * symlink (O_NOFOLLOW answers ELOOP), a symlink loop above it, a socket (ENXIO).
+ */
+const NOT_A_FILE = new Set(["ENOENT", "ENOTDIR", "ELOOP", "ENXIO"]);
+
+function noFileOr(path: string, error: unknown): null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && NOT_A_FILE.has(code)) return null;
+  throw new UpstreamError(`Cannot read ${path}: ${code ?? String(error)}`);
+}
+
+/**
+ * Refuses a file opened at `path` unless it was reached without following a
+ * symlink. O_NOFOLLOW covers only the last part of the path, and a folder
+ * above it may have been swapped for a link since the listing. Linux names
+ * the file behind a descriptor, which settles this after the fact, whatever
+ * was swapped when. Elsewhere the path must be its own real path and still
+ * name the opened file; a folder swapped for a link and back between the
+ * open and these checks could slip by there.
+ */
+function ensureReachedDirectly(path: string, fd: number, opened: Stats): void {
+  let direct: boolean;
+  if (HAS_FD_LINKS) {
+    direct = readlinkSync(`${FD_LINKS}/${fd}`) === path;
+  } else {
+    try {
+      const here = lstatSync(path);
+      direct = realpathSync.native(path) === path && here.ino === opened.ino && here.dev === opened.dev;
+    } catch {
+      direct = false;
+    }
+  }
+  if (!direct) throw new UpstreamError(`${path} was reached through a symlink, or moved while being read; symlinks are never followed.`);
+}
+
+/** The bytes of the regular file at `path`; null when there is none (missing, a folder, a symlink, a FIFO…). */
+function readRegularFileSync(path: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    return noFileOr(path, error);
+  }
+  try {
+    const info = fstatSync(fd);
+    ensureReachedDirectly(path, fd, info);
+    return info.isFile() ? readFileSync(fd) : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** readRegularFileSync, through the thread pool. */
+async function readRegularFile(path: string): Promise<Buffer | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    return noFileOr(path, error);
+  }
+  try {
+    const info = await handle.stat();
+    ensureReachedDirectly(path, handle.fd, info);
+    return info.isFile() ? await handle.readFile() : null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Reads local files for one refresh or import. A small file the OS has
  * cached is read synchronously in a few microseconds, where an asynchronous
  * read costs four round trips through the thread pool (open, stat, read,
@@ -32,6 +115,10 @@ const TURN_BUDGET_MS = 4;
  * milliseconds' worth per event-loop turn at most, while reads stay fast;
  * once they are slow (a cold disk, a network file system) the rest are read
  * asynchronously. Errors are the same either way.
+ *
+ * Only regular files reached without following a symlink are read: a file
+ * listed as regular may have been swapped for a link (or a FIFO) by the time
+ * it is read.
  */
 export class LocalFileReader {
   private slow = false;
@@ -41,12 +128,20 @@ export class LocalFileReader {
   private windowReads = 0;
   private windowSpent = 0;
 
+  /** A file a listing named: refused unless it is still a regular file, reached without following a symlink. */
   async read(path: string): Promise<Buffer> {
-    if (this.slow) return readFile(path);
+    const content = await this.readIfFile(path);
+    if (!content) throw new UpstreamError(`${path} changed while being read: it is no longer a regular file (symlinks are never followed).`);
+    return content;
+  }
+
+  /** A file that may be there: null when `path` holds no regular file (a symlink is never one). */
+  async readIfFile(path: string): Promise<Buffer | null> {
+    if (this.slow) return readRegularFile(path);
     if (this.spentThisTurn >= TURN_BUDGET_MS) await this.turnEnds();
     const started = performance.now();
     try {
-      return readFileSync(path);
+      return readRegularFileSync(path);
     } finally {
       this.account(performance.now() - started);
     }
@@ -99,8 +194,15 @@ export class UpstreamError extends Error {
   override name = "UpstreamError";
 }
 
-/** Files and folders never copied from upstream. */
-const IGNORED = new Set([".git", ".DS_Store", "node_modules"]);
+/**
+ * Files and folders never copied from upstream, compared without case:
+ * `.GIT` is `.git` once a copy lands on a case-insensitive file system.
+ */
+const IGNORED = new Set([".git", ".ds_store", "node_modules"]);
+
+function isIgnored(relativePath: string): boolean {
+  return relativePath.split("/").some((part) => IGNORED.has(part.toLowerCase()));
+}
 
 function gitLocation(source: Extract<ArtifactSource, { kind: "git" | "github" }>, git: GitCache): { url: string; path: string } {
   return { url: source.kind === "git" ? source.url : git.githubUrl(source.repo), path: source.path.replace(/^\/+|\/+$/g, "") };
@@ -135,6 +237,7 @@ export class UpstreamReader {
     const entry = revision.tree.get(path);
     if (!entry) return null;
     if (entry.type === "blob") {
+      if (entry.mode === SYMLINK_MODE) throw new UpstreamError(`${path} is a symlink in the repository; symlinks are never followed or copied.`);
       const files = [{ path: posix.basename(path), executable: entry.mode === "100755", oid: entry.oid }];
       return { isFile: true, files, object: signatureOf(files) };
     }
@@ -148,20 +251,17 @@ export class UpstreamReader {
   async readMainFile(source: ArtifactSource, revision: Revision, type: ArtifactType): Promise<Buffer | null> {
     if (source.kind === "local") {
       const files = revision.kind === "local" ? revision.files : new LocalFileReader();
-      const attempt = (path: string) =>
-        files.read(path).catch((error: NodeJS.ErrnoException) => {
-          if (error.code === "ENOENT" || error.code === "ENOTDIR" || error.code === "EISDIR") return null;
-          throw new UpstreamError(`Cannot read ${path}: ${error.code ?? error.message}`);
-        });
-      if (source.path.toLowerCase().endsWith(".md")) {
-        const own = await attempt(source.path);
-        if (own) return own;
+      const root = await localRoot(source.path);
+      if (!root) return null;
+      if (root.isFile) {
+        // Only a `.md` file is its own main file; any other file artifact has no metadata to read.
+        if (!source.path.toLowerCase().endsWith(".md")) throw new UpstreamError("Upstream has no main file to read metadata from.");
+        return files.read(source.path);
       }
       for (const candidate of mainFileCandidates(type)) {
-        const content = await attempt(join(source.path, candidate));
+        const content = await files.readIfFile(join(source.path, candidate));
         if (content) return content;
       }
-      if ((await this.list(source, revision)) === null) return null;
       throw new UpstreamError("Upstream has no main file to read metadata from.");
     }
     const listing = await this.list(source, revision);
@@ -229,15 +329,18 @@ export function partitionListing(listing: UpstreamListing, roots: readonly { pat
   return parts;
 }
 
+/** The mode git gives a symlink; its blob is the link's target. */
+const SYMLINK_MODE = "120000";
+
 /** The copyable files of a tree, sorted by path, so any folder's files are one contiguous range. */
 const sortedBlobs = new WeakMap<Map<string, TreeEntry>, { path: string; entry: TreeEntry }[]>();
 
 function blobsOf(tree: Map<string, TreeEntry>): { path: string; entry: TreeEntry }[] {
   let blobs = sortedBlobs.get(tree);
   if (!blobs) {
-    // Symlinks (120000) and submodules are not copied: they could point anywhere.
+    // Symlinks and submodules are not copied: they could point anywhere.
     blobs = [...tree]
-      .filter(([, entry]) => entry.type === "blob" && entry.mode !== "120000")
+      .filter(([, entry]) => entry.type === "blob" && entry.mode !== SYMLINK_MODE)
       .map(([path, entry]) => ({ path, entry }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     sortedBlobs.set(tree, blobs);
@@ -261,30 +364,51 @@ function listGitTree(tree: Map<string, TreeEntry>, path: string): UpstreamListin
     const blob = blobs[index];
     if (!blob?.path.startsWith(prefix)) break;
     const relativePath = blob.path.slice(prefix.length);
-    if (relativePath.split("/").some((part) => IGNORED.has(part))) continue;
+    // Git itself refuses to write such trees, but a crafted one (git mktree) can hold them; stored, they would lead outside the artifact.
+    if (relativePath.split("/").some((part) => part === "" || part === "." || part === "..")) {
+      throw new UpstreamError(`The repository holds the path "${blob.path}", which leads outside its folder; such trees are refused.`);
+    }
+    if (isIgnored(relativePath)) continue;
     files.push({ path: relativePath, executable: blob.entry.mode === "100755", oid: blob.entry.oid });
   }
   return { isFile: false, files, object: signatureOf(files) };
 }
 
-async function listLocal(root: string): Promise<UpstreamListing | null> {
+/**
+ * What a local source's path holds; null when nothing is there. A local
+ * source is read only by its real path: neither the source nor any folder
+ * above it may be a symlink. The folders above an artifact are often part of
+ * the folder it was imported from (`skills/` in a repository of skills), so
+ * a link there could lead anywhere, as much as one inside the artifact.
+ */
+async function localRoot(root: string): Promise<{ isFile: boolean } | null> {
   if (!isAbsolute(root)) throw new UpstreamError(`Local sources need an absolute path (got "${root}").`);
   const info = await lstat(root).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
     throw new UpstreamError(`Cannot read ${root}: ${error.code ?? error.message}`);
   });
   if (!info) return null;
+  if (info.isSymbolicLink()) throw new UpstreamError(`${root} is a symlink, and symlinks are never followed: add the folder or file it points to.`);
+  if (!info.isFile() && !info.isDirectory()) throw new UpstreamError(`${root} is neither a file nor a folder.`);
+  if ((await realpath(root).catch(() => null)) !== root) throw new UpstreamError(`${root} goes through a symlink; local sources are read only by their real path.`);
+  return { isFile: info.isFile() };
+}
+
+async function listLocal(root: string): Promise<UpstreamListing | null> {
+  const found = await localRoot(root);
+  if (!found) return null;
   // Local files are stored without their mode bits (folders are walked without a stat per file).
-  if (info.isFile()) return { isFile: true, files: [{ path: basename(root), executable: false }], object: null };
-  if (!info.isDirectory()) throw new UpstreamError(`${root} is neither a file nor a folder.`);
+  if (found.isFile) return { isFile: true, files: [{ path: basename(root), executable: false }], object: null };
   const files: UpstreamFile[] = [];
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new UpstreamError(`Cannot list ${root}: ${error.code ?? error.message}`);
+  });
   for (const entry of entries) {
-    // Symlinks are never followed: they could lead outside the artifact.
+    // Symlinks are never followed, FIFOs and sockets never read: only regular files are part of an artifact.
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
     const relativePath = relative(root, full).split(sep).join("/");
-    if (relativePath.split("/").some((part) => IGNORED.has(part))) continue;
+    if (isIgnored(relativePath)) continue;
     files.push({ path: relativePath, executable: false });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
