@@ -15,7 +15,8 @@ import { startTestServer, type RunningTestServer } from "./testing";
  */
 
 const SEED = 20_250_612;
-const RUNS = 15;
+/** Generated cases per property: bounded here, many more under `npm run bench` (which sets SCRIPTORIUM_FUZZ_RUNS). */
+const RUNS = Number(process.env.SCRIPTORIUM_FUZZ_RUNS ?? 15);
 const TIMEOUT_MS = 5_000;
 const OUTSIDE_MARKER = "SCRIPTORIUM-OUTSIDE-SECRET-93be";
 

@@ -29,6 +29,8 @@ import { UpstreamError, UpstreamReader } from "./upstream";
  */
 
 const SEED = 20_250_611;
+/** Generated cases per property: bounded here, many more under `npm run bench` (which sets SCRIPTORIUM_FUZZ_RUNS). */
+const fuzzRuns = (bounded: number): number => (process.env.SCRIPTORIUM_FUZZ_RUNS ? Number(process.env.SCRIPTORIUM_FUZZ_RUNS) : bounded);
 const MARKER = "SCRIPTORIUM-SECRET-5f1c0e9a";
 /** Each import or refresh of these small trees takes milliseconds; a read blocked on a FIFO or a loop would not. */
 const TIME_LIMIT_MS = 5_000;
@@ -306,7 +308,7 @@ describe("symlinks in sources", () => {
       }),
       {
         seed: SEED,
-        numRuns: 40,
+        numRuns: fuzzRuns(40),
         examples: [
           [{ skills: ["alpha"], commands: [], hostile: [{ position: 0, kind: "secret" }] }, "real"],
           [{ skills: ["alpha"], commands: [], hostile: [{ position: 5, kind: "outside-folder" }] }, "real"],
@@ -344,7 +346,7 @@ describe("symlinks in sources", () => {
       }),
       {
         seed: SEED,
-        numRuns: 30,
+        numRuns: fuzzRuns(30),
         // SKILL.md becomes a link to a secret (its first line used to become the description), a FIFO (which used to block
         // the process for good), or `skills/` becomes a link to a folder shaped like it.
         examples: [
@@ -396,7 +398,7 @@ describe("symlinks in sources", () => {
       }),
       {
         seed: SEED,
-        numRuns: 40,
+        numRuns: fuzzRuns(40),
         // A listed SKILL.md becomes a link, a FIFO or nothing; the artifact's own folder, or `scripts/` inside it, a link to a look-alike.
         examples: [
           [{ skills: ["alpha"], commands: [], hostile: [] }, [{ position: 0, kind: "secret" }], false],
@@ -442,7 +444,7 @@ describe("symlinks in sources", () => {
         );
         await expectNoLeak([hostile, twin]);
       }),
-      { seed: SEED, numRuns: 20 },
+      { seed: SEED, numRuns: fuzzRuns(20) },
     );
   });
 
