@@ -3,13 +3,18 @@ import { describe, expect, it } from "vitest";
 import { judgeFailure, redact, retryAfterMs } from "./failures";
 
 const KEY = "sk-live-abcdefghijklmnop";
-const CONTEXT = { label: "OpenAI", modelId: "gpt-4o-mini", keySource: "OPENAI_API_KEY", secrets: [KEY] };
+const CONTEXT = { label: "OpenAI", modelId: "gpt-4o-mini", keySource: "OPENAI_API_KEY", secrets: [KEY], attemptTimeoutMs: 600_000 };
 
 function httpError(statusCode: number | undefined, message: string, responseHeaders?: Record<string, string>): APICallError {
   return new APICallError({ message, url: "https://api.openai.com/v1/chat/completions", requestBodyValues: {}, statusCode, responseHeaders });
 }
 
 describe("judgeFailure", () => {
+  it("retries an attempt that timed out, saying how long it waited", () => {
+    const timeout = new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    expect(judgeFailure(timeout, CONTEXT)).toEqual({ retryable: true, retryAfterMs: null, message: "OpenAI (gpt-4o-mini) did not answer within 600 s" });
+  });
+
   it("retries rate limits, server errors and network failures", () => {
     expect(judgeFailure(httpError(429, "slow down", { "retry-after": "2" }), CONTEXT)).toMatchObject({ retryable: true, retryAfterMs: 2_000 });
     expect(judgeFailure(httpError(503, "overloaded"), CONTEXT)).toMatchObject({ retryable: true, retryAfterMs: null });

@@ -10,6 +10,8 @@ export interface FailureContext {
   keySource: string;
   /** Values that must never appear in a message (the API key). */
   secrets: readonly string[];
+  /** How long one attempt may take (RetryPolicy.attemptTimeoutMs). */
+  attemptTimeoutMs: number;
 }
 
 /** Statuses a later attempt can succeed on: timeouts, conflicts, rate limits and server errors. */
@@ -32,6 +34,10 @@ export function judgeFailure(error: unknown, context: FailureContext): FailureVe
       return retryable(`${label} ${what} (HTTP ${status}): ${providerMessage(error, context)}`, retryAfterMs(error.responseHeaders));
     }
     return final(clientErrorMessage(status, error, context));
+  }
+  if (error instanceof Error && error.name === "TimeoutError") {
+    // Our own per-attempt timeout: the provider may answer the next attempt.
+    return retryable(`${label} (${modelId}) did not answer within ${Number((context.attemptTimeoutMs / 1000).toFixed(1))} s`, null);
   }
   if (NoObjectGeneratedError.isInstance(error)) {
     // Models vary from one answer to the next: another attempt usually parses.

@@ -10,7 +10,7 @@ type GenerateOptions = MockLanguageModelV3["doGenerateCalls"][number];
 
 /** $1 per million input tokens and $2 per million output tokens: easy to check by hand. */
 const PRICE: ModelPrice = { inputPerMillion: 1, outputPerMillion: 2 };
-const FAST_RETRIES = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5 };
+const FAST_RETRIES = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, attemptTimeoutMs: 5_000 };
 
 function answer(text: string, inputTokens = 100, outputTokens = 50) {
   return {

@@ -117,6 +117,7 @@ export class LlmWriter implements Writer {
       modelId: options.modelId,
       keySource: options.keySource,
       secrets: options.secrets ?? [],
+      attemptTimeoutMs: this.retryPolicy.attemptTimeoutMs,
     };
   }
 
@@ -190,7 +191,8 @@ export class LlmWriter implements Writer {
       prompt: prompt.prompt,
       maxOutputTokens,
       maxRetries: 0,
-      abortSignal: call.signal,
+      // Aborted by a pause or cancel, or when this attempt takes too long (then judged retryable).
+      abortSignal: AbortSignal.any([call.signal, AbortSignal.timeout(this.retryPolicy.attemptTimeoutMs)]),
       // Called once per model request, before the answer is parsed: a malformed answer is paid for too.
       onStepFinish: ({ usage }: { usage: LanguageModelUsage }) => this.reportUsage(usage, call),
     };

@@ -106,6 +106,24 @@ describe("the OpenAI-compatible writer over HTTP", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("gives up an attempt the server never answers, retries it, and reports the timeout", async () => {
+    server.reply({ status: 0, hang: true }, { status: 0, hang: true });
+    const writer = new LlmWriter({
+      provider: "openai-compatible",
+      model: createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl }).chatModel("test-model"),
+      modelId: "test-model",
+      price: FREE,
+      label: `the OpenAI-compatible server at ${baseUrl}`,
+      keySource: "SCRIPTORIUM_LLM_API_KEY",
+      retryPolicy: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, attemptTimeoutMs: 200 },
+    });
+    const started = Date.now();
+
+    await expect(writer.draftScene(sceneInput(), recordingCall())).rejects.toThrow(/did not answer within 0.2 s.*2 attempts/);
+    expect(server.requests).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it("retries when the server cannot be reached, then gives up", async () => {
     const closed = new ChatCompletionsServer();
     const unreachableUrl = await closed.start();
@@ -122,7 +140,7 @@ describe("the OpenAI-compatible writer over HTTP", () => {
       price: FREE,
       label: `the OpenAI-compatible server at ${unreachableUrl}`,
       keySource: "SCRIPTORIUM_LLM_API_KEY",
-      retryPolicy: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5 },
+      retryPolicy: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, attemptTimeoutMs: 5_000 },
     });
 
     await expect(writer.draftScene(sceneInput(), recordingCall())).rejects.toThrow(/Could not reach the OpenAI-compatible server.*3 attempts/);

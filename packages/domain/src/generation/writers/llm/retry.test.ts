@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BudgetExhaustedError, WriterFailedError } from "../writer";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, withRetries, type FailureVerdict } from "./retry";
 
-const FAST = { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 10 };
+const FAST = { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 10, attemptTimeoutMs: 5_000 };
 const transient: FailureVerdict = { retryable: true, retryAfterMs: null, message: "Server had a hiccup" };
 
 describe("retry delays", () => {

@@ -9,6 +9,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A provider's Retry-After is honoured up to this long; a longer one is cut to it. */
   maxRetryAfterMs: number;
+  /** One attempt that has not been answered by then is given up, and counts as a retryable failure. */
+  attemptTimeoutMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -16,6 +18,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   initialDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
+  // Long enough for a full scene from a slow local model; a provider that hangs must not hold a job slot for ever.
+  attemptTimeoutMs: 10 * 60_000,
 };
 
 /** How a failed attempt is handled. */
