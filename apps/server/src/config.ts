@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -7,6 +7,20 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   SCRIPTORIUM_DATA_DIR: z.string().min(1).default("./.scriptorium"),
+  /**
+   * The folders local sources may be read from, `:`-separated like PATH; each
+   * must be absolute, since a relative one would depend on where the process
+   * was started. Unset: any folder but the data directory.
+   */
+  SCRIPTORIUM_LOCAL_ROOTS: z
+    .string()
+    .superRefine((value, ctx) => {
+      const bad = value.split(":").find((folder) => !isAbsolute(folder));
+      if (bad === undefined) return;
+      ctx.addIssue({ code: "custom", message: `must list absolute folders separated by ":" (${bad === "" ? "it has an empty entry" : `"${bad}" is not absolute`})` });
+    })
+    .transform((value) => value.split(":").map((folder) => resolve(folder)))
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
@@ -36,6 +50,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Absolute folders local sources must lie in; null for any folder (the data directory is never read either way). */
+  localRoots: string[] | null;
   databaseUrl: string | undefined;
   bootstrapKey: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -68,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(e.SCRIPTORIUM_DATA_DIR),
+    localRoots: e.SCRIPTORIUM_LOCAL_ROOTS ?? null,
     databaseUrl: e.DATABASE_URL,
     bootstrapKey: e.SCRIPTORIUM_BOOTSTRAP_KEY,
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,7 @@ import type { Logger } from "./logger";
 export function servicesFor(config: Config, log: Logger, database: DatabaseHandle): Services {
   return createServices(database.db, {
     dataDir: config.dataDir,
+    localRoots: config.localRoots ?? undefined,
     log,
     githubToken: config.githubToken,
     githubBaseUrl: config.githubBaseUrl,

@@ -24,6 +24,7 @@ export async function startTestServer(engine: Engine = "pglite", overrides: Part
       port: 0,
       host: "127.0.0.1",
       dataDir,
+      localRoots: null,
       databaseUrl: postgres?.url,
       bootstrapKey: TEST_OWNER_KEY,
       logLevel: "silent",

@@ -33,8 +33,10 @@ export interface Services {
 }
 
 export interface ServiceOptions {
-  /** Holds the artifact blob store, the git cache and the export files. */
+  /** Holds the artifact blob store, the git cache and the export files; local sources may never read it. */
   dataDir: string;
+  /** Folders local sources (and `file://` git repositories) must lie in, compared by real path. Default: any folder but the data directory. */
+  localRoots?: readonly string[] | undefined;
   log: Logger;
   githubToken?: string | undefined;
   /** Where GitHub sources are fetched from; tests point it at local repositories. */
@@ -67,7 +69,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     githubBaseUrl: options.githubBaseUrl ?? "https://github.com",
     githubToken: options.githubToken,
   });
-  const upstream = new UpstreamReader(git);
+  const upstream = new UpstreamReader(git, { dataDir: options.dataDir, roots: options.localRoots });
   const exportsDir = join(options.dataDir, "exports");
   const projects: ProjectService = new ProjectService(
     db,

@@ -278,15 +278,17 @@ describe("refresh serialisation", () => {
     const test = await openTestDatabase("pglite");
     const root = tempDir("serial");
     try {
-      const services = createServices(test.handle.db, { dataDir: root, log });
+      // Beside the sources: local sources are never read from the data directory.
+      const dataDir = join(root, "data");
+      const services = createServices(test.handle.db, { dataDir, log });
       const { workspace } = await services.access.createWorkspace("Serial");
       writeFiles(root, { "a/SKILL.md": skillFile({ title: "A" }), "b/SKILL.md": skillFile({ title: "B" }) });
       const one = await services.collections.create(workspace.id, { name: "one" });
       const two = await services.collections.create(workspace.id, { name: "two" });
       await services.collections.addArtifacts(workspace.id, one.id, { source: join(root, "a") });
       await services.collections.addArtifacts(workspace.id, two.id, { source: join(root, "b") });
-      const reader = new SlowReader(new GitCache(join(root, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }));
-      const refresher = new CollectionRefresher(test.handle.db, new BlobStore(join(root, "blobs")), reader, log, new Cluster(null));
+      const reader = new SlowReader(new GitCache(join(dataDir, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }), { dataDir });
+      const refresher = new CollectionRefresher(test.handle.db, new BlobStore(join(dataDir, "blobs")), reader, log, new Cluster(null));
 
       await Promise.all([1, 2, 3].map(() => refresher.refresh(workspace.id, one.id, options("metadata"))));
       expect(reader.maxActive).toBe(1);

@@ -361,7 +361,7 @@ describe("symlinks in sources", () => {
   });
 
   it("never reads through a file or folder swapped for a link, a FIFO or nothing between listing and reading", async () => {
-    const reader = new UpstreamReader(new GitCache(join(dataDir, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }));
+    const reader = new UpstreamReader(new GitCache(join(dataDir, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }), { dataDir });
     const swaps = fc.array(fc.record({ position: positions, kind: fc.constantFrom<HostileKind | "removed">(...HOSTILE_KINDS, "removed") }), { minLength: 1, maxLength: 3 });
     await fc.assert(
       fc.asyncProperty(trees, swaps, fc.boolean(), async (tree, swapped, wholeFolder) => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, type Stats } from "node:fs";
 import { lstat, open, readdir, realpath, type FileHandle } from "node:fs/promises";
-import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
+import { basename, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
 import { GitError, type GitCache, type TreeEntry } from "./git";
@@ -10,7 +10,27 @@ import { mainFileCandidates, mainFileOf } from "./layout";
 /** One version of one upstream: a git commit with its tree, or the local filesystem as it is now. */
 export type Revision =
   | { kind: "git"; url: string; commit: string; tree: Map<string, TreeEntry> }
-  | { kind: "local"; files: LocalFileReader };
+  | { kind: "local"; files: LocalFileReader; bounds: LocalBounds };
+
+/** Where local sources (and `file://` git repositories) may be read from. */
+export interface LocalSourceRules {
+  /** Scriptorium's own data directory: never read, nor any folder that holds it. */
+  dataDir: string;
+  /** When set, local sources must lie inside one of these absolute folders. */
+  roots?: readonly string[] | undefined;
+}
+
+/**
+ * LocalSourceRules with every folder both as configured and by its real
+ * path, resolved once per import or refresh: a source is compared by its
+ * real path, and the configured folders may be, or lie under, symlinks (or
+ * not exist yet, when only the configured path counts).
+ */
+export interface LocalBounds {
+  dataDir: string[];
+  /** `listed` as configured, for messages; `paths` adds their real paths. Null: any folder. */
+  roots: { listed: readonly string[]; paths: string[] } | null;
+}
 
 /**
  * Synchronous reads that take more than this on average over a window of
@@ -194,6 +214,47 @@ export class UpstreamError extends Error {
   override name = "UpstreamError";
 }
 
+/** True when `path` is `folder` or lies inside it (both absolute and normalised). */
+function isWithin(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+}
+
+/**
+ * Refuses a local path Scriptorium must not read: its own data directory
+ * (the embedded database, every workspace's stored copies and git mirrors,
+ * `owner.key`), anything in it, and any folder holding it, since importing
+ * that folder would walk into it; and, when roots are configured, anything
+ * outside them. The messages name only the path the caller gave.
+ */
+function ensureAllowed(path: string, bounds: LocalBounds): void {
+  for (const dataDir of bounds.dataDir) {
+    if (isWithin(path, dataDir)) throw new UpstreamError(`${path} lies inside Scriptorium's data directory, which is never read as a source.`);
+    if (isWithin(dataDir, path)) throw new UpstreamError(`${path} holds Scriptorium's data directory, which is never read as a source: add a folder that does not hold it.`);
+  }
+  if (bounds.roots && !bounds.roots.paths.some((root) => isWithin(path, root))) {
+    throw new UpstreamError(`${path} is outside the folders local sources may be read from (SCRIPTORIUM_LOCAL_ROOTS: ${bounds.roots.listed.join(", ")}).`);
+  }
+}
+
+/**
+ * The folder git reads for a `file://` URL: git ignores the host and
+ * percent-decodes the path, and resolves `..` on the file system (after
+ * following links), as realpath does; null for any other URL.
+ */
+async function fileUrlFolder(url: string): Promise<string | null> {
+  if (!url.startsWith("file://")) return null;
+  const rest = url.slice("file://".length);
+  const slash = rest.indexOf("/");
+  let path: string;
+  try {
+    path = decodeURIComponent(slash < 0 ? "" : rest.slice(slash));
+  } catch {
+    throw new UpstreamError(`${url} is not a valid file:// URL.`);
+  }
+  if (!isAbsolute(path)) throw new UpstreamError(`${url} names no absolute path.`);
+  return realpath(path).catch(() => resolve(path));
+}
+
 /**
  * Files and folders never copied from upstream, compared without case:
  * `.GIT` is `.git` once a copy lands on a case-insensitive file system.
@@ -219,19 +280,40 @@ export function upstreamKey(source: ArtifactSource, git: GitCache): string {
  * are; git and GitHub sources through the git cache, at one resolved commit.
  */
 export class UpstreamReader {
-  constructor(readonly git: GitCache) {}
+  private readonly rules: LocalSourceRules;
+
+  constructor(
+    readonly git: GitCache,
+    rules: LocalSourceRules,
+  ) {
+    this.rules = { dataDir: resolve(rules.dataDir), roots: rules.roots?.map((root) => resolve(root)) };
+  }
 
   async revision(source: ArtifactSource): Promise<Revision> {
-    if (source.kind === "local") return { kind: "local", files: new LocalFileReader() };
+    if (source.kind === "local") return { kind: "local", files: new LocalFileReader(), bounds: await this.localBounds() };
     const { url } = gitLocation(source, this.git);
+    // A file:// repository is a local read too, by git (the GitHub host is the operator's setting, not the caller's).
+    const folder = source.kind === "git" ? await fileUrlFolder(url) : null;
+    if (folder !== null) ensureAllowed(folder, await this.localBounds());
     const commit = await this.git.resolve(url, source.ref);
     await this.git.ensure(url, commit);
     return { kind: "git", url, commit, tree: await this.git.tree(url, commit) };
   }
 
+  /** The configured folders as they are on disk now: the data directory or a root may be a link, or moved since the last refresh. */
+  private async localBounds(): Promise<LocalBounds> {
+    const asConfiguredAndReal = async (path: string) => [...new Set([path, await realpath(path).catch(() => path)])];
+    const roots = this.rules.roots;
+    return {
+      dataDir: await asConfiguredAndReal(this.rules.dataDir),
+      roots: roots ? { listed: roots, paths: (await Promise.all(roots.map(asConfiguredAndReal))).flat() } : null,
+    };
+  }
+
   /** What is at the source's path in `revision`; null when nothing is there any more. */
   async list(source: ArtifactSource, revision: Revision): Promise<UpstreamListing | null> {
-    if (source.kind === "local" || revision.kind === "local") return listLocal(source.kind === "local" ? source.path : "");
+    if (source.kind === "local") return listLocal(source.path, localRevision(revision).bounds);
+    if (revision.kind !== "git") throw new UpstreamError("A git source needs a git revision.");
     const { path } = gitLocation(source, this.git);
     if (path === "") return listGitTree(revision.tree, "");
     const entry = revision.tree.get(path);
@@ -250,8 +332,8 @@ export class UpstreamReader {
    */
   async readMainFile(source: ArtifactSource, revision: Revision, type: ArtifactType): Promise<Buffer | null> {
     if (source.kind === "local") {
-      const files = revision.kind === "local" ? revision.files : new LocalFileReader();
-      const root = await localRoot(source.path);
+      const { files, bounds } = localRevision(revision);
+      const root = await localRoot(source.path, bounds);
       if (!root) return null;
       if (root.isFile) {
         // Only a `.md` file is its own main file; any other file artifact has no metadata to read.
@@ -275,7 +357,7 @@ export class UpstreamReader {
     const wanted = only ? listing.files.filter((file) => only.includes(file.path)) : listing.files;
     const contents = new Map<string, Buffer>();
     if (source.kind === "local") {
-      const files = revision.kind === "local" ? revision.files : new LocalFileReader();
+      const { files } = localRevision(revision);
       await Promise.all(
         wanted.map(async (file) => {
           contents.set(file.path, await files.read(listing.isFile ? source.path : join(source.path, ...file.path.split("/"))));
@@ -292,6 +374,11 @@ export class UpstreamReader {
     }
     return contents;
   }
+}
+
+function localRevision(revision: Revision): Extract<Revision, { kind: "local" }> {
+  if (revision.kind !== "local") throw new UpstreamError("A local source needs a local revision.");
+  return revision;
 }
 
 export function signatureOf(files: readonly UpstreamFile[]): string {
@@ -380,9 +467,13 @@ function listGitTree(tree: Map<string, TreeEntry>, path: string): UpstreamListin
  * above it may be a symlink. The folders above an artifact are often part of
  * the folder it was imported from (`skills/` in a repository of skills), so
  * a link there could lead anywhere, as much as one inside the artifact.
+ * The path is checked against the bounds before anything is looked up, so a
+ * refusal tells nothing about what exists there; since it must be its own
+ * real path to be read at all, comparing it as given compares its real path.
  */
-async function localRoot(root: string): Promise<{ isFile: boolean } | null> {
+async function localRoot(root: string, bounds: LocalBounds): Promise<{ isFile: boolean } | null> {
   if (!isAbsolute(root)) throw new UpstreamError(`Local sources need an absolute path (got "${root}").`);
+  ensureAllowed(resolve(root), bounds);
   const info = await lstat(root).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
     throw new UpstreamError(`Cannot read ${root}: ${error.code ?? error.message}`);
@@ -394,8 +485,8 @@ async function localRoot(root: string): Promise<{ isFile: boolean } | null> {
   return { isFile: info.isFile() };
 }
 
-async function listLocal(root: string): Promise<UpstreamListing | null> {
-  const found = await localRoot(root);
+async function listLocal(root: string, bounds: LocalBounds): Promise<UpstreamListing | null> {
+  const found = await localRoot(root, bounds);
   if (!found) return null;
   // Local files are stored without their mode bits (folders are walked without a stat per file).
   if (found.isFile) return { isFile: true, files: [{ path: basename(root), executable: false }], object: null };
