@@ -222,6 +222,31 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
     });
   });
 
+  it("imports a single .md file, local or in git, with its stored copy and metadata, leaving a refresh nothing to pick up", async () => {
+    // Regression: the file used to be left out of its own artifact (files: [], no metadata) until a sync.
+    const content = skillFile({ title: "Deploy", description: "Ships it", version: "1.0.0" });
+    const dir = join(root, "single-file");
+    writeFiles(dir, { "deploy.md": content });
+    const repo = new GitRepoFixture(root, "single-file-repo");
+    repo.write({ "commands/deploy.md": content, "commands/rollback.md": skillFile({ title: "Rollback" }) }).commit("first");
+    const id = await collection("single files");
+    const [local] = await services.collections.addArtifacts(ws, id, { source: join(dir, "deploy.md"), type: "command" });
+    const [git] = await services.collections.addArtifacts(ws, id, { source: { kind: "git", url: repo.url, path: "commands/deploy.md", ref: "main" }, name: "deploy-git" });
+    for (const artifact of [local, git]) {
+      expect(artifact).toMatchObject({ type: "command", metadata: { title: "Deploy", description: "Ships it", version: "1.0.0" } });
+      expect(artifact?.files).toEqual([{ path: "deploy.md", sha256: BlobStore.hash(Buffer.from(content)), size: Buffer.byteLength(content), executable: false }]);
+      expect((await blobs.get(artifact?.files[0]?.sha256 ?? "")).toString()).toBe(content);
+    }
+    expect(git?.contentHash).toBe(local?.contentHash);
+    for (const mode of ["metadata", "check", "sync"] as const) {
+      const outcome = await services.refresher.refresh(ws, id, options(mode));
+      expect(outcome.entries.map((item) => [item.name, item.status, item.changes])).toEqual([
+        ["deploy", "unchanged", []],
+        ["deploy-git", "unchanged", []],
+      ]);
+    }
+  });
+
   it("answers an empty collection with success and no entries", async () => {
     const outcome = await services.refresher.refresh(ws, await collection("empty"), options("sync"));
     expect(outcome).toMatchObject({ status: "success", entries: [], snapshotId: null });

@@ -393,6 +393,8 @@ export function signatureOf(files: readonly UpstreamFile[]): string {
  * artifact at or above it. One pass over the files, whatever their number.
  */
 export function partitionListing(listing: UpstreamListing, roots: readonly { path: string; isFile: boolean }[]): Map<string, UpstreamListing> {
+  // A file source is one artifact, the file itself ("" is its root), and the listing holds it under its own name.
+  if (listing.isFile) return new Map(roots.map((root) => [root.path, listing]));
   const parts = new Map<string, UpstreamListing>();
   for (const root of roots) parts.set(root.path, { isFile: root.isFile, files: [], object: null });
   const owner = (path: string): [string, UpstreamListing] | undefined => {
