@@ -1,8 +1,9 @@
 import { rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import autocannon from "autocannon";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
 import { OWNER_KEY, type Service } from "./processes";
+import { subscribe, type Subscriber } from "./sse";
 
 /**
  * Mixed load against one server: dashboard-like reads, collection refreshes
@@ -47,39 +48,6 @@ async function api<T>(service: Service, method: string, path: string, body?: unk
   return JSON.parse(text) as T;
 }
 
-interface Follower {
-  ids: number[];
-  close(): void;
-}
-
-/** A tRPC `generation.events` SSE subscriber from the first event on, kept open for the whole load. */
-function follow(service: Service, projectId: string, agent: Agent): Follower {
-  const ids: number[] = [];
-  const input = encodeURIComponent(JSON.stringify({ project_id: projectId }));
-  const req = request(`${service.url}/trpc/generation.events?input=${input}`, { agent, headers: { "x-api-key": OWNER_KEY, accept: "text/event-stream" } }, (response) => {
-    response.setEncoding("utf8");
-    let buffer = "";
-    response.on("data", (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block
-          .split("\n")
-          .filter((line) => line.startsWith("data:"))
-          .map((line) => line.slice(5).trimStart())
-          .join("\n");
-        // Connection notices and pings have an `event:` line; events do not.
-        if (data && !block.includes("event: ")) ids.push((JSON.parse(data) as { id: number }).id);
-      }
-    });
-  });
-  req.on("error", () => undefined);
-  req.end();
-  return { ids, close: () => req.destroy() };
-}
-
 interface LoggedEvent {
   id: number;
   type: string;
@@ -109,7 +77,7 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
 export async function runMixedLoad(service: Service, options: MixedLoadOptions): Promise<MixedLoadOutcome> {
   const root = tempDir("mixed-load");
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-  const followers: Follower[] = [];
+  const followers: Subscriber[] = [];
   try {
     const collectionIds: string[] = [];
     for (let c = 0; c < options.collections; c += 1) {
@@ -127,7 +95,11 @@ export async function runMixedLoad(service: Service, options: MixedLoadOptions):
       const brief = { title: `Load ${p}`, genre: "mystery", target_words: 3_000, chapters: 3, scenes_per_chapter: 2, seed: 1_000 + p };
       projectIds.push((await api<{ id: string }>(service, "POST", "/v2/projects", brief)).id);
     }
-    for (const projectId of projectIds) followers.push(follow(service, projectId, agent));
+    // A tRPC `generation.events` subscriber per project, from the first event on, open for the whole load.
+    for (const projectId of projectIds) {
+      const input = encodeURIComponent(JSON.stringify({ project_id: projectId }));
+      followers.push(subscribe(`${service.url}/trpc/generation.events?input=${input}`, agent, () => false));
+    }
 
     // Eight reads for each refresh and each generation start, tRPC and REST;
     // a start while a job is active answers 409, one after it completed
@@ -179,7 +151,7 @@ export async function runMixedLoad(service: Service, options: MixedLoadOptions):
     for (const [index, projectId] of projectIds.entries()) {
       const log = await eventLog(service, projectId);
       const expected = log.map((event) => event.id);
-      const follower = followers[index] as Follower;
+      const follower = followers[index] as Subscriber;
       await until(() => follower.ids.length >= expected.length, 10_000);
       const received = new Set(follower.ids);
       events.expected += expected.length;
