@@ -106,7 +106,7 @@ export async function runMixedLoad(service: Service, options: MixedLoadOptions):
     // starts a new run.
     const get = (path: string): autocannon.Request => ({ method: "GET", path });
     const post = (path: string, body: unknown): autocannon.Request => ({ method: "POST", path, body: JSON.stringify(body) });
-    const requests = Array.from({ length: Math.max(collectionIds.length, projectIds.length) }, (_, index) => {
+    const mix = Array.from({ length: Math.max(collectionIds.length, projectIds.length) }, (_, index) => {
       const c = collectionIds[index % collectionIds.length] ?? "";
       const p = projectIds[index % projectIds.length] ?? "";
       return [
@@ -122,6 +122,10 @@ export async function runMixedLoad(service: Service, options: MixedLoadOptions):
         post(`/api/v2/projects/${p}/generate`, {}),
       ];
     }).flat();
+    // autocannon walks a request list from the top on every connection; one
+    // shared turn instead spreads the whole mix over all connections.
+    let turn = 0;
+    const requests: autocannon.Request[] = [{ setupRequest: (request) => ({ ...request, ...mix[turn++ % mix.length] }) }];
 
     const rss = { before: service.rssMiB(), phases: [] as number[], settled: 0 };
     const statuses: Record<string, number> = {};
@@ -143,8 +147,9 @@ export async function runMixedLoad(service: Service, options: MixedLoadOptions):
 
     // Let the last jobs finish, then compare what each follower saw with the persisted log.
     await until(async () => {
-      const jobs = await Promise.all(projectIds.map((id) => api<{ status: string }>(service, "GET", `/v2/projects/${id}/generate/status`)));
-      return jobs.every((job) => job.status !== "queued" && job.status !== "running");
+      const jobs = await Promise.all(projectIds.map((id) => fetch(`${service.url}/api/v2/projects/${id}/generate/status`, { headers })));
+      const statuses = await Promise.all(jobs.map(async (job) => (job.status === 404 ? "none" : ((await job.json()) as { status: string }).status)));
+      return statuses.every((status) => status !== "queued" && status !== "running");
     }, 60_000);
     const events = { expected: 0, received: 0, missing: 0, duplicated: 0, outOfOrder: 0 };
     let jobsCompleted = 0;
