@@ -57,6 +57,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   githubToken: string | undefined;
   githubBaseUrl: string;
+  /** How long one git command may run; not read from the environment (default 60 s), tests shorten it. */
+  gitTimeoutMs?: number | undefined;
   /** Absolute path of the dashboard's static build, or null to serve no dashboard. */
   dashboardDir: string | null;
   workers: number;

@@ -11,6 +11,7 @@ export function servicesFor(config: Config, log: Logger, database: DatabaseHandl
     log,
     githubToken: config.githubToken,
     githubBaseUrl: config.githubBaseUrl,
+    gitTimeoutMs: config.gitTimeoutMs,
     workers: config.workers,
     jobLeaseSeconds: config.jobLeaseSeconds,
     requestsPerMinute: config.requestsPerMinute,

@@ -41,6 +41,8 @@ export interface ServiceOptions {
   githubToken?: string | undefined;
   /** Where GitHub sources are fetched from; tests point it at local repositories. */
   githubBaseUrl?: string | undefined;
+  /** How long one git command may run before it is stopped. Default 60 000; tests shorten it. */
+  gitTimeoutMs?: number | undefined;
   /** Generation jobs this process runs at once; 0 for an API-only node. Default 2. */
   workers?: number | undefined;
   /** A claim lasts this long without a heartbeat: a dead worker's job moves on after at most this. Default 15. */
@@ -68,6 +70,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
   const git = new GitCache(join(options.dataDir, "git"), {
     githubBaseUrl: options.githubBaseUrl ?? "https://github.com",
     githubToken: options.githubToken,
+    timeoutMs: options.gitTimeoutMs,
   });
   const upstream = new UpstreamReader(git, { dataDir: options.dataDir, roots: options.localRoots });
   const exportsDir = join(options.dataDir, "exports");

@@ -5,6 +5,13 @@ import { join } from "node:path";
 
 export class GitError extends Error {
   override name = "GitError";
+  constructor(
+    message: string,
+    /** True when git was stopped for running past its time limit. */
+    readonly timedOut = false,
+  ) {
+    super(message);
+  }
 }
 
 interface GitResult {
@@ -12,44 +19,67 @@ interface GitResult {
   stderr: string;
 }
 
-const GIT_TIMEOUT_MS = 60_000;
+interface GitRun {
+  timeoutMs: number;
+  input?: Buffer;
+  extraConfig?: string[];
+}
+
+const DEFAULT_GIT_TIMEOUT_MS = 60_000;
 const TRANSIENT = /\b(429|500|502|503|504)\b|rate limit|timed out|Connection reset|temporarily unavailable/i;
 const RETRY_DELAYS_MS = [500, 1_500, 4_000];
 
 /** One git process; never a shell, never a prompt, always bounded in time. */
-function git(args: string[], options: { input?: Buffer; extraConfig?: string[] } = {}): Promise<GitResult> {
+function git(args: string[], options: GitRun): Promise<GitResult> {
   const config = (options.extraConfig ?? []).flatMap((entry) => ["-c", entry]);
   return new Promise((resolve, reject) => {
     const child = spawn("git", [...config, ...args], {
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", LC_ALL: "C" },
       stdio: ["pipe", "pipe", "pipe"],
-      timeout: GIT_TIMEOUT_MS,
+      // A process group of its own: git leaves the network to helpers (git-remote-http), which
+      // outlive a signal sent to git alone and keep its output open, so nothing would settle.
+      detached: true,
     });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // SIGTERM, not SIGKILL: git removes its lock files from the mirror before it goes.
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // The group ended on its own meanwhile.
+      }
+    }, options.timeoutMs);
     const out: Buffer[] = [];
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.on("error", (error) => reject(new GitError(`git could not run: ${error.message}`)));
-    child.on("close", (code, signal) => {
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new GitError(`git could not run: ${error.message}`));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(new GitError(`timed out after ${options.timeoutMs / 1000} s`, true));
       if (code === 0) return resolve({ stdout: Buffer.concat(out), stderr: err });
       const lines = err.split("\n").map((line) => line.trim()).filter(Boolean);
       // git explains itself on its first "fatal:"/"error:" line; the rest is boilerplate.
       const explanation = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines.at(-1) ?? `exit ${code}`;
-      const reason = signal === "SIGTERM" ? `timed out after ${GIT_TIMEOUT_MS / 1000} s` : explanation.replace(/^(fatal|error): /, "");
-      reject(new GitError(reason));
+      reject(new GitError(explanation.replace(/^(fatal|error): /, "")));
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(options.input);
   });
 }
 
-async function gitWithRetry(args: string[], options: { extraConfig?: string[] } = {}): Promise<GitResult> {
+async function gitWithRetry(args: string[], options: GitRun): Promise<GitResult> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await git(args, options);
     } catch (error) {
       const delay = RETRY_DELAYS_MS[attempt];
-      if (delay === undefined || !(error instanceof GitError) || !TRANSIENT.test(error.message)) throw error;
+      // A command stopped at its time limit is not tried again: a remote that never answers would hold the request four times as long.
+      if (delay === undefined || !(error instanceof GitError) || error.timedOut || !TRANSIENT.test(error.message)) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -65,6 +95,8 @@ export interface GitCacheOptions {
   /** Where GitHub repositories are fetched from (`https://github.com` unless overridden). */
   githubBaseUrl: string;
   githubToken: string | undefined;
+  /** How long one git command may run before it is stopped, with the helpers it started. Default 60 s. */
+  timeoutMs?: number | undefined;
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -84,11 +116,14 @@ export class GitCache {
   readonly stats: GitStats = { refLookups: 0, fetches: 0 };
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly trees = new Map<string, Map<string, TreeEntry>>();
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly dir: string,
     private readonly options: GitCacheOptions,
-  ) {}
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+  }
 
   githubUrl(repo: string): string {
     return `${this.options.githubBaseUrl.replace(/\/+$/, "")}/${repo}.git`;
@@ -131,7 +166,7 @@ export class GitCache {
     if (ref !== null && (ref.startsWith("-") || /[\s~^:?*[\\]/.test(ref))) throw new GitError(`"${ref}" is not a valid ref name.`);
     this.stats.refLookups += 1;
     const pattern = ref ?? "HEAD";
-    const { stdout } = await gitWithRetry(["ls-remote", "--", url, pattern], { extraConfig: this.configFor(url) });
+    const { stdout } = await gitWithRetry(["ls-remote", "--", url, pattern], { timeoutMs: this.timeoutMs, extraConfig: this.configFor(url) });
     const refs = new Map<string, string>();
     for (const line of stdout.toString("utf8").split("\n")) {
       const [oid, name] = line.split("\t");
@@ -158,24 +193,24 @@ export class GitCache {
       );
       if (!exists) {
         await mkdir(this.dir, { recursive: true });
-        await git(["init", "--bare", "--quiet", mirror]);
+        await git(["init", "--bare", "--quiet", mirror], { timeoutMs: this.timeoutMs });
       } else if (await this.has(mirror, commit)) {
         return;
       }
       this.stats.fetches += 1;
       await gitWithRetry(
         ["-C", mirror, "fetch", "--quiet", "--force", "--no-tags", "--", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
-        { extraConfig: this.configFor(url) },
+        { timeoutMs: this.timeoutMs, extraConfig: this.configFor(url) },
       );
       if (!(await this.has(mirror, commit))) {
         // A commit no branch or tag reaches (a pinned commit, say): ask for it by id.
-        await gitWithRetry(["-C", mirror, "fetch", "--quiet", "--", url, commit], { extraConfig: this.configFor(url) });
+        await gitWithRetry(["-C", mirror, "fetch", "--quiet", "--", url, commit], { timeoutMs: this.timeoutMs, extraConfig: this.configFor(url) });
       }
     });
   }
 
   private async has(mirror: string, commit: string): Promise<boolean> {
-    return git(["-C", mirror, "cat-file", "-e", `${commit}^{commit}`]).then(
+    return git(["-C", mirror, "cat-file", "-e", `${commit}^{commit}`], { timeoutMs: this.timeoutMs }).then(
       () => true,
       () => false,
     );
@@ -186,7 +221,7 @@ export class GitCache {
     const key = `${url}\n${commit}`;
     const cached = this.trees.get(key);
     if (cached) return cached;
-    const { stdout } = await git(["-C", this.mirrorOf(url), "ls-tree", "-r", "-t", "-z", "--full-tree", commit]);
+    const { stdout } = await git(["-C", this.mirrorOf(url), "ls-tree", "-r", "-t", "-z", "--full-tree", commit], { timeoutMs: this.timeoutMs });
     const entries = new Map<string, TreeEntry>();
     for (const record of stdout.toString("utf8").split("\0")) {
       const tab = record.indexOf("\t");
@@ -204,7 +239,7 @@ export class GitCache {
     const unique = [...new Set(oids)];
     const blobs = new Map<string, Buffer>();
     if (unique.length === 0) return blobs;
-    const { stdout } = await git(["-C", this.mirrorOf(url), "cat-file", "--batch"], { input: Buffer.from(`${unique.join("\n")}\n`) });
+    const { stdout } = await git(["-C", this.mirrorOf(url), "cat-file", "--batch"], { timeoutMs: this.timeoutMs, input: Buffer.from(`${unique.join("\n")}\n`) });
     let offset = 0;
     while (offset < stdout.length) {
       const newline = stdout.indexOf(10, offset);
