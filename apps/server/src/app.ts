@@ -8,7 +8,7 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
 import { JOB_SOCKET_PATH, JobSocketServer } from "./http/job-socket";
-import { appRouter, buildOpenApiDocument, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS, retryAfterSeconds, type Context } from "@scriptorium/api";
+import { appRouter, buildOpenApiDocument, noteRequestIdOfError, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS, retryAfterSeconds, type Context } from "@scriptorium/api";
 import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
 import type { Services } from "@scriptorium/domain";
 import type { Config } from "./config";
@@ -172,6 +172,12 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     createContext: ({ req, info }) => {
       const fromParams = info.connectionParams?.apiKey;
       return contextFor(services, req, typeof fromParams === "string" && fromParams ? fromParams : credentialsOf(req).apiKey);
+    },
+    onError: ({ error, path, req, ctx }) => {
+      // Broken connection parameters fail before the context exists: the error would carry no request id.
+      if (ctx === undefined) noteRequestIdOfError(error, requestIdOf(req));
+      // A procedure's 500 is logged as over HTTP; socket-level errors (a frame over the cap, not UTF-8) come without a path and are the client's.
+      if (error.code === "INTERNAL_SERVER_ERROR" && path !== undefined) logInternalError(error, path);
     },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
   });

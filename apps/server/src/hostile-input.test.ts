@@ -109,14 +109,29 @@ const PROCEDURES: Procedure[] = Object.entries(ROUTER._def.procedures as Record<
   return { path, type: procedure._def.type, input, parser: inputParser };
 });
 
-/** Procedures not walked here, each with the reason; the first tRPC test fails on any procedure neither walked nor listed. */
+/**
+ * Procedures not walked here, each with the reason; the first tRPC test fails
+ * on any procedure neither walked nor listed. Queries without input are
+ * walked too, with their own contract: extra input is ignored, NUL refused.
+ */
 const TRPC_SKIPPED: Record<string, string> = {
-  "auth.whoami": "takes no input: there is no input to make hostile",
-  "collections.list": "takes no input: there is no input to make hostile",
-  "keys.list": "takes no input: there is no input to make hostile",
-  "projects.list": "takes no input: there is no input to make hostile",
-  "keys.changes": "a subscription that takes no input: there is no input to make hostile",
+  "keys.changes": "a subscription that takes no input: it ignores extra input and its stream never ends, so there is no refusal to wait for",
 };
+
+/** Where a value holds a NUL character (in a string or a key), named as the router's 422 names it; null when nowhere. */
+function nulField(value: unknown): string | null {
+  const find = (value: unknown, path: string[]): string[] | null => {
+    if (typeof value === "string") return value.includes("\u0000") ? path : null;
+    if (typeof value !== "object" || value === null) return null;
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes("\u0000") ? [...path, key] : find(item, [...path, key]);
+      if (found) return found;
+    }
+    return null;
+  };
+  const path = find(value, []);
+  return path === null ? null : path.join(".") || "(body)";
+}
 
 // ─── The oracle: the router's own input schemas ──────────────────────────────
 
@@ -531,7 +546,8 @@ describe("hostile input", () => {
   });
 
   describe("over tRPC", () => {
-    const walked = PROCEDURES.filter((procedure) => !(procedure.path in TRPC_SKIPPED));
+    const walked = PROCEDURES.filter((procedure) => procedure.input !== null);
+    const inputless = PROCEDURES.filter((procedure) => procedure.input === null && procedure.type === "query");
     const byPath = new Map(PROCEDURES.map((procedure) => [procedure.path, procedure]));
 
     /** What tRPC is sent as one call's input: a JSON value, or raw text and bytes that may not be JSON at all. */
@@ -573,8 +589,14 @@ describe("hostile input", () => {
       return fc.oneof({ arbitrary: wrongTypes, weight: 3 }, { arbitrary: unknownIds, weight: 1 });
     }
 
+    /** Every curated edge case in every id field of a procedure's input, sent first so none of them depends on the seed's luck. */
+    function idExamples(procedure: Procedure): Record<string, unknown>[] {
+      const ids = Object.keys(procedure.input?.properties ?? {}).filter((name) => ID_FIELDS.has(name));
+      return ids.length === 0 ? [] : [...PATH_TRAVERSAL, ...UNICODE_EDGES].map((value) => ({ ...baseInput(procedure), ...Object.fromEntries(ids.map((name) => [name, value])) }));
+    }
+
     /** One error as the router's errorFormatter shapes it: a 4xx, a message without a stack, the request's id. Returns its status. */
-    function expectTrpcError(context: string, error: unknown, requestId: string | null): number {
+    function expectTrpcError(context: string, error: unknown, requestId: unknown): number {
       expect(error, context).toMatchObject({
         message: expect.any(String),
         code: expect.any(Number),
@@ -633,9 +655,113 @@ describe("hostile input", () => {
       else expectJsonError(procedure.path, answer);
     }
 
+    /** A tRPC WebSocket as a client sees it: frames out, then each JSON message in, awaited within the time limit. */
+    interface TrpcSocket {
+      socket: WebSocket;
+      /** The request id the upgrade was sent with: every error on this socket carries it. */
+      requestId: string;
+      next(label: string): Promise<Record<string, unknown>>;
+      /** Resolves with the close code once the socket closed. */
+      closed: Promise<number>;
+      /** Sends one call as tRPC's WebSocket link does, under a fresh id; returns the id. */
+      call(method: string, path: string, input?: unknown): number;
+    }
+
+    let sockets = 0;
+
+    async function openTrpcSocket(options: { query?: string; apiKey?: string | null } = {}): Promise<TrpcSocket> {
+      const requestId = `hostile-ws-${++sockets}`;
+      const apiKey = options.apiKey === undefined ? server.ownerKey : options.apiKey;
+      const socket = new WebSocket(`${server.url.replace("http", "ws")}/trpc${options.query ?? ""}`, {
+        headers: { "x-request-id": requestId, ...(apiKey === null ? {} : { "x-api-key": apiKey }) },
+      });
+      const messages: string[] = [];
+      let wake = () => {};
+      let isClosed = false;
+      const closed = new Promise<number>((resolve) =>
+        socket.once("close", (code) => {
+          isClosed = true;
+          resolve(code);
+          wake();
+        }),
+      );
+      socket.on("message", (data: Buffer, isBinary) => {
+        // tRPC's keep-alive, answered as its client does; never an answer to a call.
+        if (!isBinary && data.toString() === "PING") return socket.send("PONG");
+        messages.push(data.toString());
+        wake();
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket.once("open", resolve);
+        socket.once("error", reject);
+      });
+      let ids = 0;
+      return {
+        socket,
+        requestId,
+        closed,
+        call(method, path, input) {
+          const id = ++ids;
+          socket.send(JSON.stringify({ id, method, params: { path, input } }));
+          return id;
+        },
+        async next(label) {
+          const deadline = Date.now() + TIMEOUT_MS;
+          while (messages.length === 0) {
+            if (isClosed) throw new Error(`${label}: the socket closed before answering`);
+            const left = deadline - Date.now();
+            if (left <= 0) throw new Error(`${label}: no answer (timeout ${TIMEOUT_MS} ms)`);
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, left);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+          }
+          const text = messages.shift() ?? "";
+          try {
+            return JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            throw new Error(`${label}: a message that is not JSON: ${text.slice(0, 200)}`);
+          }
+        },
+      };
+    }
+
+    const isResult = (message: Record<string, unknown>, type: string) => (message.result as { type?: string } | undefined)?.type === type;
+
+    /** The messages answering call `id`, up to its last: a call's one answer, or a subscription's `started` and what follows it. */
+    async function answersTo(socket: TrpcSocket, id: number, label: string): Promise<Record<string, unknown>[]> {
+      const answers: Record<string, unknown>[] = [];
+      for (;;) {
+        const message = await socket.next(label);
+        // A subscription that started and then failed reports that it stopped, after its error: that trails into the next call.
+        if (typeof message.id === "number" && message.id < id && isResult(message, "stopped")) continue;
+        expect(message.id, `${label} answered ${JSON.stringify(message).slice(0, 300)}`).toBe(id);
+        answers.push(message);
+        if (!isResult(message, "started")) return answers;
+      }
+    }
+
+    /** A refusal over WebSocket: one message `{ id, error }` in the router's shape (a 4xx, no stack), at most after `started`. Returns its status. */
+    function expectSocketError(label: string, socket: TrpcSocket, answers: Record<string, unknown>[]): number {
+      const context = `${label} answered ${JSON.stringify(answers).slice(0, 300)}`;
+      expect(JSON.stringify(answers), context).not.toContain('"stack"');
+      const last = answers.at(-1) ?? {};
+      expect(Object.keys(last).sort(), context).toEqual(["error", "id"]);
+      return expectTrpcError(context, last.error, socket.requestId);
+    }
+
+    /** The socket still serves: a valid call answers its result. */
+    async function expectUsable(socket: TrpcSocket, label: string): Promise<void> {
+      const [answer] = await answersTo(socket, socket.call("query", "auth.whoami"), `${label}, then auth.whoami`);
+      expect(answer, label).toMatchObject({ result: { type: "data", data: expect.any(Object) } });
+    }
+
     it("walks every procedure or names why not", () => {
       for (const procedure of PROCEDURES) {
-        expect(walked.includes(procedure) || procedure.path in TRPC_SKIPPED, procedure.path).toBe(true);
+        expect(walked.includes(procedure) || inputless.includes(procedure) || procedure.path in TRPC_SKIPPED, procedure.path).toBe(true);
         // A skipped procedure must really take no input, or its reason no longer holds.
         if (procedure.path in TRPC_SKIPPED) expect(procedure.input, procedure.path).toBeNull();
       }
@@ -652,10 +778,7 @@ describe("hostile input", () => {
             { arbitrary: malformedBody.map((raw): Input => ({ raw })), weight: 1 },
           )
           .filter((input) => request(procedure, input).url.length <= MAX_URL_CHARS);
-        // Every curated edge case in every id field first, so none of them depends on the seed's luck.
-        const ids = Object.keys(procedure.input?.properties ?? {}).filter((name) => ID_FIELDS.has(name));
-        const examples: [Input][] =
-          ids.length === 0 ? [] : [...PATH_TRAVERSAL, ...UNICODE_EDGES].map((value) => [{ json: { ...baseInput(procedure), ...Object.fromEntries(ids.map((name) => [name, value])) } }]);
+        const examples = idExamples(procedure).map((json): [Input] => [{ json }]);
         const before = await snapshot();
         await fc.assert(
           fc.asyncProperty(inputs, (input) => expectRefused(procedure, input)),
@@ -666,6 +789,93 @@ describe("hostile input", () => {
           const oversized = await exchange("POST", `/trpc/${procedure.path}`, { body: JSON.stringify({ padding: "x".repeat(MAX_BODY_BYTES) }), headers: JSON_TYPE });
           expect(expectJsonError(procedure.path, oversized)).toEqual([413]);
         }
+        expect(await snapshot()).toEqual(before);
+      });
+
+      it("refuses the same hostile input over WebSocket with a 4xx, keeps the socket usable and changes nothing", async () => {
+        const inputs = hostileInputs(procedure).filter((input) => Buffer.byteLength(JSON.stringify(input)) < MAX_BODY_BYTES - 1_000);
+        const examples = idExamples(procedure).map((input): [Record<string, unknown>] => [input]);
+        const socket = await openTrpcSocket();
+        const before = await snapshot();
+        await fc.assert(
+          fc.asyncProperty(inputs, async (input) => {
+            const label = `${procedure.type} ${procedure.path} over WebSocket`;
+            expectSocketError(label, socket, await answersTo(socket, socket.call(procedure.type, procedure.path, input), label));
+          }),
+          { numRuns: RUNS + examples.length, seed: SEED, examples },
+        );
+        await expectUsable(socket, procedure.path);
+        socket.socket.close();
+        expect(await snapshot()).toEqual(before);
+      });
+    });
+
+    describe.each(inputless.map((procedure) => [procedure.path, procedure] as const))("%s, which takes no input,", (_, procedure) => {
+      /** Any JSON value, NUL characters sometimes in its strings or keys. */
+      const extraInput: fc.Arbitrary<unknown> = fc.oneof(
+        hostileValue,
+        fc.dictionary(fc.oneof(fc.constantFrom("a", "__proto__", "nul\u0000key", "\u0000"), hostileString), hostileValue, { maxKeys: 4 }),
+      );
+      // NUL deep down, in a value and in a key, so neither depends on the seed's luck.
+      const examples: [unknown][] = [[{ a: [{ b: "x\u0000" }] }], [{ a: { "k\u0000": 1 } }], [["ok", ["\u0000"]]], ["\u0000"]];
+
+      it("ignores extra input over GET, refuses NUL with 422 naming where, and malformed input with 400", async () => {
+        const expected = await exchange("GET", `/trpc/${procedure.path}`);
+        expect(expected.status).toBe(200);
+        const inputs = fc
+          .oneof({ arbitrary: extraInput.map((json): Input => ({ json })), weight: 4 }, { arbitrary: malformedBody.map((raw): Input => ({ raw })), weight: 1 })
+          .filter((input) => request(procedure, input).url.length <= MAX_URL_CHARS);
+        const before = await snapshot();
+        await fc.assert(
+          fc.asyncProperty(inputs, async (input) => {
+            const { method, url } = request(procedure, input);
+            const answer = await exchange(method, url);
+            const text = inputText(input);
+            let value: unknown;
+            try {
+              value = JSON.parse(typeof text === "string" ? text : "not JSON: not UTF-8");
+            } catch {
+              expect(expectJsonError(procedure.path, answer)).toEqual([400]);
+              return;
+            }
+            const nul = nulField(value);
+            if (nul === null) {
+              expect(answer.status, contextOf(procedure.path, answer)).toBe(200);
+              expect(answer.text).toBe(expected.text);
+            } else {
+              expect(expectJsonError(procedure.path, answer)).toEqual([422]);
+              expect((parsed(procedure.path, answer) as { error: { fields: unknown } }).error.fields).toEqual([{ path: nul, message: expect.any(String) }]);
+            }
+          }),
+          { numRuns: RUNS + examples.length, seed: SEED, examples: examples.map(([json]): [Input] => [{ json }]) },
+        );
+        expect(await snapshot()).toEqual(before);
+      });
+
+      it("ignores extra input over WebSocket, refuses NUL with 422 naming where", async () => {
+        const socket = await openTrpcSocket();
+        const [expected] = await answersTo(socket, socket.call("query", procedure.path), procedure.path);
+        expect(expected).toMatchObject({ result: { type: "data" } });
+        const before = await snapshot();
+        await fc.assert(
+          fc.asyncProperty(
+            extraInput.filter((input) => Buffer.byteLength(JSON.stringify(input)) < MAX_BODY_BYTES - 1_000),
+            async (input) => {
+              const label = `${procedure.path} over WebSocket`;
+              const answers = await answersTo(socket, socket.call("query", procedure.path, input), label);
+              // As the server reads it: parsed from the frame.
+              const nul = nulField(JSON.parse(JSON.stringify(input)));
+              if (nul === null) {
+                expect(answers.map(({ result }) => result)).toEqual([expected?.result]);
+              } else {
+                expect(expectSocketError(label, socket, answers)).toBe(422);
+                expect((answers[0]?.error as { fields: unknown }).fields).toEqual([{ path: nul, message: expect.any(String) }]);
+              }
+            },
+          ),
+          { numRuns: RUNS + examples.length, seed: SEED, examples },
+        );
+        socket.socket.close();
         expect(await snapshot()).toEqual(before);
       });
     });
@@ -764,6 +974,108 @@ describe("hostile input", () => {
       // A subscription refuses a POST in its stream.
       const posted = await exchange("POST", "/trpc/generation.events", { body: JSON.stringify({ project_id: fixture.project }), headers: JSON_TYPE });
       expect(expectErrorEvent("a POST to a subscription", posted)).toBe(405);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it("refuses malformed WebSocket frames with a 4xx, keeps the socket usable, and survives frames it must close for", async () => {
+      const before = await snapshot();
+      const events = { project_id: fixture.project };
+      const socket = await openTrpcSocket();
+      // Frames tRPC cannot read as calls: one error without an id (there is none to answer).
+      const unreadable: [string, string | Buffer][] = [
+        ["not JSON", "{nope"],
+        ["a NUL", "\u0000"],
+        ["a number", "42"],
+        ["an empty object", "{}"],
+        ["a batch holding a number", JSON.stringify([1, { id: 1, method: "query", params: { path: "auth.whoami" } }])],
+        ["an id that is an object", JSON.stringify({ id: {}, method: "query", params: { path: "auth.whoami" } })],
+        ["an id that is null", JSON.stringify({ id: null, method: "query", params: { path: "auth.whoami" } })],
+        ["an unknown method", JSON.stringify({ id: 1, method: "delete", params: { path: "collections.delete", input: { collection_id: fixture.collection } } })],
+        ["no params", JSON.stringify({ id: 1, method: "query" })],
+        ["params that are a string", JSON.stringify({ id: 1, method: "query", params: "auth.whoami" })],
+        ["a path that is a number", JSON.stringify({ id: 1, method: "query", params: { path: 5 } })],
+        ["another JSON-RPC version", JSON.stringify({ id: 1, jsonrpc: "1.0", method: "query", params: { path: "auth.whoami" } })],
+        ["a lastEventId that is a number", JSON.stringify({ id: 1, method: "subscription", params: { path: "generation.events", input: events, lastEventId: 5 } })],
+        ["a stop without an id", JSON.stringify({ method: "subscription.stop" })],
+        ["a binary frame", Buffer.from(JSON.stringify({ id: 1, method: "query", params: { path: "auth.whoami" } }))],
+      ];
+      for (const [label, frame] of unreadable) {
+        socket.socket.send(frame, { binary: typeof frame !== "string" });
+        const answer = await socket.next(label);
+        expect(answer.id, label).toBeNull();
+        expect(expectSocketError(label, socket, [answer]), label).toBe(400);
+      }
+      // Calls of nothing, or of a procedure by the wrong method: the call's own error.
+      const misdirected: [string, string, unknown][] = [
+        ...["__proto__", "constructor", "toString", "collections", "collections.get.x", "", "../auth.whoami"].map((path): [string, string, unknown] => ["query", path, undefined]),
+        ["mutation", "collections.get", { collection_id: fixture.collection }],
+        ["subscription", "collections.get", { collection_id: fixture.collection }],
+        ["query", "collections.delete", { collection_id: fixture.collection }],
+        ["subscription", "collections.delete", { collection_id: fixture.collection }],
+        ["query", "generation.events", events],
+        ["mutation", "generation.events", events],
+      ];
+      for (const [method, path, input] of misdirected) {
+        const label = `${method} ${path}`;
+        expectSocketError(label, socket, await answersTo(socket, socket.call(method, path, input), label));
+      }
+      // A second subscription under a live one's id is refused; stopping the first ends it.
+      const live = socket.call("subscription", "generation.events", events);
+      expect(await socket.next("generation.events")).toEqual({ id: live, result: { type: "started" } });
+      socket.socket.send(JSON.stringify({ id: live, method: "subscription", params: { path: "generation.events", input: events } }));
+      expect(expectSocketError("a duplicate subscription id", socket, await answersTo(socket, live, "a duplicate subscription id"))).toBe(400);
+      socket.socket.send(JSON.stringify({ id: live, method: "subscription.stop" }));
+      expect(await socket.next("subscription.stop")).toEqual({ id: live, result: { type: "stopped" } });
+      // Frames with nothing to answer: the next call's answer is the next message.
+      for (const [label, frame] of [
+        ["a stop for an unknown id", JSON.stringify({ id: 424_242, method: "subscription.stop" })],
+        ["an empty batch", "[]"],
+      ]) {
+        socket.socket.send(frame ?? "");
+        await expectUsable(socket, label ?? "");
+      }
+      socket.socket.close();
+
+      // Frames the WebSocket layer itself refuses close that socket only.
+      const oversized = await openTrpcSocket();
+      oversized.socket.send(JSON.stringify({ id: 1, method: "query", params: { path: "auth.whoami", input: "x".repeat(MAX_BODY_BYTES) } }));
+      expect(await oversized.closed).toBe(1009);
+      const notUtf8 = await openTrpcSocket();
+      notUtf8.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0xc0, 0x80, 0x7d]), { binary: false });
+      expect(await notUtf8.closed).toBe(1007);
+
+      // Connection parameters: the key they carry is used; broken ones answer 400 and close the socket.
+      const withParams = await openTrpcSocket({ query: "?connectionParams=1", apiKey: null });
+      withParams.socket.send(JSON.stringify({ method: "connectionParams", data: { apiKey: server.ownerKey } }));
+      await expectUsable(withParams, "a key in connection parameters");
+      withParams.socket.close();
+      for (const [label, frame] of [
+        ["connection parameters that are not JSON", "{nope"],
+        ["connection parameters that are not an object", JSON.stringify({ method: "connectionParams", data: "key" })],
+        ["a key in connection parameters that is not a string", JSON.stringify({ method: "connectionParams", data: { apiKey: 5 } })],
+      ]) {
+        const broken = await openTrpcSocket({ query: "?connectionParams=1", apiKey: null });
+        broken.socket.send(frame ?? "");
+        const answer = await broken.next(label ?? "");
+        expect(expectSocketError(label ?? "", broken, [answer]), label).toBe(400);
+        // tRPC closes such a socket without a status code (1005 as received).
+        expect(await broken.closed, label).toBe(1005);
+      }
+      for (const [label, apiKey] of [
+        ["no key", null],
+        ["an unknown key", "hostile-\u0000-key"],
+      ] as const) {
+        const keyless = await openTrpcSocket({ query: "?connectionParams=1", apiKey: null });
+        keyless.socket.send(JSON.stringify({ method: "connectionParams", data: apiKey === null ? null : { apiKey } }));
+        expect(expectSocketError(label, keyless, await answersTo(keyless, keyless.call("query", "auth.whoami"), label)), label).toBe(401);
+        keyless.socket.close();
+      }
+
+      // The server kept serving throughout.
+      expect((await exchange("GET", "/healthz")).status).toBe(200);
+      const fresh = await openTrpcSocket();
+      await expectUsable(fresh, "a fresh socket");
+      fresh.socket.close();
       expect(await snapshot()).toEqual(before);
     });
   });
