@@ -12,7 +12,7 @@ import {
   type OpenApiMethod,
 } from "trpc-to-openapi";
 import { ZodArray, type ZodType } from "zod";
-import { appRouter, errorBody, REST_BASE_PATH, retryAfterSeconds, type Context, type Meta } from "@scriptorium/api";
+import { appRouter, callProcedure, errorBody, REST_BASE_PATH, retryAfterSeconds, type Context, type Meta } from "@scriptorium/api";
 import { BodyTooLargeError, readBody, sendError, sendJson } from "./request";
 
 /** Largest JSON body the API accepts. */
@@ -21,16 +21,6 @@ export const MAX_BODY_BYTES = 1_048_576;
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
 type Procedure = Parameters<typeof getInputOutputParsers>[0];
-
-interface ProcedureCallOptions {
-  path: string;
-  getRawInput: () => Promise<unknown>;
-  ctx: Context;
-  type: string;
-  /** Queries and mutations never watch for cancellation; only subscriptions do, and they have their own transports. */
-  signal: undefined;
-  batchIndex: number;
-}
 
 interface InputShape {
   /** The procedure takes no input. */
@@ -151,9 +141,8 @@ export function createRestHandler(createContext: (req: IncomingMessage) => Conte
     }
     const ctx = createContext(req);
     try {
-      // Exactly what the router's server-side caller does, without building its proxy per request.
-      const call = procedure.procedure as unknown as (opts: ProcedureCallOptions) => Promise<unknown>;
-      sendJson(res, 200, await call({ path: procedure.path, getRawInput: async () => input, ctx, type: procedure.procedure._def.type, signal: undefined, batchIndex: 0 }));
+      const type = procedure.procedure._def.type === "mutation" ? "mutation" : "query";
+      sendJson(res, 200, await callProcedure(procedure.procedure, { path: procedure.path, type, ctx, getRawInput: async () => input }));
     } catch (cause) {
       const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
       if (error.code === "INTERNAL_SERVER_ERROR") onInternalError(error, procedure.path);

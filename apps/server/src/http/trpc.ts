@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { noteRequestIdOfError } from "@scriptorium/api";
+import { callProcedure, noteRequestIdOfError, type Context } from "@scriptorium/api";
 import type { AnyTRPCProcedure, AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { createHTTPHandler, type CreateHTTPHandlerOptions } from "@trpc/server/adapters/standalone";
 import {
@@ -14,12 +14,12 @@ import {
 } from "@trpc/server/unstable-core-do-not-import";
 import { requestIdOf } from "./request";
 
-export interface TrpcHttpOptions<TRouter extends AnyTRPCRouter, TContext> {
+export interface TrpcHttpOptions<TRouter extends AnyTRPCRouter> {
   router: TRouter;
   /** Where the router is mounted, with a trailing slash (`/trpc/`). */
   basePath: string;
   maxBodySize: number;
-  createContext: (req: IncomingMessage) => TContext;
+  createContext: (req: IncomingMessage) => Context;
   /** Called for every failed call, as tRPC's own `onError`. */
   onError: (opts: { error: TRPCError; path: string | undefined }) => void;
   /** Extra response headers for the errors of one response (e.g. Retry-After). */
@@ -66,7 +66,7 @@ function plainQueryInput(query: string): string | null | undefined {
  * headers are the ones the adapter would send; only the framing differs
  * (Content-Length instead of chunked transfer encoding).
  */
-export function createTrpcHttpHandler<TRouter extends AnyTRPCRouter, TContext>(options: TrpcHttpOptions<TRouter, TContext>) {
+export function createTrpcHttpHandler<TRouter extends AnyTRPCRouter>(options: TrpcHttpOptions<TRouter>) {
   const { router, basePath, createContext, onError, errorHeaders } = options;
   const config = router._def._config;
   const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
@@ -122,12 +122,11 @@ export function createTrpcHttpHandler<TRouter extends AnyTRPCRouter, TContext>(o
       return input;
     };
 
-    let ctx: TContext | undefined;
+    let ctx: Context | undefined;
     let failure: { error: TRPCError; path: string | undefined; input: unknown };
     try {
       ctx = createContext(req);
-      // No signal: a query never watches for cancellation (subscriptions do, on their own transports).
-      const data: unknown = await procedure({ path, getRawInput, ctx, type: "query", signal: undefined, batchIndex: 0 });
+      const data = await callProcedure(procedure, { path, type: "query", ctx, getRawInput });
       if (!isDataStream(data)) {
         // What transformTRPCResponse makes of a result, built directly.
         if (!res.destroyed) send(res, 200, JSON.stringify({ result: { data: config.transformer.output.serialize(data) } }), undefined);
