@@ -4,7 +4,6 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import {
   createProcedureCache,
   getInputOutputParsers,
-  instanceofZodTypeLikeVoid,
   instanceofZodTypeObject,
   instanceofZodTypeOptional,
   normalizePath,
@@ -23,8 +22,6 @@ const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 type Procedure = Parameters<typeof getInputOutputParsers>[0];
 
 interface InputShape {
-  /** The procedure takes no input. */
-  none: boolean;
   /** Query-string keys whose schema is an array: a single value becomes a one-element array. */
   arrayKeys: Set<string>;
   /** For POST and friends: the input fields that may come from the query string. */
@@ -41,7 +38,6 @@ function inputShapeOf(procedure: Procedure): InputShape {
   const { inputParser } = getInputOutputParsers(procedure);
   const schema = unwrapZodType(inputParser, true);
   const queryKeys = new Set((procedure._def.meta as Meta | undefined)?.restQuery ?? []);
-  if (instanceofZodTypeLikeVoid(schema)) return { none: true, arrayKeys: new Set(), queryKeys };
   const arrayKeys = new Set<string>();
   if (instanceofZodTypeObject(schema)) {
     for (const [key, field] of Object.entries(schema.shape as Record<string, ZodType>)) {
@@ -49,7 +45,7 @@ function inputShapeOf(procedure: Procedure): InputShape {
       if (inner instanceof ZodArray) arrayKeys.add(key);
     }
   }
-  return { none: false, arrayKeys, queryKeys };
+  return { arrayKeys, queryKeys };
 }
 
 function queryInput(query: string, arrayKeys: Set<string>): Record<string, unknown> {
@@ -132,13 +128,10 @@ export function createRestHandler(createContext: (req: IncomingMessage) => Conte
       }
     }
 
-    let input: Record<string, unknown> | undefined;
-    if (!shape.none) {
-      const fromQuery = queryInput(query, shape.arrayKeys);
-      input = METHODS_WITH_BODY.has(method)
-        ? { ...body, ...Object.fromEntries(Object.entries(fromQuery).filter(([key]) => shape.queryKeys.has(key))), ...pathInput }
-        : { ...fromQuery, ...pathInput };
-    }
+    const fromQuery = queryInput(query, shape.arrayKeys);
+    const input = METHODS_WITH_BODY.has(method)
+      ? { ...body, ...Object.fromEntries(Object.entries(fromQuery).filter(([key]) => shape.queryKeys.has(key))), ...pathInput }
+      : { ...fromQuery, ...pathInput };
     const ctx = createContext(req);
     try {
       const type = procedure.procedure._def.type === "mutation" ? "mutation" : "query";
