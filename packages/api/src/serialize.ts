@@ -2,14 +2,17 @@ import { performance } from "node:perf_hooks";
 import type { z } from "zod";
 import type { ArtifactRow, ProjectRow, SnapshotRow } from "@scriptorium/db";
 import type { Export, ExportStatus } from "./export-schemas";
-import type { Project } from "./generation-schemas";
+import type { JobStatus, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
 import type {
   ApiKey as DomainApiKey,
   Collection as DomainCollection,
   ExportStatusView,
   ExportView,
   IssuedApiKey as DomainIssuedApiKey,
+  JobReport,
   RefreshOutcome,
+  StageOutputReport,
+  StageReport,
 } from "@scriptorium/domain";
 import type { ApiKey, Artifact, Collection, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
 
@@ -125,4 +128,57 @@ export function toExport(view: ExportView): z.infer<typeof Export> {
 
 export function toExportStatus(view: ExportStatusView): z.infer<typeof ExportStatus> {
   return { ...view, created_at: view.created_at?.toISOString() ?? null, modified_at: view.modified_at?.toISOString() ?? null };
+}
+
+/** A job's status as every transport sends it: REST, tRPC and the WebSocket protocol. */
+export type JobStatusView = z.infer<typeof JobStatus>;
+
+export function toJobStatus(report: JobReport): JobStatusView {
+  const current = report.currentStage;
+  return {
+    job_id: report.jobId,
+    project_id: report.projectId,
+    status: report.status,
+    pause_requested: report.pauseRequested,
+    cancel_requested: report.cancelRequested,
+    pause_reason: report.pauseReason,
+    only_stage: report.onlyStage,
+    current_stage: current ? { number: current.number, key: current.key, name: current.name } : null,
+    stages: report.stages.map(toStageStatus),
+    progress: report.progress,
+    message: report.message,
+    error: report.error,
+    words: report.words,
+    tokens: report.tokens,
+    cost_usd: report.costUsd,
+    // Where the job's results can be fetched: the REST path of `generation.manuscript`, once there is a manuscript.
+    output_paths: report.hasManuscript ? [`/api/v2/projects/${report.projectId}/manuscript`] : [],
+    created_at: report.createdAt.toISOString(),
+    started_at: report.startedAt?.toISOString() ?? null,
+    finished_at: report.finishedAt?.toISOString() ?? null,
+    updated_at: report.updatedAt.toISOString(),
+    last_event_id: report.lastEventId,
+  };
+}
+
+function toStageStatus(report: StageReport): z.infer<typeof StageStatus> {
+  return {
+    number: report.stage.number,
+    key: report.stage.key,
+    name: report.stage.name,
+    status: report.status,
+    progress: report.progress,
+    started_at: report.startedAt?.toISOString() ?? null,
+    finished_at: report.finishedAt?.toISOString() ?? null,
+    duration_ms: report.durationMs,
+  };
+}
+
+export function toStageInfo(report: StageReport): z.infer<typeof StageInfo> {
+  return { ...toStageStatus(report), description: report.stage.description, scope: report.stage.scope, tokens: report.tokens, cost_usd: report.costUsd };
+}
+
+export function toStageOutput(report: StageOutputReport): z.infer<typeof StageOutput> {
+  // The stored output has the shape its stage writes, one of those StageOutput lists; the database hands it back untyped.
+  return { ...toStageInfo(report), output: report.output as z.infer<typeof StageOutput>["output"], scenes: report.scenes };
 }

@@ -10,13 +10,13 @@ export { METADATA_FIELDS, parseMetadata, MetadataError, type MetadataField } fro
 export { REFRESH_MODES, type RefreshEntry, type RefreshMode, type RefreshOptions, type RefreshOutcome } from "./collections/refresher";
 export { type RollbackOutcome } from "./collections/snapshots";
 export { describeSource, parseSource, type SourceSpec } from "./collections/sources";
-export { STAGES, STAGE_COUNT, stageByNumber, type Stage, type StageKey } from "./generation/stages";
+export { STAGE, STAGES, STAGE_COUNT, stageByNumber, type Stage, type StageKey } from "./generation/stages";
 export * from "./generation/outputs";
-export { PROJECT_LIMITS, DEFAULT_TARGET_WORDS, DEFAULT_SCENES_PER_CHAPTER, defaultChapterCount, type ProjectInput, type ProjectPatch } from "./generation/projects";
-export type { JobStatusView, StageStatusView, StageView, StageOutputView } from "./generation/jobs";
+export { PROJECT_LIMITS, DEFAULT_TARGET_WORDS, DEFAULT_SCENES_PER_CHAPTER, defaultChapterCount, type ProjectInput, type ProjectPatch } from "./generation/project-service";
+export type { JobReport, StageReport, StageOutputReport } from "./generation/job-service";
 export { EVENT_PAGE_SIZE, type GenerationEvent } from "./generation/events";
 export type { Manuscript, ManuscriptChapter, ManuscriptScene } from "./generation/manuscript";
-export { JobEngine } from "./generation/engine";
+export { JobEngine } from "./generation/job-engine";
 export { WRITER_PROVIDERS, type WriterProvider, type Writer } from "./generation/writers/writer";
 export { OfflineWriter } from "./generation/writers/offline";
 export { computeQualityReport } from "./generation/quality";

@@ -10,10 +10,12 @@ import { ExportService } from "./exports/export-service";
 import { CollectionRefresher } from "./collections/refresher";
 import { SnapshotService } from "./collections/snapshots";
 import { UpstreamReader } from "./collections/upstream";
-import { JobEngine } from "./generation/engine";
+import { JobEngine } from "./generation/job-engine";
+import { JobQueue } from "./generation/job-queue";
 import { EventBus, EventLog } from "./generation/events";
-import { JobService } from "./generation/jobs";
-import { ProjectService } from "./generation/projects";
+import { JobService } from "./generation/job-service";
+import { ProjectService } from "./generation/project-service";
+import { StageRunner } from "./generation/stage-runner";
 import { createWriter, validateWriterConfig, type LlmEnvironment } from "./generation/writers/create-writer";
 import type { Logger } from "./logger";
 
@@ -82,9 +84,10 @@ export function createServices(db: Database, options: ServiceOptions): Services 
   const exports: ExportService = new ExportService(db, projects, exportsDir);
   const cluster = new Cluster(options.listen ?? null);
   const events = new EventLog(db, new EventBus(), cluster);
-  const engine = new JobEngine(db, events, (writer) => createWriter(writer, options.llm ?? {}), options.log, {
+  const queue = new JobQueue(db, events, options.jobLeaseSeconds ?? DEFAULT_JOB_LEASE_SECONDS);
+  const runner = new StageRunner(db, queue, (writer) => createWriter(writer, options.llm ?? {}));
+  const engine = new JobEngine(queue, runner, options.log, {
     workers: options.workers ?? 2,
-    leaseSeconds: options.jobLeaseSeconds ?? DEFAULT_JOB_LEASE_SECONDS,
     pollIntervalMs: JOB_POLL_INTERVAL_MS,
     exclusive: options.exclusiveDatabase ?? false,
   }, cluster);

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { NotFoundError, type GenerationEvent, type JobStatusView, type Services } from "@scriptorium/domain";
+import { toJobStatus, type JobStatusView } from "@scriptorium/api";
+import { NotFoundError, type GenerationEvent, type Services } from "@scriptorium/domain";
 import type { Logger } from "../logger";
 import { credentialsOf, decodeComponent } from "./request";
 
@@ -123,8 +124,8 @@ export class JobSocketServer {
       if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
     };
     const sendStatus = async (eventId?: number) => {
-      const job = await this.services.jobs.statusOrNull(workspaceId, projectId);
-      send({ type: "status_update", project_id: projectId, job, ...(eventId !== undefined && { event_id: eventId }) });
+      const report = await this.services.jobs.statusOrNull(workspaceId, projectId);
+      send({ type: "status_update", project_id: projectId, job: report && toJobStatus(report), ...(eventId !== undefined && { event_id: eventId }) });
     };
     const fail = (error: unknown) => {
       this.log.error({ err: error, project_id: projectId }, "job socket failed");

@@ -15,6 +15,7 @@ import {
   StageOutputInput,
   StartInput,
 } from "../generation-schemas";
+import { toJobStatus, toStageInfo, toStageOutput } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["generation"];
@@ -33,43 +34,43 @@ export const generationRouter = router({
     })
     .input(StartInput)
     .output(JobStatus)
-    .mutation(({ ctx, input }) => ctx.services.jobs.start(ctx.principal.workspaceId, input.id, { force: input.force })),
+    .mutation(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.start(ctx.principal.workspaceId, input.id, { force: input.force }))),
 
   status: readProcedure
     .meta({ openapi: { method: "GET", path: path("/status"), tags: TAGS, summary: "The latest job's status", description: "404 before the first start." } })
     .input(ProjectIdInput)
     .output(JobStatus)
-    .query(({ ctx, input }) => ctx.services.jobs.status(ctx.principal.workspaceId, input.id)),
+    .query(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.status(ctx.principal.workspaceId, input.id))),
 
   pause: writeProcedure
     .meta({ openapi: { method: "POST", path: path("/pause"), tags: TAGS, summary: "Pause the job at its next checkpoint", description: "409 names the job's state when it cannot pause." } })
     .input(ProjectIdInput)
     .output(JobStatus)
-    .mutation(({ ctx, input }) => ctx.services.jobs.pause(ctx.principal.workspaceId, input.id)),
+    .mutation(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.pause(ctx.principal.workspaceId, input.id))),
 
   resume: writeProcedure
     .meta({ openapi: { method: "POST", path: path("/resume"), tags: TAGS, summary: "Resume a paused job from its last checkpoint" } })
     .input(ProjectIdInput)
     .output(JobStatus)
-    .mutation(({ ctx, input }) => ctx.services.jobs.resume(ctx.principal.workspaceId, input.id)),
+    .mutation(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.resume(ctx.principal.workspaceId, input.id))),
 
   cancel: writeProcedure
     .meta({ openapi: { method: "POST", path: path("/cancel"), tags: TAGS, summary: "Cancel the job; finished stage outputs are kept" } })
     .input(ProjectIdInput)
     .output(JobStatus)
-    .mutation(({ ctx, input }) => ctx.services.jobs.cancel(ctx.principal.workspaceId, input.id)),
+    .mutation(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.cancel(ctx.principal.workspaceId, input.id))),
 
   stages: readProcedure
     .meta({ openapi: { method: "GET", path: path("/stages"), tags: TAGS, summary: "The 12 stages and this project's status of each" } })
     .input(ProjectIdInput)
     .output(StageList)
-    .query(async ({ ctx, input }) => ({ items: await ctx.services.jobs.stages(ctx.principal.workspaceId, input.id) })),
+    .query(async ({ ctx, input }) => ({ items: (await ctx.services.jobs.stages(ctx.principal.workspaceId, input.id)).map(toStageInfo) })),
 
   stage: readProcedure
     .meta({ openapi: { method: "GET", path: path("/stages/{stage_number}"), tags: TAGS, summary: "One stage's output", description: "Scene stages include every scene's text after the stage." } })
     .input(StageOutputInput)
     .output(StageOutput)
-    .query(({ ctx, input }) => ctx.services.jobs.stageOutput(ctx.principal.workspaceId, input.id, input.stage_number) as Promise<z.infer<typeof StageOutput>>),
+    .query(async ({ ctx, input }) => toStageOutput(await ctx.services.jobs.stageOutput(ctx.principal.workspaceId, input.id, input.stage_number))),
 
   runStage: writeProcedure
     .meta({
@@ -83,7 +84,7 @@ export const generationRouter = router({
     })
     .input(RunStageInput)
     .output(JobStatus)
-    .mutation(({ ctx, input }) => ctx.services.jobs.runStage(ctx.principal.workspaceId, input.id, input.stage_number)),
+    .mutation(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.runStage(ctx.principal.workspaceId, input.id, input.stage_number))),
 
   eventLog: readProcedure
     .meta({ openapi: { method: "GET", path: path("/events"), tags: TAGS, summary: "Persisted events after an id (polling alternative to live streams)" } })

@@ -6,6 +6,7 @@ import picomatch from "picomatch";
 import {
   artifacts,
   collections,
+  isUniqueViolation,
   type ArtifactRow,
   type ArtifactSource,
   type ArtifactType,
@@ -36,15 +37,6 @@ const IMPORT_CONCURRENCY = 32;
 export function matcherFor(filter: ArtifactFilter): (artifact: Pick<ArtifactRow, "type" | "name">) => boolean {
   const matchName = filter.namePattern ? picomatch(filter.namePattern, { nocase: true, dot: true }) : null;
   return (artifact) => (!filter.type || artifact.type === filter.type) && (!matchName || matchName(artifact.name));
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  while (current instanceof Error) {
-    if ((current as { code?: string }).code === "23505") return true;
-    current = current.cause;
-  }
-  return false;
 }
 
 /** Names upstream failures for people, as a 422 on the request that triggered them. */

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { projectExports, type Database, type ProjectExportRow, type ProjectRow } from "@scriptorium/db";
 import { ConflictError, NotFoundError } from "../errors";
 import { latestTextStage, readManuscript } from "../generation/manuscript";
-import type { ProjectService } from "../generation/projects";
+import type { ProjectService } from "../generation/project-service";
 import { DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type Book, type BookExporter, type ExportFormat, type TrimSize } from "./book";
 import { DocxExporter } from "./docx";
 import { EpubExporter } from "./epub";

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { sceneTexts, stageRuns, type Database } from "@scriptorium/db";
 import { NotFoundError } from "../errors";
 import type { Outline } from "./outputs";
-import { STAGES, stageByNumber } from "./stages";
+import { STAGE, STAGES, stageByNumber } from "./stages";
 
 export interface ManuscriptScene {
   number: number;
@@ -64,7 +64,7 @@ export async function readManuscript(db: Database, projectId: string): Promise<M
   const [outlineRow] = await db
     .select({ output: stageRuns.output })
     .from(stageRuns)
-    .where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, 5)));
+    .where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, STAGE.scene_outline)));
   const chapters = await readStageText(db, projectId, stage, outlineRow?.output as Outline);
   return {
     stage,

@@ -1,3 +1,6 @@
+/** Each stage's number by its key, for code that names a particular stage. */
+export const STAGE = { high_concept: 1, world_building: 2, beat_sheet: 3, characters: 4, scene_outline: 5, scene_drafting: 6, self_refine: 7, continuity_audit: 8, dialogue_pass: 9, voice_pass: 10, motif_infusion: 11, output_validation: 12 } as const;
+
 /** The twelve stages of the pipeline; numbers and keys are part of the public contract. */
 export const STAGES = [
   { number: 1, key: "high_concept", name: "High concept", scope: "project", description: "Premise, themes, motifs, core conflict and narrative voice." },
@@ -28,16 +31,9 @@ export type StageKey = Stage["key"];
 export type StageNumber = Stage["number"];
 export const STAGE_COUNT = STAGES.length;
 
-/** The scene stages that rewrite the previous stage's text. */
-export const REVISION_STAGES = ["self_refine", "continuity_audit", "dialogue_pass", "voice_pass", "motif_infusion"] as const;
-export type RevisionStageKey = (typeof REVISION_STAGES)[number];
+/** The scene stages that rewrite the previous stage's text: every scene stage after drafting. */
+export type RevisionStageKey = Exclude<Extract<Stage, { scope: "scene" }>["key"], "scene_drafting">;
 
 export function stageByNumber(number: number): Stage | undefined {
   return STAGES.find((stage) => stage.number === number);
-}
-
-export function stageByKey(key: StageKey): Stage {
-  const stage = STAGES.find((candidate) => candidate.key === key);
-  if (!stage) throw new Error(`unknown stage ${key}`);
-  return stage;
 }

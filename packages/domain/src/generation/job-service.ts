@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import {
   generationJobs,
+  isUniqueViolation,
   projects,
   sceneTexts,
   stageRuns,
@@ -15,91 +16,84 @@ import {
 } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
-import type { JobEngine } from "./engine";
+import type { JobEngine } from "./job-engine";
 import type { EventLog, GenerationEvent } from "./events";
 import { latestTextStage, readManuscript, type Manuscript } from "./manuscript";
-import type { ProjectService } from "./projects";
-import { STAGES, stageByNumber, type Stage } from "./stages";
+import type { ProjectService } from "./project-service";
+import { readStageRuns } from "./stage-runs";
+import { STAGE, STAGES, stageByNumber, type Stage } from "./stages";
 
-export interface StageStatusView {
-  number: number;
-  key: string;
-  name: string;
+/** One stage of a project as reports show it. */
+export interface StageReport {
+  stage: Stage;
   status: StageStatus;
+  /** 0–1, to four decimals. */
   progress: number;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-}
-
-/** A job as every transport reports it (the field names are the public contract). */
-export interface JobStatusView {
-  job_id: string;
-  project_id: string;
-  status: JobStatus;
-  pause_requested: boolean;
-  cancel_requested: boolean;
-  /** Why the job is paused: `requested` or `budget_exhausted`; null otherwise. */
-  pause_reason: PauseReason | null;
-  /** Set for a job that runs one stage alone. */
-  only_stage: number | null;
-  current_stage: { number: number; key: string; name: string } | null;
-  stages: StageStatusView[];
-  progress: number;
-  message: string;
-  error: string | null;
-  words: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** The time worked on the stage; null before it first started. */
+  durationMs: number | null;
   tokens: number;
-  cost_usd: number;
-  /** Where the job's results can be fetched: the manuscript once drafted, and the exports built from it. */
-  output_paths: string[];
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  updated_at: string;
-  /** The project's newest event when this status was read: a live stream resumed from it misses nothing after this status. */
-  last_event_id: number;
+  costUsd: number;
 }
 
-export interface StageView extends StageStatusView {
-  description: string;
-  scope: Stage["scope"];
-  tokens: number;
-  cost_usd: number;
-}
-
-export interface StageOutputView extends StageView {
+/** One stage with what it produced. */
+export interface StageOutputReport extends StageReport {
   output: unknown;
   /** Scene stages: the text of every scene after this stage. */
   scenes: { chapter: number; scene: number; words: number; text: string }[] | null;
 }
 
+/** A job as status reports show it; the API names its fields for the wire. */
+export interface JobReport {
+  jobId: string;
+  projectId: string;
+  status: JobStatus;
+  pauseRequested: boolean;
+  cancelRequested: boolean;
+  /** Why the job is paused; null unless it is. */
+  pauseReason: PauseReason | null;
+  /** Set for a job that runs one stage alone. */
+  onlyStage: number | null;
+  /** The stage the job is at; null once it has completed, or before it reached one. */
+  currentStage: Stage | null;
+  stages: StageReport[];
+  /** 0–1, to four decimals. */
+  progress: number;
+  message: string;
+  error: string | null;
+  /** The words of the latest text; until drafting has finished, the words drafted so far. */
+  words: number;
+  tokens: number;
+  /** To the millionth of a dollar. */
+  costUsd: number;
+  /** True once scene drafting has finished: the manuscript can be read from then on. */
+  hasManuscript: boolean;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+  /** The project's newest event when this report was read: a live stream resumed from it misses nothing after this report. */
+  lastEventId: number;
+}
+
 const ACTIVE: JobStatus[] = ["queued", "running", "paused"];
 
-function iso(date: Date | null): string | null {
-  return date ? date.toISOString() : null;
+function roundProgress(progress: number): number {
+  return Math.round(progress * 10_000) / 10_000;
 }
 
-function stageStatusView(stage: Stage, row: StageRunRow | undefined): StageStatusView {
+function stageReport(stage: Stage, row: StageRunRow | undefined): StageReport {
   return {
-    number: stage.number,
-    key: stage.key,
-    name: stage.name,
+    stage,
     status: row?.status ?? "pending",
-    progress: row ? Math.round(row.progress * 10_000) / 10_000 : 0,
-    started_at: iso(row?.startedAt ?? null),
-    finished_at: iso(row?.finishedAt ?? null),
-    duration_ms: row?.startedAt ? row.durationMs : null,
+    progress: row ? roundProgress(row.progress) : 0,
+    startedAt: row?.startedAt ?? null,
+    finishedAt: row?.finishedAt ?? null,
+    durationMs: row?.startedAt ? row.durationMs : null,
+    tokens: row?.tokens ?? 0,
+    costUsd: row?.costUsd ?? 0,
   };
-}
-
-function isActiveJobConflict(error: unknown): boolean {
-  let current: unknown = error;
-  while (current instanceof Error) {
-    if ((current as { code?: string }).code === "23505") return true;
-    current = current.cause;
-  }
-  return false;
 }
 
 /**
@@ -117,17 +111,17 @@ export class JobService {
   ) {}
 
   /** Starts a job that runs every stage not yet finished (all of them with `force`). */
-  async start(workspaceId: string, projectId: string, options: { force?: boolean | undefined } = {}): Promise<JobStatusView> {
+  async start(workspaceId: string, projectId: string, options: { force?: boolean | undefined } = {}): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
     const force = options.force ?? false;
     const job = await this.createJob(project, { force, onlyStage: null }, async (tx) => {
       if (force) await tx.update(stageRuns).set({ status: "stale" }).where(eq(stageRuns.projectId, projectId));
     });
-    return this.view(project, job);
+    return this.report(project, job);
   }
 
   /** Runs one stage alone: stages before it must be finished; stages after it become stale. */
-  async runStage(workspaceId: string, projectId: string, stageNumber: number): Promise<JobStatusView> {
+  async runStage(workspaceId: string, projectId: string, stageNumber: number): Promise<JobReport> {
     const stage = stageByNumber(stageNumber);
     if (!stage) {
       throw new InvalidError(`Stage ${stageNumber} does not exist; stages are numbered 1 to ${STAGES.length}.`, [
@@ -135,7 +129,7 @@ export class JobService {
       ]);
     }
     const project = await this.projectService.get(workspaceId, projectId);
-    const runs = await this.stageRows(projectId);
+    const runs = await readStageRuns(this.db, projectId);
     const missing = STAGES.filter((earlier) => earlier.number < stage.number && runs.get(earlier.number)?.status !== "completed");
     if (missing.length > 0) {
       const names = missing.map((earlier) => `${earlier.number} (${earlier.key})`).join(", ");
@@ -147,7 +141,7 @@ export class JobService {
         .set({ status: "stale" })
         .where(and(eq(stageRuns.projectId, projectId), gt(stageRuns.stage, stage.number - 1), ne(stageRuns.status, "pending")));
     });
-    return this.view(project, job);
+    return this.report(project, job);
   }
 
   private async createJob(
@@ -173,14 +167,14 @@ export class JobService {
       this.engine.wake();
       return job;
     } catch (error) {
-      if (!isActiveJobConflict(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
       const active = await this.latestJob(project.id);
       throw new ConflictError(`Project ${project.id} already has a ${active?.status ?? "active"} job; pause, resume or cancel it instead of starting another.`);
     }
   }
 
   /** Asks a job to pause at its next checkpoint; a queued job pauses at once. */
-  async pause(workspaceId: string, projectId: string): Promise<JobStatusView> {
+  async pause(workspaceId: string, projectId: string): Promise<JobReport> {
     return this.control(workspaceId, projectId, "pause", ["queued", "running"], async (tx, job, emit) => {
       if (job.status === "queued") {
         await this.setStatus(tx, job, { status: "paused", pauseReason: "requested", message: "Paused." });
@@ -193,7 +187,7 @@ export class JobService {
   }
 
   /** Puts a paused job back in the queue; it continues from its last checkpoint. */
-  async resume(workspaceId: string, projectId: string): Promise<JobStatusView> {
+  async resume(workspaceId: string, projectId: string): Promise<JobReport> {
     const view = await this.control(workspaceId, projectId, "resume", ["paused"], async (tx, job, emit) => {
       await this.setStatus(tx, job, { status: "queued", pauseReason: null, pauseRequested: false, message: "Queued to resume." });
       emit({ type: "status_update", data: { job_id: job.id, status: "queued" } });
@@ -203,7 +197,7 @@ export class JobService {
   }
 
   /** Cancels a job; a running one stops at its next checkpoint. Finished stage outputs stay. */
-  async cancel(workspaceId: string, projectId: string): Promise<JobStatusView> {
+  async cancel(workspaceId: string, projectId: string): Promise<JobReport> {
     return this.control(workspaceId, projectId, "cancel", ["queued", "running", "paused"], async (tx, job, emit) => {
       if (job.status === "running") {
         await tx.update(generationJobs).set({ cancelRequested: true, updatedAt: new Date() }).where(eq(generationJobs.id, job.id));
@@ -232,7 +226,7 @@ export class JobService {
     action: "pause" | "resume" | "cancel",
     allowed: JobStatus[],
     apply: (tx: Database, job: GenerationJobRow, emit: (event: { type: "status_update" | "log"; data: Record<string, unknown> }) => void) => Promise<void>,
-  ): Promise<JobStatusView> {
+  ): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
     const job = await this.events.transaction(workspaceId, projectId, null, async (tx, emit) => {
       const [latest] = await tx
@@ -254,30 +248,30 @@ export class JobService {
       return latest;
     });
     if (action !== "resume" && job.status === "running") this.engine.signal(job.id, action);
-    return this.view(project, (await this.latestJob(projectId)) ?? job);
+    return this.report(project, (await this.latestJob(projectId)) ?? job);
   }
 
-  async status(workspaceId: string, projectId: string): Promise<JobStatusView> {
+  async status(workspaceId: string, projectId: string): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
     const job = await this.latestJob(projectId);
     if (!job) throw new NotFoundError("Generation job of project", projectId);
-    return this.view(project, job);
+    return this.report(project, job);
   }
 
   /** The latest job's status, or null before the first start (for live streams that report state as it changes). */
-  async statusOrNull(workspaceId: string, projectId: string): Promise<JobStatusView | null> {
+  async statusOrNull(workspaceId: string, projectId: string): Promise<JobReport | null> {
     const project = await this.projectService.get(workspaceId, projectId);
     const job = await this.latestJob(projectId);
-    return job ? this.view(project, job) : null;
+    return job ? this.report(project, job) : null;
   }
 
-  async stages(workspaceId: string, projectId: string): Promise<StageView[]> {
+  async stages(workspaceId: string, projectId: string): Promise<StageReport[]> {
     await this.projectService.get(workspaceId, projectId);
-    const runs = await this.stageRows(projectId);
-    return STAGES.map((stage) => this.stageView(stage, runs.get(stage.number)));
+    const runs = await readStageRuns(this.db, projectId);
+    return STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
   }
 
-  async stageOutput(workspaceId: string, projectId: string, stageNumber: number): Promise<StageOutputView> {
+  async stageOutput(workspaceId: string, projectId: string, stageNumber: number): Promise<StageOutputReport> {
     const stage = stageByNumber(stageNumber);
     if (!stage) throw new InvalidError(`Stage ${stageNumber} does not exist; stages are numbered 1 to ${STAGES.length}.`, [{ path: ["stage_number"], message: `Must be between 1 and ${STAGES.length}.` }]);
     await this.projectService.get(workspaceId, projectId);
@@ -290,7 +284,7 @@ export class JobService {
             .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage.number)))
             .orderBy(sceneTexts.chapter, sceneTexts.scene)
         : null;
-    return { ...this.stageView(stage, row), output: row?.output ?? null, scenes };
+    return { ...stageReport(stage, row), output: row?.output ?? null, scenes };
   }
 
   async eventLog(workspaceId: string, projectId: string, after: number, limit: number): Promise<GenerationEvent[]> {
@@ -319,21 +313,6 @@ export class JobService {
     if (active) throw new ConflictError(`Project ${projectId} has a ${active.status} job; cancel it before deleting the project.`);
   }
 
-  private stageView(stage: Stage, row: StageRunRow | undefined): StageView {
-    return {
-      ...stageStatusView(stage, row),
-      description: stage.description,
-      scope: stage.scope,
-      tokens: row?.tokens ?? 0,
-      cost_usd: row?.costUsd ?? 0,
-    };
-  }
-
-  private async stageRows(projectId: string): Promise<Map<number, StageRunRow>> {
-    const rows = await this.db.select().from(stageRuns).where(eq(stageRuns.projectId, projectId));
-    return new Map(rows.map((row) => [row.stage, row]));
-  }
-
   private async latestJob(projectId: string): Promise<GenerationJobRow | undefined> {
     const [job] = await this.db
       .select()
@@ -344,17 +323,17 @@ export class JobService {
     return job;
   }
 
-  async view(project: ProjectRow, job: GenerationJobRow): Promise<JobStatusView> {
+  private async report(project: ProjectRow, job: GenerationJobRow): Promise<JobReport> {
     // Read first: everything below is at least as new as this event.
     const [counter] = await this.db.select({ lastEventId: projects.lastEventId }).from(projects).where(eq(projects.id, project.id));
-    const runs = await this.stageRows(project.id);
-    const stages = STAGES.map((stage) => stageStatusView(stage, runs.get(stage.number)));
+    const runs = await readStageRuns(this.db, project.id);
+    const stages = STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
     const textStage = await latestTextStage(this.db, project.id);
     // Until drafting has finished, the words drafted so far.
     const [words] = await this.db
       .select({ words: sql<number>`coalesce(sum(${sceneTexts.words}), 0)`.mapWith(Number) })
       .from(sceneTexts)
-      .where(and(eq(sceneTexts.projectId, project.id), eq(sceneTexts.stage, textStage ?? 6)));
+      .where(and(eq(sceneTexts.projectId, project.id), eq(sceneTexts.stage, textStage ?? STAGE.scene_drafting)));
     const current = job.currentStage === null ? null : stageByNumber(job.currentStage) ?? null;
     const progress =
       job.status === "completed"
@@ -363,27 +342,27 @@ export class JobService {
           ? (stages[job.onlyStage - 1]?.progress ?? 0)
           : stages.reduce((total, stage) => total + (stage.status === "completed" ? 1 : stage.status === "stale" ? 0 : stage.progress), 0) / STAGES.length;
     return {
-      job_id: job.id,
-      project_id: project.id,
+      jobId: job.id,
+      projectId: project.id,
       status: job.status,
-      pause_requested: job.pauseRequested,
-      cancel_requested: job.cancelRequested,
-      pause_reason: job.status === "paused" ? job.pauseReason : null,
-      only_stage: job.onlyStage,
-      current_stage: current && job.status !== "completed" ? { number: current.number, key: current.key, name: current.name } : null,
+      pauseRequested: job.pauseRequested,
+      cancelRequested: job.cancelRequested,
+      pauseReason: job.status === "paused" ? job.pauseReason : null,
+      onlyStage: job.onlyStage,
+      currentStage: job.status !== "completed" ? current : null,
       stages,
-      progress: Math.round(progress * 10_000) / 10_000,
+      progress: roundProgress(progress),
       message: job.message,
       error: job.error,
       words: words?.words ?? 0,
       tokens: job.tokens,
-      cost_usd: Math.round(job.costUsd * 1_000_000) / 1_000_000,
-      output_paths: textStage !== null ? [`/api/v2/projects/${project.id}/manuscript`] : [],
-      created_at: job.createdAt.toISOString(),
-      started_at: iso(job.startedAt),
-      finished_at: iso(job.finishedAt),
-      updated_at: job.updatedAt.toISOString(),
-      last_event_id: counter?.lastEventId ?? 0,
+      costUsd: Math.round(job.costUsd * 1_000_000) / 1_000_000,
+      hasManuscript: textStage !== null,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      updatedAt: job.updatedAt,
+      lastEventId: counter?.lastEventId ?? 0,
     };
   }
 }

@@ -1,0 +1,214 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { and, asc, eq, lt, or, sql } from "drizzle-orm";
+import { generationJobs, projects, stageRuns, type Database, type GenerationJobRow } from "@scriptorium/db";
+import type { EventLog, NewEvent } from "./events";
+import type { Usage } from "./writers/writer";
+
+/** A job's claim was taken over by another worker (its lease ran out); this worker stops without writing. */
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+}
+
+/** A pause or cancel recorded on a running job, which its worker acts on at the next checkpoint. */
+export type StopRequest = "pause" | "cancel";
+
+type Emit = (event: NewEvent) => void;
+
+/** The claim of a job that no worker holds any more. */
+const RELEASED = { leaseOwner: null, leaseExpiresAt: null } as const;
+
+/**
+ * The generation jobs table as a queue, in the manner of pg-boss: jobs are
+ * claimed with `FOR UPDATE SKIP LOCKED`, a claim is a lease that runs out
+ * unless its worker renews it, and a claimed job changes state only here.
+ *
+ * Every write of a claimed job is fenced by its claim (`lease_owner` and
+ * `claims`): a worker whose lease was taken over finds its checkpoint
+ * refused and stops, so no stage ever runs twice at once.
+ */
+export class JobQueue {
+  /** Names the process holding a job (host, PID and a random part, as a PID can be reused) for operators reading the jobs table. */
+  readonly workerId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventLog,
+    /** How long a claim lasts without a heartbeat before another worker may take the job over. */
+    private readonly leaseSeconds: number,
+  ) {}
+
+  /** How often a worker renews the leases it holds: a few times per lease, so one late heartbeat loses nothing. */
+  get heartbeatIntervalMs(): number {
+    return (this.leaseSeconds * 1000) / 3;
+  }
+
+  /**
+   * Makes every running job claimable now. Only for a database no other
+   * process can reach (the embedded one): the jobs left `running` there
+   * belong to an earlier life of this process, and need not wait for their
+   * leases to run out.
+   */
+  async releaseRunningJobs(): Promise<void> {
+    await this.db.update(generationJobs).set({ leaseExpiresAt: sql`now()` }).where(eq(generationJobs.status, "running"));
+  }
+
+  /** Claims the oldest queued job, or a running one whose worker stopped renewing its lease; null when there is none. */
+  async claimNext(): Promise<GenerationJobRow | null> {
+    const claimed = await this.db.transaction(async (tx) => {
+      const [candidate] = await tx
+        .select({ id: generationJobs.id })
+        .from(generationJobs)
+        .where(
+          or(
+            eq(generationJobs.status, "queued"),
+            and(eq(generationJobs.status, "running"), lt(generationJobs.leaseExpiresAt, sql`now()`)),
+          ),
+        )
+        .orderBy(asc(generationJobs.createdAt))
+        .limit(1)
+        .for("update", { skipLocked: true });
+      if (!candidate) return null;
+      const [job] = await tx
+        .update(generationJobs)
+        .set({
+          status: "running",
+          leaseOwner: this.workerId,
+          leaseExpiresAt: this.renewedLease(),
+          claims: sql`${generationJobs.claims} + 1`,
+          startedAt: sql`coalesce(${generationJobs.startedAt}, now())`,
+          updatedAt: new Date(),
+        })
+        .where(eq(generationJobs.id, candidate.id))
+        .returning();
+      return job ?? null;
+    });
+    return claimed;
+  }
+
+  /** Extends the lease of a claimed job; false when another worker has taken the job over. */
+  async renewLease(job: GenerationJobRow): Promise<boolean> {
+    const renewed = await this.db
+      .update(generationJobs)
+      .set({ leaseExpiresAt: this.renewedLease() })
+      .where(this.fence(job))
+      .returning({ id: generationJobs.id });
+    return renewed.length > 0;
+  }
+
+  /**
+   * Writes one checkpoint in one transaction: first the fenced job update
+   * (which renews the lease and adds the usage since the last checkpoint),
+   * then the caller's writes and events. Returns the pause or cancel
+   * recorded meanwhile, for the worker to act on right after.
+   */
+  async checkpoint(job: GenerationJobRow, usage: Usage, work: (emit: Emit, tx: Database) => Promise<void> | void): Promise<StopRequest | null> {
+    const flags = await this.events.transaction(job.workspaceId, job.projectId, job.id, async (tx, emit) => {
+      const [row] = await tx
+        .update(generationJobs)
+        .set({
+          leaseExpiresAt: this.renewedLease(),
+          tokens: sql`${generationJobs.tokens} + ${usage.input_tokens + usage.output_tokens}`,
+          costUsd: sql`${generationJobs.costUsd} + ${usage.cost_usd}`,
+          updatedAt: new Date(),
+        })
+        .where(this.fence(job))
+        .returning({ pauseRequested: generationJobs.pauseRequested, cancelRequested: generationJobs.cancelRequested });
+      if (!row) throw new LeaseLostError("lease lost");
+      await work(emit, tx);
+      return row;
+    });
+    return flags.cancelRequested ? "cancel" : flags.pauseRequested ? "pause" : null;
+  }
+
+  /** The claimed job runs: for the first time, or again from its last checkpoint. */
+  async markRunning(job: GenerationJobRow, usage: Usage): Promise<void> {
+    await this.transition(job, usage, (emit) => {
+      emit({ type: "status_update", data: { job_id: job.id, status: "running" } });
+      if (job.claims > 1) emit({ type: "log", data: { level: "info", message: "Continuing from the last checkpoint." } });
+    }, { status: "running" });
+  }
+
+  /** Every stage is done: the job completes, even if a pause arrived with the last checkpoint. */
+  async complete(job: GenerationJobRow, usage: Usage): Promise<void> {
+    await this.transition(
+      job,
+      usage,
+      (emit) => emit({ type: "status_update", data: { job_id: job.id, status: "completed" } }),
+      { status: "completed", finishedAt: new Date(), currentStage: null, message: "Completed.", leaseOwner: null, leaseExpiresAt: null },
+    );
+  }
+
+  /** The job stopped at a checkpoint because a pause was asked for; a resume queues it again. */
+  async pause(job: GenerationJobRow, usage: Usage): Promise<void> {
+    await this.releaseStage(job, "pending");
+    await this.transition(job, usage, (emit) => emit({ type: "status_update", data: { job_id: job.id, status: "paused", reason: "requested" } }), {
+      status: "paused", pauseReason: "requested", pauseRequested: false, message: "Paused.", ...RELEASED,
+    });
+  }
+
+  /** The writer refused a call the budget could not pay for: the job pauses until the budget is raised and it is resumed. */
+  async pauseOverBudget(job: GenerationJobRow, usage: Usage, explanation: string): Promise<void> {
+    await this.releaseStage(job, "pending");
+    await this.transition(job, usage, (emit) => {
+      emit({ type: "log", data: { level: "warn", message: `Paused: ${explanation}` } });
+      emit({ type: "status_update", data: { job_id: job.id, status: "paused", reason: "budget_exhausted" } });
+    }, { status: "paused", pauseReason: "budget_exhausted", pauseRequested: false, message: "Paused: the budget is spent.", ...RELEASED });
+  }
+
+  async cancel(job: GenerationJobRow, usage: Usage): Promise<void> {
+    await this.releaseStage(job, "pending");
+    await this.transition(job, usage, (emit) => emit({ type: "status_update", data: { job_id: job.id, status: "cancelled" } }), {
+      status: "cancelled", cancelRequested: false, pauseRequested: false, finishedAt: new Date(), currentStage: null, message: "Cancelled; finished stages are kept.", ...RELEASED,
+    });
+  }
+
+  /** This worker is shutting down: the job stays running, with a lease that has already run out, so the next worker continues it at once. */
+  async handBack(job: GenerationJobRow, usage: Usage): Promise<void> {
+    await this.transition(job, usage, (emit) => emit({ type: "log", data: { level: "info", message: "The worker is shutting down; the job continues from its last checkpoint." } }), { leaseOwner: null, leaseExpiresAt: new Date(0) });
+  }
+
+  async fail(job: GenerationJobRow, usage: Usage, message: string): Promise<void> {
+    await this.releaseStage(job, "failed");
+    await this.transition(job, usage, (emit) => {
+      emit({ type: "error", data: { job_id: job.id, stage: job.currentStage, message } });
+      emit({ type: "status_update", data: { job_id: job.id, status: "failed" } });
+    }, { status: "failed", error: message, finishedAt: new Date(), message: "Failed.", ...RELEASED });
+  }
+
+  /** Writes a state change of the job (and mirrors it on the project), fenced by the claim: nothing is written once the claim is lost. */
+  private async transition(job: GenerationJobRow, usage: Usage, describe: (emit: Emit) => void, change: Partial<GenerationJobRow>): Promise<void> {
+    await this.events.transaction(job.workspaceId, job.projectId, job.id, async (tx, emit) => {
+      const [row] = await tx
+        .update(generationJobs)
+        .set({
+          ...change,
+          tokens: sql`${generationJobs.tokens} + ${usage.input_tokens + usage.output_tokens}`,
+          costUsd: sql`${generationJobs.costUsd} + ${usage.cost_usd}`,
+          updatedAt: new Date(),
+        })
+        .where(this.fence(job))
+        .returning({ id: generationJobs.id });
+      if (!row) return;
+      if (change.status) await tx.update(projects).set({ status: change.status, updatedAt: new Date() }).where(eq(projects.id, job.projectId));
+      describe(emit);
+    });
+  }
+
+  /** A stage left mid-way keeps its finished scenes; its status says whether it failed or simply waits. */
+  private async releaseStage(job: GenerationJobRow, to: "pending" | "failed"): Promise<void> {
+    await this.db
+      .update(stageRuns)
+      .set({ status: to })
+      .where(and(eq(stageRuns.projectId, job.projectId), eq(stageRuns.status, "running"), eq(stageRuns.jobId, job.id)));
+  }
+
+  private renewedLease() {
+    return sql`now() + make_interval(secs => ${this.leaseSeconds})`;
+  }
+
+  private fence(job: GenerationJobRow) {
+    return and(eq(generationJobs.id, job.id), eq(generationJobs.leaseOwner, this.workerId), eq(generationJobs.claims, job.claims));
+  }
+}
+
