@@ -9,7 +9,7 @@ import { GitCache } from "./collections/git";
 import { ExportService } from "./exports/export-service";
 import { CollectionRefresher } from "./collections/refresher";
 import { SnapshotService } from "./collections/snapshots";
-import { UpstreamReader } from "./collections/upstream";
+import { UpstreamReader } from "./collections/upstream/upstream-reader";
 import { JobEngine } from "./generation/job-engine";
 import { JobQueue } from "./generation/job-queue";
 import { EventBus, EventLog } from "./generation/events";

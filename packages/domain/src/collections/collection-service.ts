@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { join, posix } from "node:path";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import pLimit from "p-limit";
-import picomatch from "picomatch";
 import {
   artifacts,
   collections,
@@ -14,33 +13,26 @@ import {
   type Database,
 } from "@scriptorium/db";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import type { BlobStore } from "./blob-store";
 import { contentHashOf, storeContent } from "./content";
 import { discoverArtifacts, mainFileOf, validateArtifactName } from "./layout";
 import { EMPTY_METADATA, MetadataError, mergeMetadata, parseMetadata } from "./metadata";
 import { describeSource, parseSource, type SourceSpec } from "./sources";
-import { GitError, partitionListing, UpstreamError, type UpstreamReader } from "./upstream";
+import { GitError } from "./git";
+import { partitionListing } from "./upstream/listing";
+import type { UpstreamReader } from "./upstream/upstream-reader";
+import { UpstreamError } from "./upstream/upstream-source";
 
 export type Collection = CollectionRow & { artifactCount: number };
-
-export interface ArtifactFilter {
-  type?: ArtifactType | undefined;
-  /** Glob, case-insensitive, e.g. `canvas*`. */
-  namePattern?: string | undefined;
-}
 
 /** Most artifacts one import may add: a bound on what a single request can make us read. */
 export const MAX_ARTIFACTS_PER_IMPORT = 10_000;
 /** Artifacts of one import read and stored at once. */
 const IMPORT_CONCURRENCY = 32;
 
-export function matcherFor(filter: ArtifactFilter): (artifact: Pick<ArtifactRow, "type" | "name">) => boolean {
-  const matchName = filter.namePattern ? picomatch(filter.namePattern, { nocase: true, dot: true }) : null;
-  return (artifact) => (!filter.type || artifact.type === filter.type) && (!matchName || matchName(artifact.name));
-}
-
 /** Names upstream failures for people, as a 422 on the request that triggered them. */
-export function upstreamFailure(source: ArtifactSource, error: unknown): InvalidError {
+function upstreamFailure(source: ArtifactSource, error: unknown): InvalidError {
   if (error instanceof GitError || error instanceof UpstreamError || error instanceof MetadataError) {
     return new InvalidError(`Cannot read ${describeSource(source)}: ${error.message}`, [{ path: ["source"], message: error.message }]);
   }

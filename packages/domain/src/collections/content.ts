@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { StoredFile } from "@scriptorium/db";
 import { BlobStore } from "./blob-store";
-import type { UpstreamListing } from "./upstream";
+import type { UpstreamListing } from "./upstream/listing";
 
 /** One hash for an artifact's whole content: its file names, their bytes and executable bits. */
 export function contentHashOf(files: readonly StoredFile[]): string {

@@ -9,7 +9,7 @@ import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing";
 import { BlobStore } from "./blob-store";
 import { CollectionRefresher, type RefreshOptions, type RefreshOutcome } from "./refresher";
 import { GitCache } from "./git";
-import { UpstreamReader, type Revision } from "./upstream";
+import { UpstreamReader, type Revision } from "./upstream/upstream-reader";
 import type { ArtifactSource } from "@scriptorium/db";
 
 const logged: object[] = [];

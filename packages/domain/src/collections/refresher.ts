@@ -8,11 +8,11 @@ import { NotFoundError } from "../errors";
 import type { Logger } from "../logger";
 import type { BlobStore } from "./blob-store";
 import { contentHashOf, manifestOf, storeContent } from "./content";
-import { matcherFor, type ArtifactFilter } from "./collection-service";
+import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import { mainFileOf } from "./layout";
 import { changedFields, mergeMetadata, METADATA_FIELDS, parseMetadata, type MetadataField } from "./metadata";
 import { toSnapshotArtifact } from "./snapshots";
-import { upstreamKey, type Revision, type UpstreamReader } from "./upstream";
+import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
 
 export const REFRESH_MODES = ["metadata", "check", "sync"] as const;
 export type RefreshMode = (typeof REFRESH_MODES)[number];
@@ -168,7 +168,7 @@ export class CollectionRefresher {
     const rows = (await this.rowsOf(collectionId)).filter(matcherFor(options.filter));
     const groups = new Map<string, RefreshRow[]>();
     for (const row of rows) {
-      const key = upstreamKey(row.source, this.upstream.git);
+      const key = this.upstream.key(row.source);
       const group = groups.get(key);
       if (group) group.push(row);
       else groups.set(key, [row]);

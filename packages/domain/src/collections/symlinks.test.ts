@@ -12,7 +12,8 @@ import { createServices, type Services } from "../services";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing";
 import { GitCache } from "./git";
 import type { RefreshMode } from "./refresher";
-import { UpstreamError, UpstreamReader } from "./upstream";
+import { UpstreamReader } from "./upstream/upstream-reader";
+import { UpstreamError } from "./upstream/upstream-source";
 
 /**
  * Symlinks in sources, as generated input. Whatever links a local folder or

@@ -1,0 +1,105 @@
+import { lstat, readdir, realpath } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
+import { mainFileCandidates } from "../layout";
+import { ensureAllowed, localBounds, type LocalBounds, type LocalSourceRules } from "./local-bounds";
+import { LocalFileReader } from "./local-files";
+import { isIgnored, type UpstreamFile, type UpstreamListing } from "./listing";
+import { UpstreamError, type UpstreamSource } from "./upstream-source";
+
+export type LocalArtifactSource = Extract<ArtifactSource, { kind: "local" }>;
+
+/** The local filesystem as it is now, with the bounds it may be read within. */
+export interface LocalRevision {
+  kind: "local";
+  files: LocalFileReader;
+  bounds: LocalBounds;
+}
+
+/**
+ * What a local source's path holds; null when nothing is there. A local
+ * source is read only by its real path: neither the source nor any folder
+ * above it may be a symlink. The folders above an artifact are often part of
+ * the folder it was imported from (`skills/` in a repository of skills), so
+ * a link there could lead anywhere, as much as one inside the artifact.
+ * The path is checked against the bounds before anything is looked up, so a
+ * refusal tells nothing about what exists there; since it must be its own
+ * real path to be read at all, comparing it as given compares its real path.
+ */
+async function localRoot(root: string, bounds: LocalBounds): Promise<{ isFile: boolean } | null> {
+  if (!isAbsolute(root)) throw new UpstreamError(`Local sources need an absolute path (got "${root}").`);
+  ensureAllowed(resolve(root), bounds);
+  const info = await lstat(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
+    throw new UpstreamError(`Cannot read ${root}: ${error.code ?? error.message}`);
+  });
+  if (!info) return null;
+  if (info.isSymbolicLink()) throw new UpstreamError(`${root} is a symlink, and symlinks are never followed: add the folder or file it points to.`);
+  if (!info.isFile() && !info.isDirectory()) throw new UpstreamError(`${root} is neither a file nor a folder.`);
+  if ((await realpath(root).catch(() => null)) !== root) throw new UpstreamError(`${root} goes through a symlink; local sources are read only by their real path.`);
+  return { isFile: info.isFile() };
+}
+
+/** Local folders and files, read as they are (never through a symlink), within the configured bounds. */
+export class LocalSource implements UpstreamSource<LocalArtifactSource, LocalRevision> {
+  constructor(private readonly rules: LocalSourceRules) {}
+
+  /** Every local source is one upstream: the filesystem has no refs to resolve. */
+  key(): string {
+    return "local";
+  }
+
+  async revision(): Promise<LocalRevision> {
+    return { kind: "local", files: new LocalFileReader(), bounds: await localBounds(this.rules) };
+  }
+
+  async list(source: LocalArtifactSource, revision: LocalRevision): Promise<UpstreamListing | null> {
+    const root = source.path;
+    const found = await localRoot(root, revision.bounds);
+    if (!found) return null;
+    // Local files are stored without their mode bits (folders are walked without a stat per file).
+    if (found.isFile) return { isFile: true, files: [{ path: basename(root), executable: false }], object: null };
+    const files: UpstreamFile[] = [];
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new UpstreamError(`Cannot list ${root}: ${error.code ?? error.message}`);
+    });
+    for (const entry of entries) {
+      // Symlinks are never followed, FIFOs and sockets never read: only regular files are part of an artifact.
+      if (!entry.isFile()) continue;
+      const full = join(entry.parentPath, entry.name);
+      const relativePath = relative(root, full).split(sep).join("/");
+      if (isIgnored(relativePath)) continue;
+      files.push({ path: relativePath, executable: false });
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : 1));
+    return { isFile: false, files, object: null };
+  }
+
+  /** Folders are probed for their main file by name, without a walk of the folder. */
+  async readMainFile(source: LocalArtifactSource, revision: LocalRevision, type: ArtifactType): Promise<Buffer | null> {
+    const { files, bounds } = revision;
+    const root = await localRoot(source.path, bounds);
+    if (!root) return null;
+    if (root.isFile) {
+      // Only a `.md` file is its own main file; any other file artifact has no metadata to read.
+      if (!source.path.toLowerCase().endsWith(".md")) throw new UpstreamError("Upstream has no main file to read metadata from.");
+      return files.read(source.path);
+    }
+    for (const candidate of mainFileCandidates(type)) {
+      const content = await files.readIfFile(join(source.path, candidate));
+      if (content) return content;
+    }
+    throw new UpstreamError("Upstream has no main file to read metadata from.");
+  }
+
+  async read(source: LocalArtifactSource, revision: LocalRevision, listing: UpstreamListing, only?: readonly string[]): Promise<Map<string, Buffer>> {
+    const wanted = only ? listing.files.filter((file) => only.includes(file.path)) : listing.files;
+    const contents = new Map<string, Buffer>();
+    await Promise.all(
+      wanted.map(async (file) => {
+        contents.set(file.path, await revision.files.read(listing.isFile ? source.path : join(source.path, ...file.path.split("/"))));
+      }),
+    );
+    return contents;
+  }
+}
