@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, buildOpenApiDocument, REST_BASE_PATH, type Meta } from "@scriptorium/api";
 import { SCOPES, type Scope } from "@scriptorium/domain";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 /**
  * The access rules of the whole API, walked operation by operation from the

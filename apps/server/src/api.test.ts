@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES } from "@scriptorium/db/testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 interface Answer {
   status: number;

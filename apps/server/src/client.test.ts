@@ -2,7 +2,7 @@ import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createScriptoriumClient, TRPCClientError, type AppRouter, type RouterOutputs } from "@scriptorium/client";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type KeyChange = RouterOutputs["keys"]["changes"] extends AsyncIterable<infer T> ? T : never;
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptoriumClient, type ScriptoriumClient } from "@scriptorium/client";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type Json = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchPostgres } from "@scriptorium/db/testing";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { runCopyToPostgres, start, stop, type Started } from "./process-testing";
+import { runCopyToPostgres, start, stop, type Started } from "./testing/processes";
 
 const KEY = "copy-owner-key-0123456789abcdef";
 

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, callProcedure, directScopeOf, errorBody, type Context } from "@scriptorium/api";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 /**
  * Plain HTTP calls run a procedure's steps directly (`callProcedure`), where

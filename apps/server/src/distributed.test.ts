@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptoriumClient, type RouterOutputs } from "@scriptorium/client";
 import { createScratchPostgres } from "@scriptorium/db/testing";
 import { ChatCompletionsServer, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { start, startWorker, stop, type Started } from "./process-testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { start, startWorker, stop, type Started } from "./testing/processes";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type Project = RouterOutputs["projects"]["get"];
 type JobStatus = RouterOutputs["generation"]["status"];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptoriumClient, type RouterOutputs } from "@scriptorium/client";
 import { convertToPdfWithLibreOffice, epubcheck, epubcheckProblems, pdfInfo, pdfText } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type Project = RouterOutputs["projects"]["get"];
 type JobStatus = RouterOutputs["generation"]["status"];

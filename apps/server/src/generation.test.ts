@@ -3,7 +3,7 @@ import WebSocket from "ws";
 import { createScriptoriumClient, type RouterOutputs } from "@scriptorium/client";
 import { ENGINES } from "@scriptorium/db/testing";
 import { MAX_SOCKETS_PER_KEY } from "./http/job-socket";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type JobStatus = RouterOutputs["generation"]["status"];
 type Manuscript = RouterOutputs["generation"]["manuscript"];

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { appRouter, buildOpenApiDocument, REST_BASE_PATH } from "@scriptorium/api";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
 import { MAX_BODY_BYTES } from "./http/rest";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 /**
  * Hostile input over both transports of the one router: for REST, operation

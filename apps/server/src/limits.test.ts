@@ -6,7 +6,7 @@ import { join, normalize, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ARTIFACTS_PER_IMPORT, PROJECT_LIMITS } from "@scriptorium/domain";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 /**
  * The limits SECURITY.md lists, over HTTP: one import adds at most

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
 import { ChatCompletionsServer, completion, HIGH_CONCEPT, providerError } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type JobStatus = RouterOutputs["generation"]["status"];
 

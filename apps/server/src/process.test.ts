@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, start, stop } from "./process-testing";
+import { run, start, stop } from "./testing/processes";
 
 // Each test starts and stops real server processes, each start with its own initdb on a busy machine.
 describe("the server process", { timeout: 120_000 }, () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
-import { start, stop, type Started } from "./process-testing";
+import { start, stop, type Started } from "./testing/processes";
 
 type JobStatus = RouterOutputs["generation"]["status"];
 

@@ -8,7 +8,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { pdfInfo, pdfText } from "@scriptorium/domain/testing";
-import { run, stop } from "./process-testing";
+import { run, stop } from "./testing/processes";
 
 /**
  * Secrets the server holds — the owner key, keys it issues, the LLM

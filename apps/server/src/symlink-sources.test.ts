@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing";
+import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 /**
  * Symlinks in local sources, over HTTP. The server generates its owner key

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "@scriptorium/db";
 
 /** The NOTIFY channel every Scriptorium process on one database listens to. */
-export const CLUSTER_CHANNEL = "scriptorium";
+const CLUSTER_CHANNEL = "scriptorium";
 
 /** What one process tells the others. Small: receivers read the details from the database. */
 export type ClusterMessage =

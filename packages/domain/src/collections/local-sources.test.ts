@@ -5,7 +5,7 @@ import { openTestDatabase, type TestDatabase } from "@scriptorium/db/testing";
 import { InvalidError } from "../errors";
 import type { Logger } from "../logger";
 import { createServices, type Services } from "../services";
-import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing";
+import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
 import type { SourceSpec } from "./sources";
 
 /**

@@ -9,9 +9,9 @@ import { openTestDatabase, type TestDatabase } from "@scriptorium/db/testing";
 import { DomainError } from "../errors";
 import type { Logger } from "../logger";
 import { createServices, type Services } from "../services";
-import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing";
+import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
 import { GitCache } from "./git";
-import type { RefreshMode } from "./refresher";
+import type { RefreshMode } from "./collection-refresher";
 import { UpstreamReader } from "./upstream/upstream-reader";
 import { UpstreamError } from "./upstream/upstream-source";
 

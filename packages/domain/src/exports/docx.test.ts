@@ -5,8 +5,8 @@ import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SCENE_BREAK, copyrightLine, type Book } from "./book";
 import { DocxExporter } from "./docx";
-import { UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE, sampleBook } from "./sample-book";
-import { convertToPdfWithLibreOffice, pdfInfo, pdfPages } from "./validators";
+import { UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE, sampleBook } from "../testing/sample-book";
+import { convertToPdfWithLibreOffice, pdfInfo, pdfPages } from "../testing/export-validators";
 
 /** The package's files by path, as text. */
 function unzip(bytes: Uint8Array): Record<string, string> {

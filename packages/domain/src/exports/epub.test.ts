@@ -5,8 +5,8 @@ import { strFromU8, unzipSync, zipSync, type Zippable } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { SCENE_BREAK, type Book } from "./book";
 import { EpubExporter } from "./epub";
-import { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "./sample-book";
-import { epubcheck, epubcheckProblems, type EpubCheckReport } from "./validators";
+import { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "../testing/sample-book";
+import { epubcheck, epubcheckProblems, type EpubCheckReport } from "../testing/export-validators";
 
 const exporter = new EpubExporter();
 const dir = mkdtempSync(join(tmpdir(), "scriptorium-epub-"));

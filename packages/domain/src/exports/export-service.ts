@@ -58,7 +58,7 @@ export interface BuildOptions {
 }
 
 /** Lower-case ASCII words of a title joined by hyphens: the name of every file built from it. */
-export function slugify(title: string): string {
+function slugify(title: string): string {
   const slug = title
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { copyrightLine, SCENE_BREAK } from "./book";
 import { MarkdownExporter } from "./markdown";
-import { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "./sample-book";
+import { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "../testing/sample-book";
 import { TextExporter } from "./text";
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyrightLine, SCENE_BREAK } from "./book";
 import { PdfExporter } from "./pdf";
-import { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "./sample-book";
+import { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "../testing/sample-book";
 
 const run = promisify(execFile);
 

@@ -46,7 +46,7 @@ export const BeatSheetSchema = z.object({
 });
 export type BeatSheet = z.infer<typeof BeatSheetSchema>;
 
-export const CharacterSchema = z.object({
+const CharacterSchema = z.object({
   name: z.string(),
   role: z.string(),
   goal: z.string(),
@@ -60,7 +60,7 @@ export type Character = z.infer<typeof CharacterSchema>;
 export const CastSchema = z.object({ cast: z.array(CharacterSchema).min(2) });
 export type Cast = z.infer<typeof CastSchema>;
 
-export const ScenePlanSchema = z.object({
+const ScenePlanSchema = z.object({
   /** 1-based within its chapter. */
   number: z.number().int().min(1),
   pov: z.string(),

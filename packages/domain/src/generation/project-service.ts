@@ -16,7 +16,7 @@ export const PROJECT_LIMITS = {
 } as const;
 
 export const DEFAULT_TARGET_WORDS = 60_000;
-export const DEFAULT_SCENES_PER_CHAPTER = 3;
+const DEFAULT_SCENES_PER_CHAPTER = 3;
 
 /** Typical chapter lengths by genre: thrillers run short chapters, fantasy and literary fiction long ones. */
 const WORDS_PER_CHAPTER: Record<string, number> = {
@@ -30,7 +30,7 @@ const WORDS_PER_CHAPTER: Record<string, number> = {
 };
 const DEFAULT_WORDS_PER_CHAPTER = 3_000;
 
-export function defaultChapterCount(targetWords: number, genre: string): number {
+function defaultChapterCount(targetWords: number, genre: string): number {
   const perChapter = WORDS_PER_CHAPTER[genre.trim().toLowerCase()] ?? DEFAULT_WORDS_PER_CHAPTER;
   return Math.min(PROJECT_LIMITS.maxChapters, Math.max(1, Math.round(targetWords / perChapter)));
 }

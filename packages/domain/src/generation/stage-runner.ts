@@ -10,7 +10,7 @@ import { readStageRuns } from "./stage-runs";
 import { STAGE, STAGES, stageByNumber, type Stage, type StageNumber } from "./stages";
 import type { ProjectBrief, SceneInput, StoryPlan, Usage, Writer, WriterCall, WriterConfig } from "./writers/writer";
 
-export type WriterFactory = (config: WriterConfig) => Writer;
+type WriterFactory = (config: WriterConfig) => Writer;
 
 /** Why a running job stops before its last stage. */
 export type Interruption = StopRequest | "shutdown";

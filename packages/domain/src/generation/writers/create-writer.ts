@@ -21,7 +21,7 @@ export interface LlmEnvironment {
 }
 
 /** Used when a project names no model. */
-export const DEFAULT_MODELS = {
+const DEFAULT_MODELS = {
   openai: "gpt-4o-mini",
   anthropic: "claude-haiku-4-5",
 } as const;

@@ -2,7 +2,7 @@ import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { BeatSheetSchema, CastSchema, HighConceptSchema, OutlineSchema, WorldSchema } from "../../outputs";
 import { BudgetExhaustedError, WriterFailedError } from "../writer";
-import { BEATS, BRIEF, CAST, HIGH_CONCEPT, OUTLINE, WORLD, recordingCall, sceneInput } from "./fixtures";
+import { BEATS, BRIEF, CAST, HIGH_CONCEPT, OUTLINE, WORLD, recordingCall, sceneInput } from "../../../testing/llm-fixtures";
 import { LlmWriter } from "./llm-writer";
 import type { ModelPrice } from "./prices";
 

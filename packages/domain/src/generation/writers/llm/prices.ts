@@ -63,7 +63,7 @@ export function costUsd(price: ModelPrice, inputTokens: number, outputTokens: nu
 }
 
 /** Tokens a prompt is assumed to take before the provider counts them: about four characters per token. */
-export function estimateTokens(characters: number): number {
+function estimateTokens(characters: number): number {
   return Math.ceil(characters / 4);
 }
 

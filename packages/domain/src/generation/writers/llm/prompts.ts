@@ -320,12 +320,12 @@ function bullets(lines: readonly string[]): string {
 }
 
 /** The start of a text, at most `max` characters. */
-export function clip(text: string, max: number): string {
+function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max).trimEnd()}…`;
 }
 
 /** The end of a text, at most `max` characters, starting at a paragraph or sentence when one is near. */
-export function endOf(text: string, max: number): string {
+function endOf(text: string, max: number): string {
   if (text.length <= max) return text;
   const tail = text.slice(text.length - max);
   const boundary = tail.search(/(\n\n|[.!?”]\s)/);

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidError } from "../../../errors";
 import { createWriter, validateWriterConfig } from "../create-writer";
 import { WriterFailedError } from "../writer";
-import { ChatCompletionsServer, completion, providerError, type Reply } from "./chat-completions-server";
-import { BRIEF, HIGH_CONCEPT, recordingCall, sceneInput } from "./fixtures";
+import { ChatCompletionsServer, completion, providerError, type Reply } from "../../../testing/chat-completions-server";
+import { BRIEF, HIGH_CONCEPT, recordingCall, sceneInput } from "../../../testing/llm-fixtures";
 import { LlmWriter } from "./llm-writer";
 import { FREE } from "./prices";
 

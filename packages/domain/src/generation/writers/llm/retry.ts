@@ -35,12 +35,8 @@ export interface FailureVerdict {
  * The error an aborted call rejects with, whatever reason the signal
  * carries: the engine recognises a pause or cancel by its name.
  */
-export function abortError(): DOMException {
+function abortError(): DOMException {
   return new DOMException("The writer call was aborted.", "AbortError");
-}
-
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && error.name === "AbortError";
 }
 
 /**

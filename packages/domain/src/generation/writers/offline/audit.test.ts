@@ -4,7 +4,7 @@ import type { SceneInput, StoryPlan } from "../writer";
 import { ALL_PROFESSIONS } from "./genres";
 import { OfflineWriter } from "./index";
 import { EYE_COLOURS, factsOf, firstNameOf } from "./story";
-import { briefFor, CALL, planFor, sceneRefs } from "./test-support";
+import { briefFor, CALL, planFor, sceneRefs } from "../../../testing/offline-book";
 
 const brief = briefFor({ genre: "fantasy", seed: 11 });
 let plan: StoryPlan;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BeatSheetSchema, CastSchema, HighConceptSchema, OutlineSchema, WorldSchema } from "../../outputs";
 import { countWords } from "../../quality";
 import { OfflineWriter } from "./index";
-import { briefFor, CALL, planFor, SCENE_STAGES, sceneRefs, writeBook } from "./test-support";
+import { briefFor, CALL, planFor, SCENE_STAGES, sceneRefs, writeBook } from "../../../testing/offline-book";
 
 const GENRES = ["fantasy", "science fiction", "mystery", "thriller", "romance", "horror", "literary fiction", "cosy steampunk western"];
 

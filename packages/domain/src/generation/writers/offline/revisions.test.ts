@@ -3,7 +3,7 @@ import { countWords } from "../../quality";
 import type { ProjectBrief, SceneInput, StoryPlan } from "../writer";
 import { OfflineWriter } from "./index";
 import { firstNameOf } from "./story";
-import { briefFor, CALL, planFor, sceneRefs } from "./test-support";
+import { briefFor, CALL, planFor, sceneRefs } from "../../../testing/offline-book";
 import { VOICE_PROFILES } from "./voices";
 
 const writer = new OfflineWriter();

@@ -1,9 +1,9 @@
 import { rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createScratchDataDir, createScratchPostgres, type Engine } from "@scriptorium/db/testing";
-import { createScriptoriumServer, type ScriptoriumServer } from "./app";
-import type { Config } from "./config";
-import { createLogger } from "./logger";
+import { createScriptoriumServer, type ScriptoriumServer } from "../app";
+import type { Config } from "../config";
+import { createLogger } from "../logger";
 
 export const TEST_OWNER_KEY = "test-owner-key-0123456789abcdef";
 

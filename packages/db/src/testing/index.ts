@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { openDatabase, type DatabaseHandle } from "./client";
+import { openDatabase, type DatabaseHandle } from "../client";
 
 /**
  * Test support: every suite that touches the database runs against both
@@ -12,7 +12,7 @@ import { openDatabase, type DatabaseHandle } from "./client";
 export const ENGINES = ["pglite", "postgres"] as const;
 export type Engine = (typeof ENGINES)[number];
 
-export const TEST_POSTGRES_URL = process.env.SCRIPTORIUM_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const TEST_POSTGRES_URL = process.env.SCRIPTORIUM_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export interface TestDatabase {
   handle: DatabaseHandle;

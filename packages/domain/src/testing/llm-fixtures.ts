@@ -1,5 +1,5 @@
-import type { BeatSheet, Cast, HighConcept, Outline, World } from "../../outputs";
-import type { ProjectBrief, SceneInput, StoryPlan, Usage, WriterCall } from "../writer";
+import type { BeatSheet, Cast, HighConcept, Outline, World } from "../generation/outputs";
+import type { ProjectBrief, SceneInput, StoryPlan, Usage, WriterCall } from "../generation/writers/writer";
 
 /** Sample project and plan for the writer tests: small, valid against the stage schemas, with distinctive words to look for in prompts. */
 
@@ -88,7 +88,7 @@ export const OUTLINE: Outline = {
   ],
 };
 
-export const PLAN: StoryPlan = { highConcept: HIGH_CONCEPT, world: WORLD, beats: BEATS, cast: CAST, outline: OUTLINE };
+const PLAN: StoryPlan = { highConcept: HIGH_CONCEPT, world: WORLD, beats: BEATS, cast: CAST, outline: OUTLINE };
 
 /** The second scene of chapter 1, after a first scene whose last words are recognisable. */
 export function sceneInput(text = ""): SceneInput {

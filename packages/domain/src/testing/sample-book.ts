@@ -1,4 +1,4 @@
-import type { Book, BookChapter } from "./book";
+import type { Book, BookChapter } from "../exports/book";
 
 /**
  * Text that every format must carry through unchanged: accents, Cyrillic,

@@ -11,7 +11,7 @@ import { contentHashOf, manifestOf, storeContent } from "./content";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import { mainFileOf } from "./layout";
 import { changedFields, mergeMetadata, METADATA_FIELDS, parseMetadata, type MetadataField } from "./metadata";
-import { toSnapshotArtifact } from "./snapshots";
+import { toSnapshotArtifact } from "./snapshot-service";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
 
 export const REFRESH_MODES = ["metadata", "check", "sync"] as const;

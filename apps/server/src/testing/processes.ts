@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** These tests run the built server (`npm run build`) as users do. */
-const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-const WORKER = fileURLToPath(new URL("../dist/worker.js", import.meta.url));
-const COPY_TO_POSTGRES = fileURLToPath(new URL("../dist/copy-to-postgres.js", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+const WORKER = fileURLToPath(new URL("../../dist/worker.js", import.meta.url));
+const COPY_TO_POSTGRES = fileURLToPath(new URL("../../dist/copy-to-postgres.js", import.meta.url));
 
 export interface Started {
   child: ChildProcess;

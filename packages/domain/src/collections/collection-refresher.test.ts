@@ -5,9 +5,9 @@ import { ENGINES, openTestDatabase, type TestDatabase } from "@scriptorium/db/te
 import type { Logger } from "../logger";
 import { Cluster } from "../cluster/cluster";
 import { createServices, type Services } from "../services";
-import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing";
+import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
 import { BlobStore } from "./blob-store";
-import { CollectionRefresher, type RefreshOptions, type RefreshOutcome } from "./refresher";
+import { CollectionRefresher, type RefreshOptions, type RefreshOutcome } from "./collection-refresher";
 import { GitCache } from "./git";
 import { UpstreamReader, type Revision } from "./upstream/upstream-reader";
 import type { ArtifactSource } from "@scriptorium/db";

@@ -1,6 +1,6 @@
-import type { RevisionStageKey } from "../../stages";
-import type { AuditResult, ProjectBrief, SceneInput, SceneRef, StoryPlan, WriterCall } from "../writer";
-import { OfflineWriter } from "./index";
+import type { RevisionStageKey } from "../generation/stages";
+import type { AuditResult, ProjectBrief, SceneInput, SceneRef, StoryPlan, WriterCall } from "../generation/writers/writer";
+import { OfflineWriter } from "../generation/writers/offline";
 
 /** Test support: a brief with sensible defaults, and the offline writer's whole chain of stages 1–11. */
 

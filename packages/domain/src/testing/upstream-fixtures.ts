@@ -82,7 +82,3 @@ export function skillFile(fields: Record<string, string | string[]>, body = "Bod
     .join("\n");
   return `---\n${yaml}\n---\n\n# Heading\n\n${body}\n`;
 }
-export { ChatCompletionsServer, completion, providerError, type Reply } from "./generation/writers/llm/chat-completions-server";
-export { HIGH_CONCEPT, WORLD } from "./generation/writers/llm/fixtures";
-export { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "./exports/sample-book";
-export { convertToPdfWithLibreOffice, epubcheck, epubcheckProblems, pdfInfo, pdfPages, pdfText, type EpubCheckReport } from "./exports/validators";
