@@ -19,9 +19,10 @@ type Emit = (event: NewEvent) => void;
 const RELEASED = { leaseOwner: null, leaseExpiresAt: null } as const;
 
 /**
- * The generation jobs table as a queue, in the manner of pg-boss: jobs are
- * claimed with `FOR UPDATE SKIP LOCKED`, a claim is a lease that runs out
- * unless its worker renews it, and a claimed job changes state only here.
+ * The generation jobs table as the workers' queue: jobs are claimed with
+ * `FOR UPDATE SKIP LOCKED`, a claim is a lease that runs out unless its
+ * worker renews it, and whatever a worker writes of its job (checkpoints,
+ * the state it leaves the job in) goes through here.
  *
  * Every write of a claimed job is fenced by its claim (`lease_owner` and
  * `claims`): a worker whose lease was taken over finds its checkpoint
