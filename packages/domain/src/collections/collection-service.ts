@@ -3,24 +3,20 @@ import { join, posix } from "node:path";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import pLimit from "p-limit";
 import picomatch from "picomatch";
-import {
-  artifacts,
-  collections,
-  type ArtifactRow,
-  type ArtifactSource,
-  type ArtifactType,
-  type CollectionRow,
-  type Database,
-} from "@scriptorium/db";
+import { describeSource, MAX_ARTIFACTS_PER_IMPORT, type ArtifactSource, type ArtifactType, type SourceInput } from "@scriptorium/contract";
+import { artifacts, collections, type ArtifactRow, type CollectionRow, type Database } from "@scriptorium/db";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import type { BlobStore } from "./blob-store";
 import { contentHashOf, storeContent } from "./content";
 import { discoverArtifacts, mainFileOf, validateArtifactName } from "./layout";
 import { EMPTY_METADATA, MetadataError, mergeMetadata, parseMetadata } from "./metadata";
-import { describeSource, parseSource, type SourceSpec } from "./sources";
+import { parseSource } from "./sources";
 import { GitError, partitionListing, UpstreamError, type UpstreamReader } from "./upstream";
 
 export type Collection = CollectionRow & { artifactCount: number };
+
+/** A stored artifact: where it came from, the version and files kept, its metadata. */
+export type Artifact = ArtifactRow;
 
 export interface ArtifactFilter {
   type?: ArtifactType | undefined;
@@ -28,8 +24,6 @@ export interface ArtifactFilter {
   namePattern?: string | undefined;
 }
 
-/** Most artifacts one import may add: a bound on what a single request can make us read. */
-export const MAX_ARTIFACTS_PER_IMPORT = 10_000;
 /** Artifacts of one import read and stored at once. */
 const IMPORT_CONCURRENCY = 32;
 
@@ -159,7 +153,7 @@ export class CollectionService {
   async addArtifacts(
     workspaceId: string,
     collectionId: string,
-    input: { source: SourceSpec; type?: ArtifactType | undefined; name?: string | undefined },
+    input: { source: SourceInput; type?: ArtifactType | undefined; name?: string | undefined },
   ): Promise<ArtifactRow[]> {
     await this.get(workspaceId, collectionId);
     const source = parseSource(input.source);

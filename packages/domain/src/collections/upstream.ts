@@ -3,7 +3,7 @@ import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readF
 import { lstat, open, readdir, realpath, type FileHandle } from "node:fs/promises";
 import { basename, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
+import type { ArtifactSource, ArtifactType } from "@scriptorium/contract";
 import { GitError, type GitCache, type TreeEntry } from "./git";
 import { mainFileCandidates, mainFileOf } from "./layout";
 
