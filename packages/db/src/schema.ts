@@ -34,6 +34,21 @@ function belongsTo(name: string, parent: () => AnyPgColumn) {
   return text(name).notNull().references(parent, { onDelete: "cascade" });
 }
 
+/** When the row was created and when it last changed. */
+function timestamps() {
+  return { createdAt: instantDefaultNow("created_at"), updatedAt: instantDefaultNow("updated_at") };
+}
+
+/** A row of one collection's, in that collection's workspace. */
+function ofCollection() {
+  return { workspaceId: belongsTo("workspace_id", () => workspaces.id), collectionId: belongsTo("collection_id", () => collections.id) };
+}
+
+/** A row of one project's, in that project's workspace. */
+function ofProject() {
+  return { workspaceId: belongsTo("workspace_id", () => workspaces.id), projectId: belongsTo("project_id", () => projects.id) };
+}
+
 /** `column in ('a', 'b')`: the values are constants of our own vocabulary, never input, so they are written out as literals. */
 function isOneOf(column: AnyPgColumn, values: readonly string[]): SQL {
   return sql`${column} in ${sql.raw(`(${values.map((value) => `'${value}'`).join(", ")})`)}`;
@@ -76,8 +91,7 @@ export const collections = pgTable(
     workspaceId: belongsTo("workspace_id", () => workspaces.id),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
-    createdAt: instantDefaultNow("created_at"),
-    updatedAt: instantDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (table) => [uniqueIndex("collections_workspace_name_idx").on(table.workspaceId, table.name)],
 );
@@ -86,8 +100,7 @@ export const artifacts = pgTable(
   "artifacts",
   {
     id: text("id").primaryKey(),
-    workspaceId: belongsTo("workspace_id", () => workspaces.id),
-    collectionId: belongsTo("collection_id", () => collections.id),
+    ...ofCollection(),
     type: text("type", { enum: ARTIFACT_TYPES }).notNull(),
     name: text("name").notNull(),
     source: jsonb("source").$type<ArtifactSource>().notNull(),
@@ -115,8 +128,7 @@ export const snapshots = pgTable(
   "snapshots",
   {
     id: text("id").primaryKey(),
-    workspaceId: belongsTo("workspace_id", () => workspaces.id),
-    collectionId: belongsTo("collection_id", () => collections.id),
+    ...ofCollection(),
     mode: text("mode").notNull(),
     requestId: text("request_id").notNull(),
     artifacts: jsonb("artifacts").$type<SnapshotArtifact[]>().notNull(),
@@ -169,8 +181,7 @@ export const projects = pgTable(
     lastEventId: bigint("last_event_id", { mode: "number" }).notNull().default(0),
     /** When the manuscript's text last changed (an export built before it is stale). */
     textUpdatedAt: instant("text_updated_at"),
-    createdAt: instantDefaultNow("created_at"),
-    updatedAt: instantDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (table) => [index("projects_workspace_idx").on(table.workspaceId, table.createdAt)],
 );
@@ -179,8 +190,7 @@ export const generationJobs = pgTable(
   "generation_jobs",
   {
     id: text("id").primaryKey(),
-    workspaceId: belongsTo("workspace_id", () => workspaces.id),
-    projectId: belongsTo("project_id", () => projects.id),
+    ...ofProject(),
     status: text("status", { enum: JOB_STATUSES }).notNull(),
     /** Set by pause and cancel; the worker acts on it at its next checkpoint. */
     pauseRequested: boolean("pause_requested").notNull().default(false),
@@ -220,8 +230,7 @@ export const generationJobs = pgTable(
 export const stageRuns = pgTable(
   "stage_runs",
   {
-    workspaceId: belongsTo("workspace_id", () => workspaces.id),
-    projectId: belongsTo("project_id", () => projects.id),
+    ...ofProject(),
     stage: integer("stage").notNull(),
     status: text("status", { enum: STAGE_STATUSES }).notNull().default("pending"),
     progress: doublePrecision("progress").notNull().default(0),
@@ -242,8 +251,7 @@ export const stageRuns = pgTable(
 export const sceneTexts = pgTable(
   "scene_texts",
   {
-    workspaceId: belongsTo("workspace_id", () => workspaces.id),
-    projectId: belongsTo("project_id", () => projects.id),
+    ...ofProject(),
     stage: integer("stage").notNull(),
     chapter: integer("chapter").notNull(),
     scene: integer("scene").notNull(),
@@ -258,8 +266,7 @@ export const sceneTexts = pgTable(
 export const generationEvents = pgTable(
   "generation_events",
   {
-    workspaceId: belongsTo("workspace_id", () => workspaces.id),
-    projectId: belongsTo("project_id", () => projects.id),
+    ...ofProject(),
     id: bigint("id", { mode: "number" }).notNull(),
     jobId: text("job_id"),
     type: text("type", { enum: EVENT_TYPES }).notNull(),
@@ -283,8 +290,7 @@ export type GenerationEventRow = typeof generationEvents.$inferSelect;
 export const projectExports = pgTable(
   "project_exports",
   {
-    workspaceId: belongsTo("workspace_id", () => workspaces.id),
-    projectId: belongsTo("project_id", () => projects.id),
+    ...ofProject(),
     format: text("format", { enum: EXPORT_FORMATS }).notNull(),
     /** The download's name: the title's slug and the format's extension. */
     filename: text("filename").notNull(),
