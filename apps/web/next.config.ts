@@ -8,8 +8,6 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   output: "export",
   images: { unoptimized: true },
-  // Workspace packages ship TypeScript sources; the browser bundle compiles the one it runs.
-  transpilePackages: ["@scriptorium/contract"],
 };
 
 export default nextConfig;
