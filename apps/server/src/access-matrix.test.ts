@@ -4,7 +4,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { getInputOutputParsers, instanceofZodTypeObject } from "trpc-to-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, buildOpenApiDocument, REST_BASE_PATH, type Meta } from "@scriptorium/api";
-import { SCOPES, type Scope } from "@scriptorium/domain";
+import { SCOPES, type Scope } from "@scriptorium/contract";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
 import { startTestServer, type RunningTestServer } from "./testing/test-server";
 

@@ -4,7 +4,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, normalize, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_ARTIFACTS_PER_IMPORT, PROJECT_LIMITS } from "@scriptorium/domain";
+import { MAX_ARTIFACTS_PER_IMPORT, PROJECT_LIMITS } from "@scriptorium/contract";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
 import { startTestServer, type RunningTestServer } from "./testing/test-server";
 

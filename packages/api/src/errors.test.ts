@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
+import { CreateApiKeyInput } from "@scriptorium/contract";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, RateLimitedError, UnauthorizedError } from "@scriptorium/domain";
 import { errorBody, retryAfterSeconds, toTRPCError } from "./errors";
-import { CreateApiKeyInput } from "./schemas";
 
 /** What a procedure's failure looks like when it reaches the middleware. */
 function thrown(cause: unknown): TRPCError {
@@ -34,7 +34,7 @@ describe("error mapping", () => {
       message: mapped.message,
       request_id: "r1",
       fields: [
-        { path: "name", message: "Give the key a name" },
+        { path: "name", message: "Give the key a name." },
         { path: "scope", message: '"root" is not valid: expected one of "read", "write", "admin", "owner"' },
       ],
     });

@@ -1,7 +1,22 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { DomainError, InvalidError, RateLimitedError } from "@scriptorium/domain";
-import { ZodError } from "zod";
+import { z, ZodError } from "zod";
+
+/** Quotes a rejected value for an error message, never at unbounded length. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+// Validation messages name the rejected value and the accepted ones, so a
+// person (or a script's log) can see at once what to change.
+z.config({
+  customError: (issue) =>
+    issue.code === "invalid_value"
+      ? `${quote(issue.input)} is not valid: expected one of ${issue.values.map(quote).join(", ")}`
+      : undefined,
+});
 
 /** The one place where domain failures become transport codes. */
 const CODE_BY_KIND: Record<DomainError["kind"], TRPC_ERROR_CODE_KEY> = {

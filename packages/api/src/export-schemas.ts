@@ -1,16 +1,6 @@
 import { z } from "zod";
-import { EXPORT_FORMATS, TRIM_SIZES } from "@scriptorium/domain";
-import { Id, Timestamp } from "./schemas";
-
-export const ExportFormat = z.enum(EXPORT_FORMATS).meta({
-  id: "ExportFormat",
-  description: "docx: Word (6×9 in or 5×8 in); epub: EPUB 3; pdf: print-ready PDF (6×9 in or 5×8 in); md: Markdown; txt: plain UTF-8 text",
-});
-
-export const TrimSize = z.enum(Object.keys(TRIM_SIZES) as [keyof typeof TRIM_SIZES, ...(keyof typeof TRIM_SIZES)[]]).meta({
-  id: "TrimSize",
-  description: "Page size of the DOCX and PDF, in inches (width x height)",
-});
+import { EXPORT_FORMATS, ExportFormat, Id, TrimSize } from "@scriptorium/contract";
+import { Timestamp } from "./schemas";
 
 export const BuildExportsInput = z.object({
   id: Id,

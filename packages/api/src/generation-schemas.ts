@@ -1,87 +1,22 @@
 import { z } from "zod";
-import { EVENT_TYPES, JOB_STATUSES, PAUSE_REASONS, PROJECT_STATUSES, STAGE_STATUSES } from "@scriptorium/db";
 import {
-  BeatSheetSchema,
-  CastSchema,
-  ContinuityIssueSchema,
   EVENT_PAGE_SIZE,
-  HighConceptSchema,
-  OutlineSchema,
-  PROJECT_LIMITS,
-  QualityReportSchema,
+  EVENT_TYPES,
+  Id,
+  integer,
+  JOB_STATUSES,
+  PAUSE_REASONS,
+  PROJECT_STATUSES,
   STAGE_COUNT,
-  WorldSchema,
-  WRITER_PROVIDERS,
-} from "@scriptorium/domain";
-import { Flag, Id, Timestamp } from "./schemas";
-
-/** An integer that also reads from a query string or path segment ("12"); documented as the integer it is. */
-function integer(min: number, max: number) {
-  return z
-    .union([z.number(), z.string().trim().regex(/^-?\d+$/, "Expected a whole number").transform(Number)])
-    .pipe(z.int().min(min).max(max))
-    .meta({
-      override: ({ jsonSchema }) => {
-        delete jsonSchema.anyOf;
-        Object.assign(jsonSchema, { type: "integer", minimum: min, maximum: max });
-      },
-    });
-}
+  STAGE_STATUSES,
+  WriterConfig,
+} from "@scriptorium/contract";
+import { BeatSheetSchema, CastSchema, ContinuityIssueSchema, HighConceptSchema, OutlineSchema, QualityReportSchema, WorldSchema } from "@scriptorium/domain";
+import { Flag, Timestamp } from "./schemas";
 
 // ─── Projects ────────────────────────────────────────────────────────────────
 
-export const WriterProvider = z.enum(WRITER_PROVIDERS).meta({
-  id: "WriterProvider",
-  description: "offline: deterministic, no network; openai / anthropic: their APIs (OPENAI_API_KEY, ANTHROPIC_API_KEY); openai-compatible: any server speaking OpenAI's chat API (base_url or SCRIPTORIUM_LLM_BASE_URL).",
-});
-
-export const WriterConfig = z
-  .object({
-    provider: WriterProvider,
-    model: z.string().trim().min(1).max(200).nullable().meta({ description: "Model id; null for the provider's default" }),
-    base_url: z.url({ protocol: /^https?$/ }).max(500).nullable().meta({ description: "OpenAI-compatible servers only" }),
-  })
-  .meta({ id: "WriterConfig" });
-
-const WriterConfigInput = z.object({
-  provider: WriterProvider.default("offline"),
-  model: WriterConfig.shape.model.optional().transform((value) => value ?? null),
-  base_url: WriterConfig.shape.base_url.optional().transform((value) => value ?? null),
-});
-
-const projectFields = {
-  title: z.string().trim().min(1, "Give the project a title").max(200),
-  author: z.string().trim().max(200),
-  genre: z.string().trim().max(60).meta({ description: "e.g. fantasy, science fiction, mystery, thriller, romance, horror, literary" }),
-  synopsis: z.string().trim().max(10_000),
-  protagonist: z.string().trim().max(100).meta({ description: "The protagonist's name; empty lets the writer choose" }),
-  tone: z.string().trim().max(200),
-  target_words: integer(PROJECT_LIMITS.minTargetWords, PROJECT_LIMITS.maxTargetWords).meta({ description: `Length of the book in words (${PROJECT_LIMITS.minTargetWords}–${PROJECT_LIMITS.maxTargetWords}); default 60 000` }),
-  chapters: integer(1, PROJECT_LIMITS.maxChapters).meta({ description: "Default: derived from target_words and genre" }),
-  scenes_per_chapter: integer(1, PROJECT_LIMITS.maxScenesPerChapter).meta({ description: "Default 3" }),
-  writer: WriterConfigInput,
-  seed: integer(0, PROJECT_LIMITS.maxSeed).meta({ description: "Same project and seed, same book (offline writer); default random, stored" }),
-  budget_usd: z.number().positive().max(100_000).nullable().meta({ description: "LLM spending limit; the job pauses (budget_exhausted) before exceeding it" }),
-};
-
-export const CreateProjectInput = z.object({
-  title: projectFields.title,
-  author: projectFields.author.optional(),
-  genre: projectFields.genre.optional(),
-  synopsis: projectFields.synopsis.optional(),
-  protagonist: projectFields.protagonist.optional(),
-  tone: projectFields.tone.optional(),
-  target_words: projectFields.target_words.optional(),
-  chapters: projectFields.chapters.optional(),
-  scenes_per_chapter: projectFields.scenes_per_chapter.optional(),
-  writer: projectFields.writer.optional(),
-  seed: projectFields.seed.optional(),
-  budget_usd: projectFields.budget_usd.optional(),
-});
-
 export const ProjectIdInput = z.object({ id: Id });
-
-export const UpdateProjectInput = CreateProjectInput.partial().extend({ id: Id });
 
 export const Project = z
   .object({

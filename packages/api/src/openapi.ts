@@ -1,6 +1,6 @@
 import { forEachOpenApiProcedure, generateOpenApiDocument, getInputOutputParsers, type OpenAPIObject } from "trpc-to-openapi";
 import { z } from "zod";
-import type { EXPORT_FORMATS } from "@scriptorium/domain";
+import { EXPORT_FILE_TYPES } from "@scriptorium/contract";
 import { appRouter } from "./root";
 import { ErrorBody } from "./schemas";
 import type { Meta } from "./trpc";
@@ -77,15 +77,6 @@ function documentRestQuery(document: OpenAPIObject): void {
   });
 }
 
-/** MIME types of the downloads, by format. */
-const EXPORT_MIME_TYPES: Record<(typeof EXPORT_FORMATS)[number], string> = {
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  epub: "application/epub+zip",
-  pdf: "application/pdf",
-  md: "text/markdown",
-  txt: "text/plain",
-};
-
 /**
  * The download of a built export is a plain route, not a procedure (it
  * answers a file, not JSON), so the generator cannot see it: it is
@@ -115,7 +106,7 @@ function documentExportDownload(document: OpenAPIObject): void {
             "Content-Disposition": { schema: { type: "string" }, description: 'attachment; filename="<slug>.<extension>"' },
             "Last-Modified": { schema: { type: "string" } },
           },
-          content: Object.fromEntries(Object.values(EXPORT_MIME_TYPES).map((type) => [type, binary])),
+          content: Object.fromEntries(Object.values(EXPORT_FILE_TYPES).map(({ mediaType }) => [mediaType, binary])),
         },
         "304": { description: "Not modified: the If-None-Match ETag is the current file" },
       },

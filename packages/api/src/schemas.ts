@@ -1,39 +1,26 @@
 import { z } from "zod";
-import { ARTIFACT_TYPES } from "@scriptorium/db";
-import { METADATA_FIELDS, SCOPES } from "@scriptorium/domain";
-
-/** Quotes a rejected value for an error message, never at unbounded length. */
-function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-// Validation messages name the rejected value and the accepted ones, so a
-// person (or a script's log) can see at once what to change.
-z.config({
-  customError: (issue) =>
-    issue.code === "invalid_value"
-      ? `${quote(issue.input)} is not valid: expected one of ${issue.values.map(quote).join(", ")}`
-      : undefined,
-});
+import {
+  ArtifactMetadata,
+  ArtifactName,
+  ArtifactSource,
+  ArtifactType,
+  Id,
+  MetadataField,
+  NamePattern,
+  REFRESH_MODE_ALIASES,
+  REFRESH_MODES,
+  Scope,
+  SourceInput,
+  StoredFile,
+} from "@scriptorium/contract";
 
 /**
- * One schema per concept, shared by REST, tRPC, the typed client and the
- * dashboard's forms. Field names are snake_case everywhere.
+ * The API's own wire schemas: answers, and the inputs only the API reads.
+ * What the dashboard's forms share with it lives in @scriptorium/contract.
+ * Field names are snake_case everywhere.
  */
 
 export const Timestamp = z.iso.datetime({ offset: true }).meta({ description: "ISO-8601 timestamp", example: "2026-01-21T09:30:00.000Z" });
-
-export const Scope = z.enum(SCOPES).meta({
-  id: "Scope",
-  description: "read: queries, subscriptions, downloads; write: everything that changes state; admin: manage the workspace's keys; owner: create workspaces. Each includes the ones before it.",
-});
-
-export const Id = z
-  .string()
-  .min(1)
-  .max(100)
-  .refine((id) => !id.includes("\u0000"), "An id never contains NUL characters (\\u0000)");
 
 export const ApiKey = z
   .object({
@@ -50,11 +37,6 @@ export const IssuedApiKey = ApiKey.extend({
 }).meta({ id: "IssuedApiKey" });
 
 export const ApiKeyList = z.object({ items: z.array(ApiKey) }).meta({ id: "ApiKeyList" });
-
-export const CreateApiKeyInput = z.object({
-  name: z.string().trim().min(1, "Give the key a name").max(100),
-  scope: Scope.default("read"),
-});
 
 export const RevokeApiKeyInput = z.object({ id: Id });
 export const RevokedApiKey = z.object({ id: z.string(), revoked: z.literal(true) }).meta({ id: "RevokedApiKey" });
@@ -95,52 +77,13 @@ export const ErrorBody = z
 /** A boolean that also reads "true"/"false" from query strings (where a plain coercion would turn "false" into true). */
 export const Flag = z.union([z.boolean(), z.stringbool()]);
 
-export const ArtifactType = z.enum(ARTIFACT_TYPES).meta({ id: "ArtifactType" });
-export const MetadataField = z.enum(METADATA_FIELDS).meta({ id: "MetadataField" });
-
-const RefInput = z.string().trim().max(255).nullish().meta({ description: "Branch, tag or commit; omit or null for the default branch" });
-const RepoPathInput = z.string().max(1000).optional().meta({ description: "Folder or file inside the repository; omit for its root" });
-
-/** A source as given: the tagged object (path and ref optional) or a short string. */
-export const SourceInput = z.union([
-  z.string().min(1).max(4096).meta({ description: "Short form: an absolute path, ./relative, or owner/repo/path@ref", example: "anthropics/skills/canvas-design@main" }),
-  z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("local"), path: z.string().min(1).max(4096) }),
-    z.object({ kind: z.literal("git"), url: z.string().min(1).max(2048), path: RepoPathInput, ref: RefInput }),
-    z.object({ kind: z.literal("github"), repo: z.string().min(3).max(200), path: RepoPathInput, ref: RefInput }),
-  ]),
-]);
-
-/** A source as stored, normalised. */
-export const Source = z
-  .discriminatedUnion("kind", [
-    z.object({ kind: z.literal("local"), path: z.string() }),
-    z.object({ kind: z.literal("git"), url: z.string(), path: z.string(), ref: z.string().nullable() }),
-    z.object({ kind: z.literal("github"), repo: z.string(), path: z.string(), ref: z.string().nullable() }),
-  ])
-  .meta({ id: "Source" });
-
-export const ArtifactMetadata = z
-  .object({
-    title: z.string().nullable(),
-    description: z.string().nullable(),
-    author: z.string().nullable(),
-    license: z.string().nullable(),
-    version: z.string().nullable(),
-    tags: z.array(z.string()),
-    tools: z.array(z.string()),
-  })
-  .meta({ id: "ArtifactMetadata" });
-
-export const StoredFile = z.object({ path: z.string(), sha256: z.string(), size: z.number().int(), executable: z.boolean() }).meta({ id: "StoredFile" });
-
 export const Artifact = z
   .object({
     id: z.string(),
     collection_id: z.string(),
     type: ArtifactType,
     name: z.string(),
-    source: Source,
+    source: ArtifactSource,
     tracked_ref: z.string().nullable().meta({ description: "Branch, tag or commit followed upstream; null for the remote's default branch (or a local source)" }),
     resolved_version: z.string().meta({ description: "The commit (git) or content hash (local) the stored copy came from" }),
     content_hash: z.string(),
@@ -166,33 +109,28 @@ export const Collection = z
 export const CollectionList = z.object({ items: z.array(Collection) }).meta({ id: "CollectionList" });
 export const ArtifactList = z.object({ items: z.array(Artifact) }).meta({ id: "ArtifactList" });
 
-const CollectionName = z.string().trim().min(1, "Give the collection a name").max(100);
-const Description = z.string().max(2000);
 export const CollectionIdInput = z.object({ collection_id: Id });
-export const CreateCollectionInput = z.object({ name: CollectionName, description: Description.optional() });
-export const UpdateCollectionInput = z.object({ collection_id: Id, name: CollectionName.optional(), description: Description.optional() });
 export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) }).meta({ id: "Deleted" });
 
-const NamePattern = z.string().min(1).max(200).meta({ description: "Glob on the artifact name, case-insensitive", example: "canvas*" });
-export const ListArtifactsInput = z.object({ collection_id: Id, type: ArtifactType.optional(), name_pattern: NamePattern.optional() });
+const NamePatternInput = NamePattern.min(1).meta({ description: "Glob on the artifact name, case-insensitive", example: "canvas*" });
+export const ListArtifactsInput = z.object({ collection_id: Id, type: ArtifactType.optional(), name_pattern: NamePatternInput.optional() });
 export const ArtifactIdInput = z.object({ collection_id: Id, artifact_id: Id });
 export const AddArtifactsInput = z.object({
   collection_id: Id,
   source: SourceInput,
   type: ArtifactType.optional().meta({ description: "The type, when the source does not tell" }),
-  name: z.string().trim().min(1).max(200).optional().meta({ description: "A name for a single artifact (default: its folder or file name)" }),
+  name: ArtifactName.min(1).optional().meta({ description: "A name for a single artifact (default: its folder or file name)" }),
 });
 
-const MODE_ALIASES = { metadata_only: "metadata", check_only: "check" } as const;
 export const RefreshMode = z
-  .enum(["metadata", "check", "sync", "metadata_only", "check_only"])
-  .transform((mode) => (mode in MODE_ALIASES ? MODE_ALIASES[mode as keyof typeof MODE_ALIASES] : (mode as "metadata" | "check" | "sync")))
+  .enum([...REFRESH_MODES, "metadata_only", "check_only"])
+  .transform((mode) => (mode === "metadata_only" || mode === "check_only" ? REFRESH_MODE_ALIASES[mode] : mode))
   .meta({ description: "metadata (default; alias metadata_only), check (alias check_only) or sync" });
 
 export const RefreshInput = z.object({
   collection_id: Id,
   mode: RefreshMode.optional(),
-  artifact_filter: z.object({ type: ArtifactType.optional(), name_pattern: NamePattern.optional() }).optional(),
+  artifact_filter: z.object({ type: ArtifactType.optional(), name_pattern: NamePatternInput.optional() }).optional(),
   dry_run: Flag.optional().meta({ description: "Compute everything, apply nothing" }),
   fields: z.array(MetadataField).optional().meta({ description: "Only these metadata fields are updated" }),
 });
@@ -220,7 +158,7 @@ export const RefreshResponse = z
     status: z.enum(["success", "partial", "error"]),
     timestamp: Timestamp,
     request_id: z.string(),
-    mode: z.enum(["metadata", "check", "sync"]),
+    mode: z.enum(REFRESH_MODES),
     dry_run: z.boolean(),
     snapshot_id: z.string().nullable(),
     result: z.object({

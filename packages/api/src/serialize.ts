@@ -1,19 +1,22 @@
 import { performance } from "node:perf_hooks";
 import type { z } from "zod";
-import type { ArtifactRow, ProjectRow, SnapshotRow } from "@scriptorium/db";
+import {
+  briefOf,
+  type ApiKey as DomainApiKey,
+  type Artifact as DomainArtifact,
+  type Collection as DomainCollection,
+  type ExportStatusView,
+  type ExportView,
+  type IssuedApiKey as DomainIssuedApiKey,
+  type JobReport,
+  type Project as DomainProject,
+  type RefreshOutcome,
+  type Snapshot as DomainSnapshot,
+  type StageOutputReport,
+  type StageReport,
+} from "@scriptorium/domain";
 import type { Export, ExportStatus } from "./export-schemas";
 import type { JobStatus, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
-import type {
-  ApiKey as DomainApiKey,
-  Collection as DomainCollection,
-  ExportStatusView,
-  ExportView,
-  IssuedApiKey as DomainIssuedApiKey,
-  JobReport,
-  RefreshOutcome,
-  StageOutputReport,
-  StageReport,
-} from "@scriptorium/domain";
 import type { ApiKey, Artifact, Collection, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
 
 /** Domain rows to API payloads: snake_case names and ISO timestamps. */
@@ -36,7 +39,7 @@ export function toCollection(collection: DomainCollection): z.infer<typeof Colle
   };
 }
 
-export function toArtifact(row: ArtifactRow): z.infer<typeof Artifact> {
+export function toArtifact(row: DomainArtifact): z.infer<typeof Artifact> {
   return {
     id: row.id,
     collection_id: row.collectionId,
@@ -89,7 +92,7 @@ export function toRefreshResponse(outcome: RefreshOutcome, requestId: string, st
   };
 }
 
-export function toSnapshot(row: SnapshotRow): z.infer<typeof Snapshot> {
+export function toSnapshot(row: DomainSnapshot): z.infer<typeof Snapshot> {
   return {
     id: row.id,
     collection_id: row.collectionId,
@@ -101,20 +104,12 @@ export function toSnapshot(row: SnapshotRow): z.infer<typeof Snapshot> {
   };
 }
 
-export function toProject(project: ProjectRow): z.infer<typeof Project> {
+/** A project's brief (what its writer is given) with its identity, writer, budget and state. */
+export function toProject(project: DomainProject): z.infer<typeof Project> {
   return {
     id: project.id,
-    title: project.title,
-    author: project.author,
-    genre: project.genre,
-    synopsis: project.synopsis,
-    protagonist: project.protagonist,
-    tone: project.tone,
-    target_words: project.targetWords,
-    chapters: project.chapters,
-    scenes_per_chapter: project.scenesPerChapter,
+    ...briefOf(project),
     writer: project.writer,
-    seed: project.seed,
     budget_usd: project.budgetUsd,
     status: project.status,
     created_at: project.createdAt.toISOString(),

@@ -1,76 +1,97 @@
-import { sql } from "drizzle-orm";
-import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql, type SQL } from "drizzle-orm";
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  ACTIVE_JOB_STATUSES,
+  ARTIFACT_TYPES,
+  EVENT_TYPES,
+  EXPORT_FORMATS,
+  JOB_STATUSES,
+  PAUSE_REASONS,
+  PROJECT_STATUSES,
+  SCOPES,
+  STAGE_STATUSES,
+  TRIM_SIZES,
+  type ArtifactMetadata,
+  type ArtifactSource,
+  type ArtifactType,
+  type GenerationEventPayload,
+  type StoredFile,
+  type WriterConfig,
+} from "@scriptorium/contract";
+
+/** A point in time with its zone, read as a Date. */
+function instant(name: string) {
+  return timestamp(name, { withTimezone: true, mode: "date" });
+}
+
+/** A point in time the database sets when the row is inserted. */
+function instantDefaultNow(name: string) {
+  return instant(name).notNull().defaultNow();
+}
+
+/** The row belongs to the parent row `parent` names, and is deleted with it. */
+function belongsTo(name: string, parent: () => AnyPgColumn) {
+  return text(name).notNull().references(parent, { onDelete: "cascade" });
+}
+
+/** When the row was created and when it last changed. */
+function timestamps() {
+  return { createdAt: instantDefaultNow("created_at"), updatedAt: instantDefaultNow("updated_at") };
+}
+
+/** A row of one collection's, in that collection's workspace. */
+function ofCollection() {
+  return { workspaceId: belongsTo("workspace_id", () => workspaces.id), collectionId: belongsTo("collection_id", () => collections.id) };
+}
+
+/** A row of one project's, in that project's workspace. */
+function ofProject() {
+  return { workspaceId: belongsTo("workspace_id", () => workspaces.id), projectId: belongsTo("project_id", () => projects.id) };
+}
+
+/** `column in ('a', 'b')`: the values are constants of our own vocabulary, never input, so they are written out as literals. */
+function isOneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  return sql`${column} in ${sql.raw(`(${values.map((value) => `'${value}'`).join(", ")})`)}`;
+}
 
 /** Every row that holds user data belongs to exactly one workspace. */
 export const workspaces = pgTable("workspaces", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  createdAt: instantDefaultNow("created_at"),
 });
 
 export const apiKeys = pgTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: belongsTo("workspace_id", () => workspaces.id),
     name: text("name").notNull(),
-    scope: text("scope", { enum: ["read", "write", "admin", "owner"] }).notNull(),
+    scope: text("scope", { enum: SCOPES }).notNull(),
     /** The first characters of the key, shown in listings so people can recognise it. */
     prefix: text("prefix").notNull(),
     /** SHA-256 of the whole key; the key itself is never stored. */
     keyHash: text("key_hash").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: instantDefaultNow("created_at"),
   },
   (table) => [
     uniqueIndex("api_keys_key_hash_idx").on(table.keyHash),
     index("api_keys_workspace_idx").on(table.workspaceId),
-    check("api_keys_scope_check", sql`${table.scope} in ('read', 'write', 'admin', 'owner')`),
+    check("api_keys_scope_check", isOneOf(table.scope, SCOPES)),
   ],
 );
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export const ARTIFACT_TYPES = ["skill", "command", "agent", "hook", "mcp", "workflow"] as const;
-export type ArtifactType = (typeof ARTIFACT_TYPES)[number];
-
-/** Where an artifact was copied from. */
-export type ArtifactSource =
-  | { kind: "local"; path: string }
-  | { kind: "git"; url: string; path: string; ref: string | null }
-  | { kind: "github"; repo: string; path: string; ref: string | null };
-
-export interface ArtifactMetadata {
-  title: string | null;
-  description: string | null;
-  author: string | null;
-  license: string | null;
-  version: string | null;
-  tags: string[];
-  tools: string[];
-}
-
-/** One stored file of an artifact; its bytes live in the content-addressed blob store. */
-export interface StoredFile {
-  path: string;
-  sha256: string;
-  size: number;
-  executable: boolean;
-}
-
 export const collections = pgTable(
   "collections",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: belongsTo("workspace_id", () => workspaces.id),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    ...timestamps(),
   },
   (table) => [uniqueIndex("collections_workspace_name_idx").on(table.workspaceId, table.name)],
 );
@@ -79,12 +100,7 @@ export const artifacts = pgTable(
   "artifacts",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    collectionId: text("collection_id")
-      .notNull()
-      .references(() => collections.id, { onDelete: "cascade" }),
+    ...ofCollection(),
     type: text("type", { enum: ARTIFACT_TYPES }).notNull(),
     name: text("name").notNull(),
     source: jsonb("source").$type<ArtifactSource>().notNull(),
@@ -97,9 +113,9 @@ export const artifacts = pgTable(
     contentHash: text("content_hash").notNull(),
     files: jsonb("files").$type<StoredFile[]>().notNull(),
     metadata: jsonb("metadata").$type<ArtifactMetadata>().notNull(),
-    addedAt: timestamp("added_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    refreshedAt: timestamp("refreshed_at", { withTimezone: true, mode: "date" }),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    addedAt: instantDefaultNow("added_at"),
+    refreshedAt: instant("refreshed_at"),
+    updatedAt: instantDefaultNow("updated_at"),
   },
   (table) => [
     uniqueIndex("artifacts_collection_type_name_idx").on(table.collectionId, table.type, table.name),
@@ -112,16 +128,11 @@ export const snapshots = pgTable(
   "snapshots",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    collectionId: text("collection_id")
-      .notNull()
-      .references(() => collections.id, { onDelete: "cascade" }),
+    ...ofCollection(),
     mode: text("mode").notNull(),
     requestId: text("request_id").notNull(),
     artifacts: jsonb("artifacts").$type<SnapshotArtifact[]>().notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: instantDefaultNow("created_at"),
   },
   (table) => [index("snapshots_collection_idx").on(table.collectionId, table.createdAt)],
 );
@@ -147,25 +158,11 @@ export type CollectionRow = typeof collections.$inferSelect;
 export type ArtifactRow = typeof artifacts.$inferSelect;
 export type SnapshotRow = typeof snapshots.$inferSelect;
 
-export const WRITER_PROVIDERS = ["offline", "openai", "anthropic", "openai-compatible"] as const;
-export type WriterProviderName = (typeof WRITER_PROVIDERS)[number];
-
-export interface WriterConfig {
-  provider: WriterProviderName;
-  model: string | null;
-  base_url: string | null;
-}
-
-export const PROJECT_STATUSES = ["new", "queued", "running", "paused", "completed", "failed", "cancelled"] as const;
-export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
-
 export const projects = pgTable(
   "projects",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: belongsTo("workspace_id", () => workspaces.id),
     title: text("title").notNull(),
     author: text("author").notNull(),
     genre: text("genre").notNull(),
@@ -183,29 +180,17 @@ export const projects = pgTable(
     /** The id of the project's newest event; events are numbered per project. */
     lastEventId: bigint("last_event_id", { mode: "number" }).notNull().default(0),
     /** When the manuscript's text last changed (an export built before it is stale). */
-    textUpdatedAt: timestamp("text_updated_at", { withTimezone: true, mode: "date" }),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    textUpdatedAt: instant("text_updated_at"),
+    ...timestamps(),
   },
   (table) => [index("projects_workspace_idx").on(table.workspaceId, table.createdAt)],
 );
-
-export const PAUSE_REASONS = ["requested", "budget_exhausted"] as const;
-export type PauseReason = (typeof PAUSE_REASONS)[number];
-
-export const JOB_STATUSES = ["queued", "running", "paused", "completed", "failed", "cancelled"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const generationJobs = pgTable(
   "generation_jobs",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    ...ofProject(),
     status: text("status", { enum: JOB_STATUSES }).notNull(),
     /** Set by pause and cancel; the worker acts on it at its next checkpoint. */
     pauseRequested: boolean("pause_requested").notNull().default(false),
@@ -223,37 +208,29 @@ export const generationJobs = pgTable(
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     /** The worker holding the job, and until when; a lease that runs out lets another worker take over. */
     leaseOwner: text("lease_owner"),
-    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "date" }),
+    leaseExpiresAt: instant("lease_expires_at"),
     /** How many times a worker has claimed the job; checkpoints are written only under the current claim. */
     claims: integer("claims").notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: instantDefaultNow("created_at"),
+    startedAt: instant("started_at"),
+    finishedAt: instant("finished_at"),
+    updatedAt: instantDefaultNow("updated_at"),
   },
   (table) => [
     // At most one active job per project, enforced by the database itself.
     uniqueIndex("generation_jobs_one_active_idx")
       .on(table.projectId)
-      .where(sql`${table.status} in ('queued', 'running', 'paused')`),
+      .where(isOneOf(table.status, ACTIVE_JOB_STATUSES)),
     index("generation_jobs_project_idx").on(table.projectId, table.createdAt),
     index("generation_jobs_claim_idx").on(table.status, table.createdAt),
   ],
 );
 
-export const STAGE_STATUSES = ["pending", "running", "completed", "failed", "stale", "skipped"] as const;
-export type StageStatus = (typeof STAGE_STATUSES)[number];
-
 /** Each stage's current state and output for a project (one row per project and stage). */
 export const stageRuns = pgTable(
   "stage_runs",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    ...ofProject(),
     stage: integer("stage").notNull(),
     status: text("status", { enum: STAGE_STATUSES }).notNull().default("pending"),
     progress: doublePrecision("progress").notNull().default(0),
@@ -264,8 +241,8 @@ export const stageRuns = pgTable(
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     /** Time spent running, summed over pauses. */
     durationMs: integer("duration_ms").notNull().default(0),
-    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+    startedAt: instant("started_at"),
+    finishedAt: instant("finished_at"),
   },
   (table) => [primaryKey({ columns: [table.projectId, table.stage] })],
 );
@@ -274,12 +251,7 @@ export const stageRuns = pgTable(
 export const sceneTexts = pgTable(
   "scene_texts",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    ...ofProject(),
     stage: integer("stage").notNull(),
     chapter: integer("chapter").notNull(),
     scene: integer("scene").notNull(),
@@ -291,23 +263,15 @@ export const sceneTexts = pgTable(
   (table) => [primaryKey({ columns: [table.projectId, table.stage, table.chapter, table.scene] })],
 );
 
-export const EVENT_TYPES = ["status_update", "progress", "stage_started", "stage_completed", "log", "error"] as const;
-export type GenerationEventType = (typeof EVENT_TYPES)[number];
-
 export const generationEvents = pgTable(
   "generation_events",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    ...ofProject(),
     id: bigint("id", { mode: "number" }).notNull(),
     jobId: text("job_id"),
     type: text("type", { enum: EVENT_TYPES }).notNull(),
-    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    data: jsonb("data").$type<GenerationEventPayload["data"]>().notNull(),
+    createdAt: instantDefaultNow("created_at"),
   },
   (table) => [primaryKey({ columns: [table.projectId, table.id] })],
 );
@@ -318,9 +282,6 @@ export type StageRunRow = typeof stageRuns.$inferSelect;
 export type SceneTextRow = typeof sceneTexts.$inferSelect;
 export type GenerationEventRow = typeof generationEvents.$inferSelect;
 
-export const EXPORT_FORMATS = ["docx", "epub", "pdf", "md", "txt"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
 /**
  * The latest build of one format of a project's manuscript. The file lives
  * under the data directory, named by its SHA-256, so a row never points at a
@@ -329,27 +290,22 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const projectExports = pgTable(
   "project_exports",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    ...ofProject(),
     format: text("format", { enum: EXPORT_FORMATS }).notNull(),
     /** The download's name: the title's slug and the format's extension. */
     filename: text("filename").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
     sha256: text("sha256").notNull(),
     /** Page size of the paged formats (`6x9` or `5x8`). */
-    trim: text("trim").notNull(),
+    trim: text("trim", { enum: TRIM_SIZES }).notNull(),
     /** What the file was built from (text version, title, author); a different one now means stale. */
     sourceFingerprint: text("source_fingerprint").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    modifiedAt: timestamp("modified_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: instantDefaultNow("created_at"),
+    modifiedAt: instantDefaultNow("modified_at"),
   },
   (table) => [
     primaryKey({ columns: [table.projectId, table.format] }),
-    check("project_exports_format_check", sql`${table.format} in ('docx', 'epub', 'pdf', 'md', 'txt')`),
+    check("project_exports_format_check", isOneOf(table.format, EXPORT_FORMATS)),
   ],
 );
 

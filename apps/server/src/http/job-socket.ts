@@ -38,8 +38,8 @@ type ServerMessage =
   | { type: "pong"; ts: number }
   | { type: "error"; message: string };
 
-function progressMessage(event: GenerationEvent): ServerMessage {
-  const data = event.data as { stage: number; stage_key: string; stage_progress: number; progress: number; message: string };
+function progressMessage(event: Extract<GenerationEvent, { type: "progress" }>): ServerMessage {
+  const { data } = event;
   return {
     type: "progress",
     project_id: event.project_id,

@@ -2,10 +2,10 @@
 
 import { EyeIcon } from "lucide-react";
 import type { ComponentProps, MouseEvent } from "react";
+import { scopeIncludes } from "@scriptorium/contract";
 import { useSession } from "@/components/session-context";
 import { Button } from "@/components/ui/button";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
-import { scopeIncludes } from "@/lib/scopes";
 import { cn } from "@/lib/utils";
 
 const READ_ONLY_HINT = "Needs a write key: this session’s key can only read.";

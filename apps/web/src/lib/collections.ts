@@ -1,17 +1,11 @@
-import type { RouterInputs, RouterOutputs } from "@scriptorium/api";
+import type { RouterOutputs } from "@scriptorium/api";
+import type { ArtifactType } from "@scriptorium/contract";
 
 export type Collection = RouterOutputs["collections"]["get"];
 export type Artifact = RouterOutputs["artifacts"]["list"]["items"][number];
-export type ArtifactType = Artifact["type"];
-export type ArtifactSource = Artifact["source"];
-export type SourceInput = RouterInputs["artifacts"]["add"]["source"];
 export type RefreshResult = RouterOutputs["collections"]["refresh"];
-export type RefreshMode = RefreshResult["mode"];
 export type RefreshEntry = RefreshResult["result"]["entries"][number];
 export type Snapshot = RouterOutputs["collections"]["snapshots"]["items"][number];
-
-/** The artifact types in the order the product names them. */
-export const ARTIFACT_TYPES = ["skill", "command", "agent", "hook", "mcp", "workflow"] as const satisfies readonly ArtifactType[];
 
 export const ARTIFACT_TYPE_LABELS: Record<ArtifactType, string> = {
   skill: "Skill",
@@ -22,25 +16,9 @@ export const ARTIFACT_TYPE_LABELS: Record<ArtifactType, string> = {
   workflow: "Workflow",
 };
 
-export function isArtifactType(value: string): value is ArtifactType {
-  return (ARTIFACT_TYPES as readonly string[]).includes(value);
-}
-
 /** The collection page's address; a query string, as the static export has no dynamic segments. */
 export function collectionHref(collectionId: string): string {
   return `/collections/view?id=${encodeURIComponent(collectionId)}`;
-}
-
-/** A source the way people write it: a local path, owner/repo/path@ref, or url//path@ref (as the server describes it). */
-export function describeSource(source: ArtifactSource): string {
-  switch (source.kind) {
-    case "local":
-      return source.path;
-    case "git":
-      return `${source.url}${source.path ? `//${source.path}` : ""}${source.ref ? `@${source.ref}` : ""}`;
-    case "github":
-      return `${source.repo}${source.path ? `/${source.path}` : ""}${source.ref ? `@${source.ref}` : ""}`;
-  }
 }
 
 const HASH_LENGTH_SHOWN = 12;

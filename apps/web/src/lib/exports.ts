@@ -1,11 +1,7 @@
 import type { RouterOutputs } from "@scriptorium/api";
+import type { ExportFormat, TrimSize } from "@scriptorium/contract";
 
 export type ExportInfo = RouterOutputs["exports"]["list"]["items"][number];
-export type ExportFormat = ExportInfo["format"];
-export type TrimSize = NonNullable<ExportInfo["trim"]>;
-
-/** In the order the server builds and lists them. */
-export const EXPORT_FORMATS = ["docx", "epub", "pdf", "md", "txt"] as const satisfies readonly ExportFormat[];
 
 export const EXPORT_FORMAT_DETAILS: Record<ExportFormat, { label: string; description: string }> = {
   docx: { label: "Word document", description: "DOCX with title page, table of contents and each chapter on a new page" },
@@ -15,14 +11,10 @@ export const EXPORT_FORMAT_DETAILS: Record<ExportFormat, { label: string; descri
   txt: { label: "Plain text", description: "UTF-8 text, one paragraph per line" },
 };
 
-export const TRIM_SIZES: readonly { value: TrimSize; label: string }[] = [
-  { value: "6x9", label: "6 × 9 in (trade)" },
-  { value: "5x8", label: "5 × 8 in (digest)" },
-];
-
-export function isTrimSize(value: string): value is TrimSize {
-  return TRIM_SIZES.some((size) => size.value === value);
-}
+export const TRIM_SIZE_LABELS: Record<TrimSize, string> = {
+  "6x9": "6 × 9 in (trade)",
+  "5x8": "5 × 8 in (digest)",
+};
 
 /** The download's address; the session cookie authorizes it, so a plain link works. */
 export function exportDownloadHref(projectId: string, format: ExportFormat): string {

@@ -1,10 +1,9 @@
-import type { RouterInputs, RouterOutputs } from "@scriptorium/api";
+import type { RouterOutputs } from "@scriptorium/api";
+import { isActiveJobStatus, type WriterProvider } from "@scriptorium/contract";
 import { TRPCClientError } from "@trpc/client";
 
 export type Project = RouterOutputs["projects"]["get"];
 export type ProjectStatus = Project["status"];
-export type CreateProjectInput = RouterInputs["projects"]["create"];
-export type WriterProvider = Project["writer"]["provider"];
 export type JobStatus = RouterOutputs["generation"]["status"];
 export type JobState = JobStatus["status"];
 export type StageInfo = RouterOutputs["generation"]["stages"]["items"][number];
@@ -13,23 +12,6 @@ export type StageOutput = RouterOutputs["generation"]["stage"];
 export type StageScene = NonNullable<StageOutput["scenes"]>[number];
 export type Manuscript = RouterOutputs["generation"]["manuscript"];
 export type ManuscriptChapter = Manuscript["chapters"][number];
-export type GenerationEvent = RouterOutputs["generation"]["eventLog"]["items"][number];
-
-/** Mirrors the API's project limits, so the form can say what is wrong before a round trip. */
-export const PROJECT_LIMITS = {
-  minTargetWords: 1_000,
-  maxTargetWords: 500_000,
-  maxChapters: 200,
-  maxScenesPerChapter: 12,
-  maxSeed: 2 ** 31 - 1,
-} as const;
-
-export const DEFAULT_TARGET_WORDS = 60_000;
-
-/** The genres whose typical chapter length the server knows; any other text is welcome too. */
-export const COMMON_GENRES = ["fantasy", "science fiction", "mystery", "thriller", "romance", "horror", "literary"] as const;
-
-export const WRITER_PROVIDERS = ["offline", "openai", "anthropic", "openai-compatible"] as const satisfies readonly WriterProvider[];
 
 export const WRITER_DETAILS: Record<WriterProvider, { label: string; description: string }> = {
   offline: { label: "Offline", description: "Built in: no network and no keys. The same project and seed always give the same book." },
@@ -38,38 +20,19 @@ export const WRITER_DETAILS: Record<WriterProvider, { label: string; description
   "openai-compatible": { label: "OpenAI-compatible server", description: "Any server that speaks OpenAI’s chat API, at the base URL below." },
 };
 
-export function isWriterProvider(value: string): value is WriterProvider {
-  return (WRITER_PROVIDERS as readonly string[]).includes(value);
-}
-
-/** The stages that work scene by scene; their output is the text of every scene. */
-export const FIRST_SCENE_STAGE = 6;
-export const LAST_SCENE_STAGE = 11;
-export const VALIDATION_STAGE = 12;
-export const STAGE_COUNT = 12;
-
-export function isSceneStage(stageNumber: number): boolean {
-  return stageNumber >= FIRST_SCENE_STAGE && stageNumber <= LAST_SCENE_STAGE;
-}
-
 /** The project page's address; a query string, as the static export has no dynamic segments. */
 export function projectHref(projectId: string): string {
   return `/projects/view?id=${encodeURIComponent(projectId)}`;
-}
-
-/** A job that still holds the project: it can be paused, resumed or cancelled, and no other can start. */
-export function isActiveJob(state: JobState | ProjectStatus): boolean {
-  return state === "queued" || state === "running" || state === "paused";
 }
 
 /** What each job action needs of the latest job (null: none yet), as the server checks it. */
 export function jobActions(job: JobStatus | null) {
   const state = job?.status ?? null;
   return {
-    canStart: state === null || !isActiveJob(state),
+    canStart: state === null || !isActiveJobStatus(state),
     canPause: (state === "queued" || state === "running") && !job?.pause_requested,
     canResume: state === "paused",
-    canCancel: state !== null && isActiveJob(state),
+    canCancel: state !== null && isActiveJobStatus(state),
   };
 }
 

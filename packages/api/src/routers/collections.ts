@@ -1,17 +1,6 @@
 import { performance } from "node:perf_hooks";
-import {
-  Collection,
-  CollectionIdInput,
-  CollectionList,
-  CreateCollectionInput,
-  Deleted,
-  RefreshInput,
-  RefreshResponse,
-  RollbackInput,
-  RollbackResponse,
-  SnapshotList,
-  UpdateCollectionInput,
-} from "../schemas";
+import { CreateCollectionInput, UpdateCollectionInput } from "@scriptorium/contract";
+import { Collection, CollectionIdInput, CollectionList, Deleted, RefreshInput, RefreshResponse, RollbackInput, RollbackResponse, SnapshotList } from "../schemas";
 import { toCollection, toRefreshResponse, toSnapshot } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 

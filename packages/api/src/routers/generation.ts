@@ -1,11 +1,10 @@
 import { tracked } from "@trpc/server";
 import type { z } from "zod";
-import { EVENT_PAGE_SIZE } from "@scriptorium/domain";
+import { EVENT_PAGE_SIZE } from "@scriptorium/contract";
 import {
   EventLog,
   EventLogInput,
   EventsSubscriptionInput,
-  type GenerationEvent,
   JobStatus,
   Manuscript,
   ProjectIdInput,
@@ -101,7 +100,7 @@ export const generationRouter = router({
     const after = Number(input.lastEventId ?? 0);
     const stop = signal ?? new AbortController().signal;
     for await (const event of ctx.services.jobs.follow(ctx.principal.workspaceId, input.project_id, Number.isFinite(after) ? after : 0, stop)) {
-      yield tracked(String(event.id), event as z.infer<typeof GenerationEvent>);
+      yield tracked(String(event.id), event);
     }
   }),
 

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { ApiKeyList, CreateApiKeyInput, IssuedApiKey, RevokeApiKeyInput, RevokedApiKey } from "../schemas";
+import { CreateApiKeyInput } from "@scriptorium/contract";
+import { ApiKeyList, IssuedApiKey, RevokeApiKeyInput, RevokedApiKey } from "../schemas";
 import { toApiKey, toIssuedApiKey } from "../serialize";
 import { adminProcedure, router } from "../trpc";
 import type { KeyChange } from "../schemas";

@@ -1,4 +1,5 @@
-import { CreateProjectInput, Project, ProjectIdInput, ProjectList, UpdateProjectInput } from "../generation-schemas";
+import { CreateProjectInput, UpdateProjectInput } from "@scriptorium/contract";
+import { Project, ProjectIdInput, ProjectList } from "../generation-schemas";
 import { Deleted } from "../schemas";
 import { toProject } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";

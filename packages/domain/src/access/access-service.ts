@@ -3,7 +3,7 @@ import { EventEmitter, on } from "node:events";
 import { and, asc, count, eq } from "drizzle-orm";
 import { apiKeys, workspaces, type ApiKeyRow, type Database, type WorkspaceRow } from "@scriptorium/db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
-import { scopeIncludes, type Scope } from "./scopes";
+import { scopeIncludes, type Scope } from "@scriptorium/contract";
 import { MIN_KEY_LENGTH, generateKey, hashKey, visiblePrefix } from "./secrets";
 
 /** Who is calling: resolved from an API key on every request. */

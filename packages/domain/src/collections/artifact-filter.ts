@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
-import type { ArtifactRow, ArtifactType } from "@scriptorium/db";
+import type { ArtifactType } from "@scriptorium/contract";
+import type { ArtifactRow } from "@scriptorium/db";
 
 /** Which artifacts a listing or a refresh covers; an empty filter covers all. */
 export interface ArtifactFilter {

@@ -10,7 +10,7 @@ import { BlobStore } from "./blob-store";
 import { CollectionRefresher, type RefreshOptions, type RefreshOutcome } from "./collection-refresher";
 import { GitCache } from "./git";
 import { UpstreamReader, type Revision } from "./upstream/upstream-reader";
-import type { ArtifactSource } from "@scriptorium/db";
+import type { ArtifactSource } from "@scriptorium/contract";
 
 const logged: object[] = [];
 const log: Logger = { info: (fields) => logged.push(fields), warn: () => undefined, error: () => undefined };

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
-import { artifacts, collections, snapshots, type ArtifactMetadata, type ArtifactRow, type Database, type StoredFile } from "@scriptorium/db";
+import { METADATA_FIELDS, type ArtifactMetadata, type MetadataField, type RefreshMode, type StoredFile } from "@scriptorium/contract";
+import { artifacts, collections, snapshots, type ArtifactRow, type Database } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { NotFoundError } from "../errors";
 import type { Logger } from "../logger";
@@ -10,12 +11,9 @@ import type { BlobStore } from "./blob-store";
 import { contentHashOf, manifestOf, storeContent } from "./content";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import { mainFileOf } from "./layout";
-import { changedFields, mergeMetadata, METADATA_FIELDS, parseMetadata, type MetadataField } from "./metadata";
+import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
 import { toSnapshotArtifact } from "./snapshot-service";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
-
-export const REFRESH_MODES = ["metadata", "check", "sync"] as const;
-export type RefreshMode = (typeof REFRESH_MODES)[number];
 
 export interface RefreshOptions {
   mode: RefreshMode;

@@ -2,23 +2,15 @@ import { randomUUID } from "node:crypto";
 import { join, posix } from "node:path";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import pLimit from "p-limit";
-import {
-  artifacts,
-  collections,
-  isUniqueViolation,
-  type ArtifactRow,
-  type ArtifactSource,
-  type ArtifactType,
-  type CollectionRow,
-  type Database,
-} from "@scriptorium/db";
+import { describeSource, MAX_ARTIFACTS_PER_IMPORT, type ArtifactSource, type ArtifactType, type SourceInput } from "@scriptorium/contract";
+import { artifacts, collections, isUniqueViolation, type ArtifactRow, type CollectionRow, type Database } from "@scriptorium/db";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import type { BlobStore } from "./blob-store";
 import { contentHashOf, storeContent } from "./content";
 import { discoverArtifacts, mainFileOf, validateArtifactName } from "./layout";
 import { EMPTY_METADATA, MetadataError, mergeMetadata, parseMetadata } from "./metadata";
-import { describeSource, parseSource, type SourceSpec } from "./sources";
+import { parseSource } from "./sources";
 import { GitError } from "./git";
 import { partitionListing } from "./upstream/listing";
 import type { UpstreamReader } from "./upstream/upstream-reader";
@@ -26,8 +18,9 @@ import { UpstreamError } from "./upstream/upstream-source";
 
 export type Collection = CollectionRow & { artifactCount: number };
 
-/** Most artifacts one import may add: a bound on what a single request can make us read. */
-export const MAX_ARTIFACTS_PER_IMPORT = 10_000;
+/** A stored artifact: where it came from, the version and files kept, its metadata. */
+export type Artifact = ArtifactRow;
+
 /** Artifacts of one import read and stored at once. */
 const IMPORT_CONCURRENCY = 32;
 
@@ -143,7 +136,7 @@ export class CollectionService {
   async addArtifacts(
     workspaceId: string,
     collectionId: string,
-    input: { source: SourceSpec; type?: ArtifactType | undefined; name?: string | undefined },
+    input: { source: SourceInput; type?: ArtifactType | undefined; name?: string | undefined },
   ): Promise<ArtifactRow[]> {
     await this.get(workspaceId, collectionId);
     const source = parseSource(input.source);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { StoredFile } from "@scriptorium/db";
+import type { StoredFile } from "@scriptorium/contract";
 import { BlobStore } from "./blob-store";
 import type { UpstreamListing } from "./upstream/listing";
 

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { ArtifactType } from "@scriptorium/db";
+import type { ArtifactType } from "@scriptorium/contract";
 import { InvalidError } from "../errors";
 
 /** Main files that both mark a folder as an artifact and name its type. */

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SourceInput } from "@scriptorium/contract";
 import { openTestDatabase, type TestDatabase } from "@scriptorium/db/testing";
 import { InvalidError } from "../errors";
 import type { Logger } from "../logger";
 import { createServices, type Services } from "../services";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
-import type { SourceSpec } from "./sources";
 
 /**
  * Local sources never read Scriptorium's own data directory: it holds the
@@ -52,7 +52,7 @@ describe("local sources and the data directory", () => {
   }
 
   /** The refusal of an import: a typed 422 naming the source; no artifact added, nothing of the data directory anywhere. */
-  async function refused(source: SourceSpec, using = services): Promise<string> {
+  async function refused(source: SourceInput, using = services): Promise<string> {
     const id = await collection(using);
     const error = await using.collections.addArtifacts(ws, id, { source, type: "command" }).then(
       () => null,
@@ -77,7 +77,7 @@ describe("local sources and the data directory", () => {
   it("refuses the data directory, anything in it and any folder holding it, without naming the data directory", async () => {
     // Something must already be stored, so that expectNoLeak has blobs to look at.
     await services.collections.addArtifacts(ws, await collection(), { source: sources });
-    const cases: [SourceSpec, RegExp][] = [
+    const cases: [SourceInput, RegExp][] = [
       [dataDir, /lies inside Scriptorium's data directory/],
       [join(dataDir, "owner.key"), /lies inside Scriptorium's data directory/],
       [join(dataDir, "skills", "stolen"), /lies inside Scriptorium's data directory/],

@@ -1,8 +1,5 @@
 import { load } from "js-yaml";
-import type { ArtifactMetadata } from "@scriptorium/db";
-
-export const METADATA_FIELDS = ["title", "description", "author", "license", "version", "tags", "tools"] as const;
-export type MetadataField = (typeof METADATA_FIELDS)[number];
+import { METADATA_FIELDS, type ArtifactMetadata, type MetadataField } from "@scriptorium/contract";
 
 /** Metadata as read upstream: a field the file does not mention is absent (not null), so it can be kept. */
 export type UpstreamMetadata = Partial<ArtifactMetadata>;

@@ -3,6 +3,9 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { artifacts, collections, snapshots, type ArtifactRow, type Database, type SnapshotArtifact, type SnapshotRow } from "@scriptorium/db";
 import { ConflictError, NotFoundError } from "../errors";
 
+/** The state of some of a collection's artifacts just before a refresh or rollback replaced it. */
+export type Snapshot = SnapshotRow;
+
 export function toSnapshotArtifact(row: ArtifactRow): SnapshotArtifact {
   return {
     id: row.id,

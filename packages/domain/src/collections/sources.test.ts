@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidError } from "../errors";
 import { discoverArtifacts, mainFileOf, validateArtifactName } from "./layout";
-import { describeSource, parseSource } from "./sources";
+import { parseSource } from "./sources";
 
 describe("parseSource", () => {
   it("reads the short forms", () => {
@@ -24,10 +24,6 @@ describe("parseSource", () => {
   it("refuses what it cannot read, saying which forms it accepts", () => {
     expect(() => parseSource("just-a-word")).toThrow(/owner\/repo\/path@ref/);
     expect(() => parseSource("")).toThrow(InvalidError);
-  });
-
-  it("describes sources briefly", () => {
-    expect(describeSource({ kind: "github", repo: "o/r", path: "p", ref: "v1" })).toBe("o/r/p@v1");
   });
 });
 

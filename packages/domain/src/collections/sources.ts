@@ -1,13 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
-import type { ArtifactSource } from "@scriptorium/db";
+import type { ArtifactSource, SourceInput } from "@scriptorium/contract";
 import { InvalidError } from "../errors";
-
-/** A source as people write it: the tagged object (path and ref optional), or a short string form. */
-export type SourceSpec =
-  | string
-  | { kind: "local"; path: string }
-  | { kind: "git"; url: string; path?: string | undefined; ref?: string | null | undefined }
-  | { kind: "github"; repo: string; path?: string | undefined; ref?: string | null | undefined };
 
 const GITHUB_REPO = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
 const GIT_URL = /^(https?|file|ssh):\/\//;
@@ -23,7 +16,7 @@ function cleanPath(path: string, what: string): string {
  * against the server's working directory) is local; `owner/repo/path@ref`
  * (the ref after the last `@`, optional) is GitHub.
  */
-export function parseSource(spec: SourceSpec, cwd: string = process.cwd()): ArtifactSource {
+export function parseSource(spec: SourceInput, cwd: string = process.cwd()): ArtifactSource {
   if (typeof spec !== "string") {
     switch (spec.kind) {
       case "local":
@@ -56,16 +49,4 @@ export function parseSource(spec: SourceSpec, cwd: string = process.cwd()): Arti
     );
   }
   return { kind: "github", repo: repository, path: cleanPath(rest.join("/"), "path"), ref: ref || null };
-}
-
-/** A short, human form of a source, for tables and logs. */
-export function describeSource(source: ArtifactSource): string {
-  switch (source.kind) {
-    case "local":
-      return source.path;
-    case "git":
-      return `${source.url}${source.path ? `//${source.path}` : ""}${source.ref ? `@${source.ref}` : ""}`;
-    case "github":
-      return `${source.repo}${source.path ? `/${source.path}` : ""}${source.ref ? `@${source.ref}` : ""}`;
-  }
 }

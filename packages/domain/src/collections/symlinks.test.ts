@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RefreshMode } from "@scriptorium/contract";
 import type { ArtifactRow } from "@scriptorium/db";
 import { openTestDatabase, type TestDatabase } from "@scriptorium/db/testing";
 import { DomainError } from "../errors";
@@ -11,7 +12,6 @@ import type { Logger } from "../logger";
 import { createServices, type Services } from "../services";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
 import { GitCache } from "./git";
-import type { RefreshMode } from "./collection-refresher";
 import { UpstreamReader } from "./upstream/upstream-reader";
 import { UpstreamError } from "./upstream/upstream-source";
 

@@ -1,14 +1,10 @@
-import type { ExportFormat } from "@scriptorium/db";
+import type { ExportFormat, TrimSize } from "@scriptorium/contract";
 
-export { EXPORT_FORMATS, type ExportFormat } from "@scriptorium/db";
-
-/** Page sizes of the paged formats (DOCX and PDF), in inches: the two common trade-paperback trims. */
-export const TRIM_SIZES = {
+/** Each trim's page in inches, as the paged formats (DOCX and PDF) lay it out. */
+export const TRIM_INCHES: Record<TrimSize, { widthIn: number; heightIn: number }> = {
   "6x9": { widthIn: 6, heightIn: 9 },
   "5x8": { widthIn: 5, heightIn: 8 },
-} as const;
-export type TrimSize = keyof typeof TRIM_SIZES;
-export const DEFAULT_TRIM_SIZE: TrimSize = "6x9";
+};
 
 export interface BookChapter {
   number: number;
@@ -39,6 +35,7 @@ export interface Book {
 /** Builds one format from a book; one implementation per format. */
 export interface BookExporter {
   readonly format: ExportFormat;
+  /** The Content-Type of the built file. */
   readonly mimeType: string;
   readonly extension: string;
   build(book: Book): Promise<Uint8Array>;

@@ -13,7 +13,8 @@ import {
   TextRun,
   type IStylesOptions,
 } from "docx";
-import { SCENE_BREAK, TRIM_SIZES, copyrightLine, zipTimestamp, type Book, type BookExporter } from "./book";
+import { EXPORT_FILE_TYPES, exportContentType } from "@scriptorium/contract";
+import { SCENE_BREAK, TRIM_INCHES, copyrightLine, zipTimestamp, type Book, type BookExporter } from "./book";
 
 const TWIPS_PER_INCH = 1440;
 /** Ships with Windows and macOS; where it is missing (Linux), LibreOffice substitutes another serif. */
@@ -182,11 +183,11 @@ function restamped(packed: Uint8Array, date: Date): Uint8Array {
 
 export class DocxExporter implements BookExporter {
   readonly format = "docx" as const;
-  readonly mimeType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-  readonly extension = "docx";
+  readonly mimeType = exportContentType("docx");
+  readonly extension = EXPORT_FILE_TYPES.docx.extension;
 
   async build(book: Book): Promise<Uint8Array> {
-    const trim = TRIM_SIZES[book.trim];
+    const trim = TRIM_INCHES[book.trim];
     const page = {
       size: { width: trim.widthIn * TWIPS_PER_INCH, height: trim.heightIn * TWIPS_PER_INCH },
       margin: MARGINS[book.trim],

@@ -1,4 +1,5 @@
 import { strToU8, zipSync, type Zippable } from "fflate";
+import { EXPORT_FILE_TYPES, exportContentType } from "@scriptorium/contract";
 import { copyrightLine, SCENE_BREAK, zipTimestamp, type Book, type BookChapter, type BookExporter } from "./book";
 
 /**
@@ -206,8 +207,8 @@ function packageDocument(book: Book, identifier: string, spine: ContentDocument[
 
 export class EpubExporter implements BookExporter {
   readonly format = "epub" as const;
-  readonly mimeType = "application/epub+zip";
-  readonly extension = "epub";
+  readonly mimeType = exportContentType("epub");
+  readonly extension = EXPORT_FILE_TYPES.epub.extension;
 
   async build(book: Book): Promise<Uint8Array> {
     const identifier = `urn:uuid:${book.id}`;

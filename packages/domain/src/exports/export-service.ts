@@ -3,11 +3,12 @@ import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { and, eq } from "drizzle-orm";
+import { DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type ExportFormat, type TrimSize } from "@scriptorium/contract";
 import { projectExports, type Database, type ProjectExportRow, type ProjectRow } from "@scriptorium/db";
 import { ConflictError, NotFoundError } from "../errors";
 import { latestTextStage, readManuscript } from "../generation/manuscript";
 import type { ProjectService } from "../generation/project-service";
-import { DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type Book, type BookExporter, type ExportFormat, type TrimSize } from "./book";
+import type { Book, BookExporter } from "./book";
 import { DocxExporter } from "./docx";
 import { EpubExporter } from "./epub";
 import { MarkdownExporter } from "./markdown";
@@ -239,7 +240,7 @@ export class ExportService {
       filename: row.filename,
       size_bytes: row.sizeBytes,
       sha256: row.sha256,
-      trim: PAGED_FORMATS.has(row.format) ? (row.trim as TrimSize) : null,
+      trim: PAGED_FORMATS.has(row.format) ? row.trim : null,
       created_at: row.createdAt,
       modified_at: row.modifiedAt,
       stale: row.sourceFingerprint !== fingerprint,

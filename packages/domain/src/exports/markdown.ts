@@ -1,3 +1,4 @@
+import { EXPORT_FILE_TYPES, exportContentType } from "@scriptorium/contract";
 import { copyrightLine, SCENE_BREAK, type Book, type BookExporter } from "./book";
 
 /**
@@ -11,8 +12,8 @@ function escapeMarkdown(text: string): string {
 /** CommonMark: the title as the only `#` heading, chapters as `##`, scene breaks as centred-looking asterisks. */
 export class MarkdownExporter implements BookExporter {
   readonly format = "md" as const;
-  readonly mimeType = "text/markdown; charset=utf-8";
-  readonly extension = "md";
+  readonly mimeType = exportContentType("md");
+  readonly extension = EXPORT_FILE_TYPES.md.extension;
 
   build(book: Book): Promise<Uint8Array> {
     const parts: string[] = [`# ${escapeMarkdown(book.title)}`, `*by ${escapeMarkdown(book.author)}*`, escapeMarkdown(copyrightLine(book))];

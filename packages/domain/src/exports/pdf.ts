@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import PDFDocument from "pdfkit";
-import { copyrightLine, SCENE_BREAK, TRIM_SIZES, type Book, type BookExporter, type TrimSize } from "./book";
+import { EXPORT_FILE_TYPES, exportContentType, type TrimSize } from "@scriptorium/contract";
+import { copyrightLine, SCENE_BREAK, TRIM_INCHES, type Book, type BookExporter } from "./book";
 
 const POINTS_PER_INCH = 72;
 
@@ -69,11 +70,11 @@ function collect(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
  */
 export class PdfExporter implements BookExporter {
   readonly format = "pdf" as const;
-  readonly mimeType = "application/pdf";
-  readonly extension = "pdf";
+  readonly mimeType = exportContentType("pdf");
+  readonly extension = EXPORT_FILE_TYPES.pdf.extension;
 
   async build(book: Book): Promise<Uint8Array> {
-    const trim = TRIM_SIZES[book.trim];
+    const trim = TRIM_INCHES[book.trim];
     const margins = MARGINS[book.trim];
     const pageWidth = trim.widthIn * POINTS_PER_INCH;
     const width = pageWidth - margins.left - margins.right;

@@ -1,3 +1,4 @@
+import { EXPORT_FILE_TYPES, exportContentType } from "@scriptorium/contract";
 import { copyrightLine, SCENE_BREAK, type Book, type BookExporter } from "./book";
 
 /** Underlines a heading the way plain-text books and e-mail do. */
@@ -11,8 +12,8 @@ function underlined(text: string, rule: string): string {
  */
 export class TextExporter implements BookExporter {
   readonly format = "txt" as const;
-  readonly mimeType = "text/plain; charset=utf-8";
-  readonly extension = "txt";
+  readonly mimeType = exportContentType("txt");
+  readonly extension = EXPORT_FILE_TYPES.txt.extension;
 
   build(book: Book): Promise<Uint8Array> {
     const parts: string[] = [underlined(book.title, "="), `by ${book.author}`, copyrightLine(book)];

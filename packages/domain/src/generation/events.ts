@@ -1,36 +1,22 @@
 import { EventEmitter } from "node:events";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import { generationEvents, projects, type Database, type GenerationEventRow, type GenerationEventType } from "@scriptorium/db";
+import { EVENT_PAGE_SIZE, GenerationEventPayload, type GenerationEvent } from "@scriptorium/contract";
+import { generationEvents, projects, type Database, type GenerationEventRow } from "@scriptorium/db";
 import type { Cluster, ClusterMessage } from "../cluster/cluster";
 
-/** One persisted event of a project's generation, as every transport sends it. */
-export interface GenerationEvent {
-  /** Increases by one per event within a project; subscribers resume after the last id they saw. */
-  id: number;
-  project_id: string;
-  job_id: string | null;
-  type: GenerationEventType;
-  data: Record<string, unknown>;
-  created_at: string;
-}
+export type { GenerationEvent } from "@scriptorium/contract";
 
-export interface NewEvent {
-  type: GenerationEventType;
-  data: Record<string, unknown>;
-}
+/** An event as the pipeline emits it; the log gives it its id and time. */
+export type NewEvent = GenerationEventPayload;
 
-/** Events a page of the backlog holds at most; readers page through with `after`. */
-export const EVENT_PAGE_SIZE = 1_000;
-
+/**
+ * A stored event as transports send it. The database keeps the type and the
+ * data in two columns, so they are checked together against the payload
+ * union here: whatever reads the log gets the shape its type promises.
+ */
 function toEvent(row: GenerationEventRow): GenerationEvent {
-  return {
-    id: row.id,
-    project_id: row.projectId,
-    job_id: row.jobId,
-    type: row.type,
-    data: row.data,
-    created_at: row.createdAt.toISOString(),
-  };
+  const payload = GenerationEventPayload.parse({ type: row.type, data: row.data });
+  return { id: row.id, project_id: row.projectId, job_id: row.jobId, ...payload, created_at: row.createdAt.toISOString() };
 }
 
 type Listener = (event: GenerationEvent) => void;

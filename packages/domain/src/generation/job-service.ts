@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import type { JobStatus, PauseReason, StageStatus } from "@scriptorium/contract";
 import {
   generationJobs,
   isUniqueViolation,
@@ -8,16 +9,13 @@ import {
   stageRuns,
   type Database,
   type GenerationJobRow,
-  type JobStatus,
-  type PauseReason,
   type ProjectRow,
   type StageRunRow,
-  type StageStatus,
 } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import type { JobEngine } from "./job-engine";
-import type { EventLog, GenerationEvent } from "./events";
+import type { EventLog, GenerationEvent, NewEvent } from "./events";
 import { latestTextStage, readManuscript, type Manuscript } from "./manuscript";
 import type { ProjectService } from "./project-service";
 import { readStageRuns } from "./stage-runs";
@@ -225,7 +223,7 @@ export class JobService {
     projectId: string,
     action: "pause" | "resume" | "cancel",
     allowed: JobStatus[],
-    apply: (tx: Database, job: GenerationJobRow, emit: (event: { type: "status_update" | "log"; data: Record<string, unknown> }) => void) => Promise<void>,
+    apply: (tx: Database, job: GenerationJobRow, emit: (event: NewEvent) => void) => Promise<void>,
   ): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
     const job = await this.events.transaction(workspaceId, projectId, null, async (tx, emit) => {

@@ -1,56 +1,19 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
-import { projects, type Database, type ProjectRow, type WriterConfig } from "@scriptorium/db";
+import {
+  DEFAULT_SCENES_PER_CHAPTER,
+  DEFAULT_TARGET_WORDS,
+  defaultChapterCount,
+  PROJECT_LIMITS,
+  type CreateProjectInput,
+  type WriterConfig,
+} from "@scriptorium/contract";
+import { projects, type Database, type ProjectRow } from "@scriptorium/db";
 import { InvalidError, NotFoundError } from "../errors";
 import type { ProjectBrief } from "./writers/writer";
 
-/** The bounds a project's size must fall within; the API's schema states the same numbers. */
-export const PROJECT_LIMITS = {
-  minTargetWords: 1_000,
-  maxTargetWords: 500_000,
-  maxChapters: 200,
-  maxScenesPerChapter: 12,
-  /** A scene shorter than this is not a scene. */
-  minWordsPerScene: 100,
-  maxSeed: 2 ** 31 - 1,
-} as const;
-
-export const DEFAULT_TARGET_WORDS = 60_000;
-const DEFAULT_SCENES_PER_CHAPTER = 3;
-
-/** Typical chapter lengths by genre: thrillers run short chapters, fantasy and literary fiction long ones. */
-const WORDS_PER_CHAPTER: Record<string, number> = {
-  thriller: 2_500,
-  mystery: 3_000,
-  romance: 3_000,
-  horror: 3_000,
-  "science fiction": 3_500,
-  fantasy: 4_000,
-  literary: 4_000,
-};
-const DEFAULT_WORDS_PER_CHAPTER = 3_000;
-
-function defaultChapterCount(targetWords: number, genre: string): number {
-  const perChapter = WORDS_PER_CHAPTER[genre.trim().toLowerCase()] ?? DEFAULT_WORDS_PER_CHAPTER;
-  return Math.min(PROJECT_LIMITS.maxChapters, Math.max(1, Math.round(targetWords / perChapter)));
-}
-
-export interface ProjectInput {
-  title: string;
-  author?: string | undefined;
-  genre?: string | undefined;
-  synopsis?: string | undefined;
-  protagonist?: string | undefined;
-  tone?: string | undefined;
-  target_words?: number | undefined;
-  chapters?: number | undefined;
-  scenes_per_chapter?: number | undefined;
-  writer?: WriterConfig | undefined;
-  seed?: number | undefined;
-  budget_usd?: number | null | undefined;
-}
-
-export type ProjectPatch = Partial<ProjectInput>;
+/** A project's settings and state, as stored. */
+export type Project = ProjectRow;
 
 /** Checks a writer configuration can run (keys present, base URL known); throws InvalidError otherwise. */
 export type WriterConfigCheck = (writer: WriterConfig) => void;
@@ -105,7 +68,7 @@ export class ProjectService {
     return row;
   }
 
-  async create(workspaceId: string, input: ProjectInput): Promise<ProjectRow> {
+  async create(workspaceId: string, input: CreateProjectInput): Promise<ProjectRow> {
     const genre = input.genre?.trim() || "literary";
     const targetWords = input.target_words ?? DEFAULT_TARGET_WORDS;
     const chapters = input.chapters ?? defaultChapterCount(targetWords, genre);
@@ -140,7 +103,7 @@ export class ProjectService {
    * Changes a project's settings. Outputs already generated stay as they
    * are; the next start reuses them unless it is forced.
    */
-  async update(workspaceId: string, id: string, patch: ProjectPatch): Promise<ProjectRow> {
+  async update(workspaceId: string, id: string, patch: Partial<CreateProjectInput>): Promise<ProjectRow> {
     const current = await this.get(workspaceId, id);
     const targetWords = patch.target_words ?? current.targetWords;
     const chapters = patch.chapters ?? current.chapters;

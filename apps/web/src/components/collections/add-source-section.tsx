@@ -7,6 +7,7 @@ import { useId } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import { ArtifactName, ArtifactType, GitRef, GitUrl, RepoPath, ShortSource, type SourceInput } from "@scriptorium/contract";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
 import { useInvalidateCollection } from "@/components/collections/use-invalidate-collection";
 import { FormError } from "@/components/form-error";
@@ -14,7 +15,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { ReadOnlyNotice, useCanWrite } from "@/components/write-access";
-import { ARTIFACT_TYPES, pluralize, type SourceInput } from "@/lib/collections";
+import { pluralize } from "@/lib/collections";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { FormField } from "@/components/form-field";
@@ -24,23 +25,22 @@ const SOURCE_KINDS = [
   { value: "git", label: "Git URL" },
 ] as const;
 
-// Mirrors the API's AddArtifactsInput limits; whether a source exists is for the server to say.
+// The API's own field schemas; whether a source exists is for the server to say.
 const AddSourceForm = z
   .object({
     kind: z.enum(["short", "git"]),
-    source: z.string().trim().max(4096, "Keep the source to 4,096 characters or fewer."),
-    url: z.string().trim().max(2048, "Keep the URL to 2,048 characters or fewer."),
-    path: z.string().trim().max(1000, "Keep the path to 1,000 characters or fewer."),
-    ref: z.string().trim().max(255, "Keep the ref to 255 characters or fewer."),
-    type: z.enum(ARTIFACT_TYPES).nullable(),
-    name: z.string().trim().max(200, "Keep the name to 200 characters or fewer."),
+    source: z.string().trim(),
+    url: z.string().trim(),
+    path: RepoPath,
+    ref: GitRef,
+    type: ArtifactType.nullable(),
+    name: ArtifactName,
   })
   .superRefine((values, context) => {
-    if (values.kind === "short" && values.source === "") {
-      context.addIssue({ code: "custom", path: ["source"], message: "Enter a path on the server or owner/repo/path@ref." });
-    }
-    if (values.kind === "git" && values.url === "") {
-      context.addIssue({ code: "custom", path: ["url"], message: "Enter the repository’s URL." });
+    // Only the chosen kind's field is the source; the other keeps what was typed there, unchecked.
+    const [field, schema] = values.kind === "short" ? (["source", ShortSource] as const) : (["url", GitUrl] as const);
+    for (const issue of schema.safeParse(values[field]).error?.issues ?? []) {
+      context.addIssue({ code: "custom", path: [field], message: issue.message });
     }
   });
 type AddSourceForm = z.infer<typeof AddSourceForm>;

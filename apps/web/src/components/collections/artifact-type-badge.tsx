@@ -1,5 +1,6 @@
+import type { ArtifactType } from "@scriptorium/contract";
 import { Badge } from "@/components/ui/badge";
-import { ARTIFACT_TYPE_LABELS, type ArtifactType } from "@/lib/collections";
+import { ARTIFACT_TYPE_LABELS } from "@/lib/collections";
 
 const TYPE_VARIANTS = {
   skill: "blue",

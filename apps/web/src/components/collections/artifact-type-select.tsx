@@ -1,7 +1,8 @@
 "use client";
 
+import { ARTIFACT_TYPES, isArtifactType, type ArtifactType } from "@scriptorium/contract";
 import { Select, SelectContent, SelectItem, SelectItemText, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { ARTIFACT_TYPE_LABELS, ARTIFACT_TYPES, isArtifactType, type ArtifactType } from "@/lib/collections";
+import { ARTIFACT_TYPE_LABELS } from "@/lib/collections";
 
 // Radix Select reserves "" for "no value", so "none chosen" needs a value of its own.
 const ANY = "any";

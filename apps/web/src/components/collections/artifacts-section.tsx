@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
 import { useId, useMemo, useState } from "react";
+import { describeSource, type ArtifactType } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
 import { RemoveArtifactDialog } from "@/components/collections/remove-artifact-dialog";
@@ -15,7 +16,7 @@ import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { WriteButton } from "@/components/write-access";
-import { describeSource, displayVersion, pluralize, type Artifact, type ArtifactType } from "@/lib/collections";
+import { displayVersion, pluralize, type Artifact } from "@/lib/collections";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 

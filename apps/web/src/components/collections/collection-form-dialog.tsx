@@ -6,7 +6,8 @@ import { LoaderCircleIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
+import type { z } from "zod";
+import { CreateCollectionInput } from "@scriptorium/contract";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
@@ -16,12 +17,8 @@ import { Textarea } from "@/components/ui/textarea";
 import { collectionHref, type Collection } from "@/lib/collections";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
-// Mirrors the API's CreateCollectionInput, so mistakes show before a round trip.
-const CollectionForm = z.object({
-  name: z.string().trim().min(1, "Give the collection a name.").max(100, "Keep the name to 100 characters or fewer."),
-  description: z.string().trim().max(2000, "Keep the description to 2,000 characters or fewer."),
-});
-type CollectionForm = z.infer<typeof CollectionForm>;
+/** What the form holds; it is checked with the API's own schema, so mistakes show before a round trip (editing checks the same fields). */
+type CollectionFormValues = z.input<typeof CreateCollectionInput>;
 
 interface CollectionFormDialogProps {
   open: boolean;
@@ -44,8 +41,8 @@ function CollectionFormView({ collection, onDone }: { collection: Collection | u
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const form = useForm<CollectionForm>({
-    resolver: zodResolver(CollectionForm),
+  const form = useForm<CollectionFormValues, unknown, CreateCollectionInput>({
+    resolver: zodResolver(CreateCollectionInput),
     defaultValues: { name: collection?.name ?? "", description: collection?.description ?? "" },
   });
 
@@ -77,7 +74,7 @@ function CollectionFormView({ collection, onDone }: { collection: Collection | u
   );
   const mutation = collection ? update : create;
 
-  function submit(values: CollectionForm) {
+  function submit(values: CreateCollectionInput) {
     if (collection) update.mutate({ collection_id: collection.id, ...values });
     else create.mutate(values);
   }

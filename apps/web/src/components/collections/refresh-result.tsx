@@ -2,11 +2,12 @@
 
 import { CheckCircle2Icon } from "lucide-react";
 import { useId, useState } from "react";
+import type { RefreshMode } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
 import { RelativeTime } from "@/components/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { changeLines, formatDuration, pluralize, type RefreshEntry, type RefreshMode, type RefreshResult } from "@/lib/collections";
+import { changeLines, formatDuration, pluralize, type RefreshEntry, type RefreshResult } from "@/lib/collections";
 
 const RESULT_STATUS_VARIANTS = { success: "green", partial: "amber", error: "red" } as const satisfies Record<RefreshResult["status"], "green" | "amber" | "red">;
 

@@ -6,6 +6,7 @@ import { LoaderCircleIcon, RefreshCwIcon } from "lucide-react";
 import { useId } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { z } from "zod";
+import { ArtifactType, NamePattern, REFRESH_MODES, type RefreshMode } from "@scriptorium/contract";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
 import { RefreshResultView } from "@/components/collections/refresh-result";
 import { useInvalidateCollection } from "@/components/collections/use-invalidate-collection";
@@ -15,11 +16,8 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { ReadOnlyNotice, useCanWrite } from "@/components/write-access";
-import { ARTIFACT_TYPES, type RefreshMode } from "@/lib/collections";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
-
-const REFRESH_MODES = ["metadata", "check", "sync"] as const satisfies readonly RefreshMode[];
 
 const MODE_DETAILS: Record<RefreshMode, { label: string; description: string }> = {
   metadata: { label: "Metadata", description: "Re-reads titles, descriptions, versions and tags upstream; files stay as they are." },
@@ -27,10 +25,11 @@ const MODE_DETAILS: Record<RefreshMode, { label: string; description: string }> 
   sync: { label: "Sync", description: "Copies upstream files and metadata in, after a snapshot you can roll back to." },
 };
 
+// The API's own field schemas, so mistakes show before a round trip.
 const RefreshForm = z.object({
   mode: z.enum(REFRESH_MODES),
-  type: z.enum(ARTIFACT_TYPES).nullable(),
-  name_pattern: z.string().trim().max(200, "Keep the pattern to 200 characters or fewer."),
+  type: ArtifactType.nullable(),
+  name_pattern: NamePattern,
   dry_run: z.boolean(),
 });
 type RefreshForm = z.infer<typeof RefreshForm>;

@@ -5,7 +5,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { AlertCircleIcon, LoaderCircleIcon, PlusIcon, TriangleAlertIcon } from "lucide-react";
 import { useState } from "react";
 import { Controller, useForm } from "react-hook-form";
-import { z } from "zod";
+import type { z } from "zod";
+import { CreateApiKeyInput, SCOPES, scopeIncludes } from "@scriptorium/contract";
 import { CopyButton } from "@/components/copy-button";
 import { ScopeBadge } from "@/components/scope-badge";
 import { useSession } from "@/components/session-context";
@@ -14,15 +15,11 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectItemText, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { SCOPE_DETAILS, SCOPES, scopeIncludes } from "@/lib/scopes";
+import { SCOPE_DETAILS } from "@/lib/scopes";
 import { errorMessage, useTRPC, type IssuedApiKey } from "@/lib/trpc";
 
-// Mirrors the API's CreateApiKeyInput, so mistakes show before a round trip.
-const CreateKeyForm = z.object({
-  name: z.string().trim().min(1, "Give the key a name.").max(100, "Keep the name to 100 characters or fewer."),
-  scope: z.enum(SCOPES),
-});
-type CreateKeyForm = z.infer<typeof CreateKeyForm>;
+/** What the form holds; it is checked with the API's own schema, so mistakes show before a round trip. */
+type CreateKeyFormValues = z.input<typeof CreateApiKeyInput>;
 
 /** "Create key" button and dialog: a short form, then the new secret, shown this once. */
 export function CreateKeyDialog() {
@@ -58,7 +55,7 @@ function CreateKeyFormView({ onCreated }: { onCreated: (key: IssuedApiKey) => vo
   const session = useSession();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const form = useForm<CreateKeyForm>({ resolver: zodResolver(CreateKeyForm), defaultValues: { name: "", scope: "read" } });
+  const form = useForm<CreateKeyFormValues, unknown, CreateApiKeyInput>({ resolver: zodResolver(CreateApiKeyInput), defaultValues: { name: "", scope: "read" } });
   const create = useMutation(
     trpc.keys.create.mutationOptions({
       onSuccess: (key) => {

@@ -1,11 +1,11 @@
 "use client";
 
+import { scopeIncludes } from "@scriptorium/contract";
 import { AdminRequired } from "@/components/keys/admin-required";
 import { CreateKeyDialog } from "@/components/keys/create-key-dialog";
 import { KeysTable } from "@/components/keys/keys-table";
 import { PageHeader } from "@/components/page-header";
 import { useSession } from "@/components/session-context";
-import { scopeIncludes } from "@/lib/scopes";
 
 export function KeysPage() {
   const session = useSession();

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertCircleIcon, DownloadIcon, FileDownIcon, HammerIcon, LoaderCircleIcon } from "lucide-react";
 import { useId, useState } from "react";
+import { DEFAULT_TRIM_SIZE, EXPORT_FORMATS, isTrimSize, TRIM_SIZES, type ExportFormat, type TrimSize } from "@scriptorium/contract";
 import { RelativeTime } from "@/components/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -11,7 +12,7 @@ import { Select, SelectContent, SelectItem, SelectItemText, SelectTrigger, Selec
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { WriteButton } from "@/components/write-access";
-import { EXPORT_FORMATS, EXPORT_FORMAT_DETAILS, TRIM_SIZES, exportDownloadHref, formatBytes, isTrimSize, type ExportFormat, type ExportInfo, type TrimSize } from "@/lib/exports";
+import { EXPORT_FORMAT_DETAILS, TRIM_SIZE_LABELS, exportDownloadHref, formatBytes, type ExportInfo } from "@/lib/exports";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 
 /**
@@ -24,7 +25,7 @@ export function ExportsSection({ projectId, hasText }: { projectId: string; hasT
   const trimId = useId();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [trim, setTrim] = useState<TrimSize>("6x9");
+  const [trim, setTrim] = useState<TrimSize>(DEFAULT_TRIM_SIZE);
   const exportsList = useQuery(trpc.exports.list.queryOptions({ id: projectId }));
   const build = useMutation(
     trpc.exports.build.mutationOptions({
@@ -55,8 +56,8 @@ export function ExportsSection({ projectId, hasText }: { projectId: string; hasT
                 </SelectTrigger>
                 <SelectContent>
                   {TRIM_SIZES.map((size) => (
-                    <SelectItem key={size.value} value={size.value}>
-                      <SelectItemText>{size.label}</SelectItemText>
+                    <SelectItem key={size} value={size}>
+                      <SelectItemText>{TRIM_SIZE_LABELS[size]}</SelectItemText>
                     </SelectItem>
                   ))}
                 </SelectContent>

@@ -2,11 +2,12 @@
 
 import { AlertCircleIcon, CirclePauseIcon, PenLineIcon, RefreshCwIcon, WifiOffIcon } from "lucide-react";
 import { useId, type ReactNode } from "react";
+import { STAGE_COUNT } from "@scriptorium/contract";
 import type { LiveConnection } from "@/components/projects/use-generation-events";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Progress } from "@/components/ui/progress";
-import { formatCost, formatElapsed, formatNumber, formatPercent, formatWords, STAGE_COUNT, type JobStatus, type Project } from "@/lib/projects";
+import { formatCost, formatElapsed, formatNumber, formatPercent, formatWords, type JobStatus, type Project } from "@/lib/projects";
 import { useNow } from "@/lib/use-now";
 import { cn } from "@/lib/utils";
 

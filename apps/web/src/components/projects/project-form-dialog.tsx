@@ -8,25 +8,24 @@ import { useId, useState, type ReactNode } from "react";
 import { Controller, useForm, type FieldPath } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import {
+  CreateProjectInput,
+  DEFAULT_TARGET_WORDS,
+  isWriterProvider,
+  KNOWN_GENRES,
+  ModelId,
+  PROJECT_LIMITS,
+  ProjectFields,
+  WRITER_PROVIDERS,
+  WriterProvider,
+} from "@scriptorium/contract";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectItemText, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import {
-  COMMON_GENRES,
-  DEFAULT_TARGET_WORDS,
-  displayGenre,
-  formatNumber,
-  isWriterProvider,
-  PROJECT_LIMITS,
-  projectHref,
-  serverFieldErrors,
-  WRITER_DETAILS,
-  WRITER_PROVIDERS,
-  type CreateProjectInput,
-} from "@/lib/projects";
+import { displayGenre, formatNumber, projectHref, serverFieldErrors, WRITER_DETAILS } from "@/lib/projects";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { FormField } from "@/components/form-field";
@@ -56,22 +55,18 @@ function optionalWholeNumber(text: string): number | undefined {
   return digits === "" ? undefined : Number(digits);
 }
 
-// Mirrors the API's CreateProjectInput; the fields are text, turned into numbers on submit.
-const ProjectForm = z
+/** The fields as typed: the API's text fields, and numbers as text, checked against the API's limits. */
+const ProjectFormFields = z
   .object({
-    title: z.string().trim().min(1, "Give the project a title.").max(200, "Keep the title to 200 characters or fewer."),
-    genre: z.string().trim().max(60, "Keep the genre to 60 characters or fewer."),
+    title: ProjectFields.title,
+    genre: ProjectFields.genre,
     target_words: wholeNumberText("the length in words", PROJECT_LIMITS.minTargetWords, PROJECT_LIMITS.maxTargetWords, true),
-    writer: z.object({
-      provider: z.enum(WRITER_PROVIDERS),
-      model: z.string().trim().max(200, "Keep the model id to 200 characters or fewer."),
-      base_url: z.string().trim().max(500, "Keep the URL to 500 characters or fewer."),
-    }),
+    writer: z.object({ provider: WriterProvider, model: ModelId, base_url: z.string().trim() }),
     seed: wholeNumberText("a seed", 0, PROJECT_LIMITS.maxSeed, false),
-    author: z.string().trim().max(200, "Keep the author to 200 characters or fewer."),
-    protagonist: z.string().trim().max(100, "Keep the name to 100 characters or fewer."),
-    tone: z.string().trim().max(200, "Keep the tone to 200 characters or fewer."),
-    synopsis: z.string().trim().max(10_000, "Keep the synopsis to 10,000 characters or fewer."),
+    author: ProjectFields.author,
+    protagonist: ProjectFields.protagonist,
+    tone: ProjectFields.tone,
+    synopsis: ProjectFields.synopsis,
     chapters: wholeNumberText("a number of chapters", 1, PROJECT_LIMITS.maxChapters, false),
     scenes_per_chapter: wholeNumberText("a number of scenes", 1, PROJECT_LIMITS.maxScenesPerChapter, false),
     budget_usd: z.string().trim().refine((text) => text === "" || (/^\d+(\.\d+)?$/.test(text) && Number(text) > 0), "Enter an amount in dollars, e.g. 5 or 2.50."),
@@ -80,13 +75,10 @@ const ProjectForm = z
     if (values.writer.provider === "openai-compatible" && values.writer.base_url === "") {
       context.addIssue({ code: "custom", path: ["writer", "base_url"], message: "Enter the server’s base URL, e.g. http://localhost:11434/v1." });
     }
-    if (values.writer.base_url !== "" && !/^https?:\/\/\S+$/.test(values.writer.base_url)) {
-      context.addIssue({ code: "custom", path: ["writer", "base_url"], message: "Enter a URL starting with http:// or https://." });
-    }
   });
-type ProjectForm = z.infer<typeof ProjectForm>;
+type ProjectFormValues = z.input<typeof ProjectFormFields>;
 
-const EMPTY_FORM: ProjectForm = {
+const EMPTY_FORM: ProjectFormValues = {
   title: "",
   genre: "",
   target_words: String(DEFAULT_TARGET_WORDS),
@@ -102,9 +94,9 @@ const EMPTY_FORM: ProjectForm = {
 };
 
 /** The fields inside "More options": an error on one of them opens the area so it can be seen. */
-const MORE_OPTION_FIELDS: readonly FieldPath<ProjectForm>[] = ["author", "protagonist", "tone", "synopsis", "chapters", "scenes_per_chapter"];
+const MORE_OPTION_FIELDS: readonly FieldPath<ProjectFormValues>[] = ["author", "protagonist", "tone", "synopsis", "chapters", "scenes_per_chapter"];
 
-const FORM_FIELDS: readonly FieldPath<ProjectForm>[] = [
+const FORM_FIELDS: readonly FieldPath<ProjectFormValues>[] = [
   "title",
   "genre",
   "target_words",
@@ -116,12 +108,12 @@ const FORM_FIELDS: readonly FieldPath<ProjectForm>[] = [
   ...MORE_OPTION_FIELDS,
 ];
 
-function isFormField(path: string): path is FieldPath<ProjectForm> {
+function isFormField(path: string): path is FieldPath<ProjectFormValues> {
   return (FORM_FIELDS as readonly string[]).includes(path);
 }
 
 /** Empty optional fields are left out, so the server applies its defaults (a derived chapter count, a random seed). */
-function toCreateInput(values: ProjectForm): CreateProjectInput {
+function toCreateInput(values: z.output<typeof ProjectFormFields>): z.input<typeof CreateProjectInput> {
   const { provider } = values.writer;
   const budget = values.budget_usd === "" ? undefined : Number(values.budget_usd);
   return {
@@ -144,6 +136,9 @@ function toCreateInput(values: ProjectForm): CreateProjectInput {
   };
 }
 
+/** Typed values become the API's input, checked with the API's own schema: the form refuses what the server would. */
+const ProjectForm = ProjectFormFields.transform(toCreateInput).pipe(CreateProjectInput);
+
 /** Creates a project, then opens its page. */
 export function ProjectFormDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
@@ -163,7 +158,7 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
   const baseId = useId();
   const fieldId = (name: string) => `${baseId}-${name.replace(".", "-")}`;
   const [showMore, setShowMore] = useState(false);
-  const form = useForm<ProjectForm>({ resolver: zodResolver(ProjectForm), defaultValues: EMPTY_FORM });
+  const form = useForm<ProjectFormValues, unknown, CreateProjectInput>({ resolver: zodResolver(ProjectForm), defaultValues: EMPTY_FORM });
   const provider = form.watch("writer.provider");
 
   const create = useMutation(
@@ -186,19 +181,19 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
   );
   const placedOnFields = serverFieldErrors(create.error).some((field) => isFormField(field.path));
 
-  function submit(values: ProjectForm) {
-    create.mutate(toCreateInput(values));
+  function submit(input: CreateProjectInput) {
+    create.mutate(input);
   }
 
   /** The props every text input shares: its id, invalid state, and the note (hint or error) that describes it. */
-  function textInput(name: FieldPath<ProjectForm>) {
+  function textInput(name: FieldPath<ProjectFormValues>) {
     const id = fieldId(name);
     return { id, "aria-invalid": fieldError(name) ? true : undefined, "aria-describedby": `${id}-note`, ...form.register(name) };
   }
-  function fieldError(name: FieldPath<ProjectForm>): string | undefined {
+  function fieldError(name: FieldPath<ProjectFormValues>): string | undefined {
     return form.getFieldState(name, form.formState).error?.message;
   }
-  const field = (name: FieldPath<ProjectForm>, label: ReactNode, hint: string, input: ReactNode) => (
+  const field = (name: FieldPath<ProjectFormValues>, label: ReactNode, hint: string, input: ReactNode) => (
     <FormField id={fieldId(name)} label={label} hint={hint} error={fieldError(name)}>
       {input}
     </FormField>
@@ -223,7 +218,7 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
             <>
               <Input placeholder="e.g. fantasy" autoComplete="off" list={`${baseId}-genres`} {...textInput("genre")} />
               <datalist id={`${baseId}-genres`}>
-                {COMMON_GENRES.map((genre) => (
+                {KNOWN_GENRES.map((genre) => (
                   <option key={genre} value={genre}>
                     {displayGenre(genre)}
                   </option>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { AlertCircleIcon, RefreshCwIcon, SearchXIcon, Trash2Icon } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { isActiveJobStatus, isSceneStage } from "@scriptorium/contract";
 import { BackLink, DetailProblem, type BackTarget } from "@/components/detail-problem";
 import { RetryButton } from "@/components/problem-card";
 import { DeleteProjectDialog } from "@/components/projects/delete-project-dialog";
@@ -19,7 +20,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
-import { describeWriter, displayGenre, formatNumber, formatWords, isActiveJob, isSceneStage, type JobStatus, type Project } from "@/lib/projects";
+import { describeWriter, displayGenre, formatNumber, formatWords, type JobStatus, type Project } from "@/lib/projects";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
 /** Where this page's back link leads. */
@@ -144,7 +145,7 @@ function ProjectHeader({ project, job, controlsReady }: { project: Project; job:
           variant="outline"
           className="self-start text-destructive hover:bg-destructive/10 hover:text-destructive"
           // The server refuses to delete a project while its job is active: cancel first.
-          disabled={isActiveJob(state)}
+          disabled={isActiveJobStatus(state)}
           onClick={() => setDeleting(true)}
         >
           <Trash2Icon aria-hidden="true" />

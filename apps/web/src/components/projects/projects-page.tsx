@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { BookOpenTextIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
+import { isActiveJobStatus } from "@scriptorium/contract";
 import { ListCard, ListPage } from "@/components/list-page";
 import { ProjectFormDialog } from "@/components/projects/project-form-dialog";
 import { JobStateBadge } from "@/components/projects/status-badges";
@@ -10,7 +11,7 @@ import { RelativeTime } from "@/components/relative-time";
 import { Progress } from "@/components/ui/progress";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
-import { describeWriter, displayGenre, formatPercent, formatWords, isActiveJob, projectHref, type Project } from "@/lib/projects";
+import { describeWriter, displayGenre, formatPercent, formatWords, projectHref, type Project } from "@/lib/projects";
 import { useTRPC } from "@/lib/trpc";
 
 /** How often a card of a project with an active job asks for its progress. */
@@ -64,13 +65,13 @@ export function ProjectsPage() {
 function ProjectCard({ project }: { project: Project }) {
   const trpc = useTRPC();
   // Only a project with an active job has progress worth following; the list itself says which ones.
-  const followJob = isActiveJob(project.status);
+  const followJob = isActiveJobStatus(project.status);
   const job = useQuery(
     trpc.generation.status.queryOptions(
       { id: project.id },
       {
         enabled: followJob,
-        refetchInterval: (query) => (query.state.data && isActiveJob(query.state.data.status) ? ACTIVE_JOB_POLL_MS : false),
+        refetchInterval: (query) => (query.state.data && isActiveJobStatus(query.state.data.status) ? ACTIVE_JOB_POLL_MS : false),
       },
     ),
   );
@@ -83,7 +84,7 @@ function ProjectCard({ project }: { project: Project }) {
         <JobStateBadge state={state} pausing={liveJob?.pause_requested ?? false} />
         <span className="text-sm text-muted-foreground">{displayGenre(project.genre)}</span>
       </div>
-      {liveJob && isActiveJob(liveJob.status) ? (
+      {liveJob && isActiveJobStatus(liveJob.status) ? (
         <div className="grid gap-1.5">
           <Progress value={liveJob.progress} label={`${project.title}: progress`} />
           <p className="flex justify-between gap-2 text-xs text-muted-foreground">

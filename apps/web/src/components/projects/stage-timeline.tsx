@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertCircleIcon, EyeIcon, LoaderCircleIcon, PlayIcon, RefreshCwIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
+import { isActiveJobStatus, STAGE_COUNT } from "@scriptorium/contract";
 import { StageOutputDialog } from "@/components/projects/stage-output-dialog";
 import { StageStateBadge } from "@/components/projects/status-badges";
 import { FormError } from "@/components/form-error";
@@ -13,7 +14,7 @@ import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, Di
 import { Progress } from "@/components/ui/progress";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
-import { formatElapsed, isActiveJob, STAGE_COUNT, type JobStatus, type StageInfo } from "@/lib/projects";
+import { formatElapsed, type JobStatus, type StageInfo } from "@/lib/projects";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 
@@ -30,7 +31,7 @@ export function StageTimeline({ projectId, job }: { projectId: string; job: JobS
   const stages = useQuery(trpc.generation.stages.queryOptions({ id: projectId }));
   const [viewing, setViewing] = useState<StageInfo | null>(null);
   const [running, setRunning] = useState<StageInfo | null>(null);
-  const jobActive = job !== null && isActiveJob(job.status);
+  const jobActive = job !== null && isActiveJobStatus(job.status);
 
   return (
     <section aria-labelledby={headingId}>

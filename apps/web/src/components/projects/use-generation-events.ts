@@ -3,7 +3,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef, useState } from "react";
-import { isSceneStage, VALIDATION_STAGE, type GenerationEvent, type JobState, type JobStatus } from "@/lib/projects";
+import { isSceneStage, STAGE, type GenerationEvent } from "@scriptorium/contract";
+import type { JobStatus } from "@/lib/projects";
 import { useTRPC } from "@/lib/trpc";
 
 /** One line of the live log, kept structured so it can name stages with their current names. */
@@ -22,35 +23,20 @@ const REFETCH_MS = 1_000;
 /** The log keeps this many entries; older ones are still in the event log on the server. */
 const LOG_LIMIT = 1_000;
 
-function textField(data: Record<string, unknown>, key: string): string | null {
-  const value = data[key];
-  return typeof value === "string" ? value : null;
-}
-
-function numberField(data: Record<string, unknown>, key: string): number | null {
-  const value = data[key];
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
-function logLevel(value: string | null): "info" | "warn" | "error" {
-  return value === "warn" || value === "error" ? value : "info";
-}
-
 /** The log line an event makes, if any: progress events only move the bars. */
 function toLogEntry(event: GenerationEvent): LogEntry | null {
   const base = { id: event.id, at: event.created_at };
-  const { data } = event;
   switch (event.type) {
     case "log":
-      return { ...base, kind: "message", level: logLevel(textField(data, "level")), message: textField(data, "message") ?? "" };
+      return { ...base, kind: "message", level: event.data.level, message: event.data.message };
     case "error":
-      return { ...base, kind: "message", level: "error", message: textField(data, "message") ?? "The job failed." };
+      return { ...base, kind: "message", level: "error", message: event.data.message };
     case "status_update":
-      return { ...base, kind: "status", status: textField(data, "status") ?? "unknown", reason: textField(data, "reason") };
+      return { ...base, kind: "status", status: event.data.status, reason: event.data.reason ?? null };
     case "stage_started":
-      return { ...base, kind: "stage", stage: numberField(data, "stage") ?? 0, phase: data.resumed === true ? "resumed" : "started", durationMs: null };
+      return { ...base, kind: "stage", stage: event.data.stage, phase: event.data.resumed ? "resumed" : "started", durationMs: null };
     case "stage_completed":
-      return { ...base, kind: "stage", stage: numberField(data, "stage") ?? 0, phase: "finished", durationMs: numberField(data, "duration_ms") };
+      return { ...base, kind: "stage", stage: event.data.stage, phase: "finished", durationMs: event.data.duration_ms };
     case "progress":
       return null;
   }
@@ -66,18 +52,19 @@ interface BatchEffects {
 function effectsOf(events: readonly GenerationEvent[]): BatchEffects {
   const effects: BatchEffects = { refetchProject: false, refetchText: false, finishedStages: new Set() };
   for (const event of events) {
-    const stage = numberField(event.data, "stage");
     if (event.type === "status_update") effects.refetchProject = true;
-    if (event.type === "stage_completed" && stage !== null) {
-      effects.finishedStages.add(stage);
-      if (isSceneStage(stage)) effects.refetchText = true;
+    if (event.type === "stage_completed") {
+      effects.finishedStages.add(event.data.stage);
+      if (isSceneStage(event.data.stage)) effects.refetchText = true;
     }
   }
   return effects;
 }
 
-function isJobState(value: string | null): value is JobState {
-  return value === "queued" || value === "running" || value === "paused" || value === "completed" || value === "failed" || value === "cancelled";
+/** The job an event is about: its own, or for a control action (recorded outside any job) the one its data names. */
+function jobIdOf(event: GenerationEvent): string | null {
+  if (event.job_id !== null) return event.job_id;
+  return "job_id" in event.data ? event.data.job_id : null;
 }
 
 function withStage(job: JobStatus, number: number, change: Partial<JobStatus["stages"][number]>): JobStatus {
@@ -93,42 +80,35 @@ function withStage(job: JobStatus, number: number, change: Partial<JobStatus["st
  */
 function applyEvent(job: JobStatus, event: GenerationEvent): JobStatus {
   if (Date.parse(event.created_at) <= Date.parse(job.updated_at)) return job;
-  const { data } = event;
   // Another job's events (an earlier run, or one just started elsewhere) reach this one at the next fetch.
-  const eventJobId = event.job_id ?? textField(data, "job_id");
+  const eventJobId = jobIdOf(event);
   if (eventJobId !== null && eventJobId !== job.job_id) return job;
-  const stage = numberField(data, "stage");
   switch (event.type) {
     case "status_update": {
-      const status = textField(data, "status");
-      if (!isJobState(status)) return job;
-      const reason = textField(data, "reason");
+      const { status, reason } = event.data;
       return {
         ...job,
         status,
         pause_requested: status === "running" || status === "queued" ? job.pause_requested : false,
-        pause_reason: status === "paused" ? (reason === "budget_exhausted" ? "budget_exhausted" : "requested") : null,
+        pause_reason: status === "paused" ? (reason ?? "requested") : null,
         progress: status === "completed" ? 1 : job.progress,
         current_stage: status === "completed" ? null : job.current_stage,
       };
     }
     case "stage_started": {
-      if (stage === null) return job;
-      const started = withStage(job, stage, { status: "running", ...(data.resumed === true ? {} : { progress: 0 }) });
-      const name = textField(data, "name");
-      const key = textField(data, "stage_key");
-      return name && key ? { ...started, current_stage: { number: stage, key, name } } : started;
+      const { stage, stage_key, name, resumed } = event.data;
+      const started = withStage(job, stage, { status: "running", ...(resumed ? {} : { progress: 0 }) });
+      return { ...started, current_stage: { number: stage, key: stage_key, name } };
     }
     case "stage_completed":
-      return stage === null ? job : withStage(job, stage, { status: "completed", progress: 1, duration_ms: numberField(data, "duration_ms") });
+      return withStage(job, event.data.stage, { status: "completed", progress: 1, duration_ms: event.data.duration_ms });
     case "progress": {
-      if (stage === null) return job;
-      const stageProgress = numberField(data, "stage_progress") ?? 0;
-      const moved = withStage(job, stage, { progress: stageProgress });
-      return { ...moved, progress: job.only_stage === null ? (numberField(data, "progress") ?? job.progress) : stageProgress, message: textField(data, "message") ?? job.message };
+      const { stage, stage_progress, progress, message } = event.data;
+      const moved = withStage(job, stage, { progress: stage_progress });
+      return { ...moved, progress: job.only_stage === null ? progress : stage_progress, message };
     }
     case "error":
-      return { ...job, error: textField(data, "message") ?? job.error };
+      return { ...job, error: event.data.message };
     case "log":
       return job;
   }
@@ -193,8 +173,8 @@ export function useGenerationEvents(projectId: string) {
       void queryClient.invalidateQueries({ queryKey: trpc.generation.stage.queryKey({ id: projectId, stage_number: stage }) });
     }
     // The validation report depends on the text; a scene stage run alone makes it stale too.
-    if (effects.refetchText && !effects.finishedStages.has(VALIDATION_STAGE)) {
-      void queryClient.invalidateQueries({ queryKey: trpc.generation.stage.queryKey({ id: projectId, stage_number: VALIDATION_STAGE }) });
+    if (effects.refetchText && !effects.finishedStages.has(STAGE.output_validation)) {
+      void queryClient.invalidateQueries({ queryKey: trpc.generation.stage.queryKey({ id: projectId, stage_number: STAGE.output_validation }) });
     }
   }
 

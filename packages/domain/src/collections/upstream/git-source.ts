@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { isAbsolute, posix, resolve } from "node:path";
-import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
+import type { ArtifactSource, ArtifactType } from "@scriptorium/contract";
 import type { GitCache, TreeEntry } from "../git";
 import { mainFileOf } from "../layout";
 import { ensureAllowed, localBounds, type LocalSourceRules } from "./local-bounds";

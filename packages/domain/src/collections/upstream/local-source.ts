@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
+import type { ArtifactSource, ArtifactType } from "@scriptorium/contract";
 import { mainFileCandidates } from "../layout";
 import { ensureAllowed, localBounds, type LocalBounds, type LocalSourceRules } from "./local-bounds";
 import { LocalFileReader } from "./local-files";

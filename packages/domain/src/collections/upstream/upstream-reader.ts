@@ -1,4 +1,4 @@
-import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
+import type { ArtifactSource, ArtifactType } from "@scriptorium/contract";
 import type { GitCache } from "../git";
 import { GitSource, type GitRevision } from "./git-source";
 import { absoluteRules, type LocalSourceRules } from "./local-bounds";

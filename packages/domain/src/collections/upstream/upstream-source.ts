@@ -1,4 +1,4 @@
-import type { ArtifactSource, ArtifactType } from "@scriptorium/db";
+import type { ArtifactSource, ArtifactType } from "@scriptorium/contract";
 import type { UpstreamListing } from "./listing";
 
 export class UpstreamError extends Error {

@@ -1,12 +1,12 @@
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import type { WriterConfig } from "@scriptorium/db";
+import { WRITER_PROVIDERS, type WriterConfig } from "@scriptorium/contract";
 import { InvalidError, type InvalidField } from "../../errors";
 import { LlmWriter } from "./llm/llm-writer";
 import { priceOf } from "./llm/prices";
 import { OfflineWriter } from "./offline";
-import { WRITER_PROVIDERS, type Writer } from "./writer";
+import type { Writer } from "./writer";
 
 /** Server-wide settings writers read, from the environment. */
 export interface LlmEnvironment {

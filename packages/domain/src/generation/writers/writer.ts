@@ -1,9 +1,8 @@
 import type { BeatSheet, Cast, ContinuityIssue, HighConcept, Outline, ScenePlan, World } from "../outputs";
-import type { WriterProviderName } from "@scriptorium/db";
+import type { WriterProvider } from "@scriptorium/contract";
 import type { RevisionStageKey } from "../stages";
 
-export { WRITER_PROVIDERS, type WriterConfig } from "@scriptorium/db";
-export type { WriterProviderName as WriterProvider } from "@scriptorium/db";
+export type { WriterConfig, WriterProvider } from "@scriptorium/contract";
 
 /** What a writer knows about the project: everything the user set, with defaults filled in. */
 export interface ProjectBrief {
@@ -84,7 +83,7 @@ export interface AuditResult {
  * resume and crash recovery produce the same manuscript.
  */
 export interface Writer {
-  readonly provider: WriterProviderName;
+  readonly provider: WriterProvider;
   highConcept(brief: ProjectBrief, call: WriterCall): Promise<HighConcept>;
   worldBuilding(brief: ProjectBrief, earlier: Pick<StoryPlan, "highConcept">, call: WriterCall): Promise<World>;
   beatSheet(brief: ProjectBrief, earlier: Pick<StoryPlan, "highConcept" | "world">, call: WriterCall): Promise<BeatSheet>;
