@@ -1,5 +1,4 @@
 import { tracked } from "@trpc/server";
-import type { z } from "zod";
 import { EVENT_PAGE_SIZE } from "@scriptorium/contract";
 import {
   EventLog,
