@@ -69,7 +69,7 @@ export function integer(min: number, max: number) {
 // Text fields carry messages that read as advice: the dashboard shows them next to the field.
 
 export const ModelId = z.string().trim().max(200, "Keep the model id to 200 characters or fewer.");
-export const BaseUrl = z.url({ protocol: /^https?$/, error: "Enter a URL starting with http:// or https://." }).max(500, "Keep the URL to 500 characters or fewer.");
+const BaseUrl = z.url({ protocol: /^https?$/, error: "Enter a URL starting with http:// or https://." }).max(500, "Keep the URL to 500 characters or fewer.");
 
 export const WriterConfig = z
   .object({
@@ -121,4 +121,3 @@ export const CreateProjectInput = z.object({
 export type CreateProjectInput = z.output<typeof CreateProjectInput>;
 
 export const UpdateProjectInput = CreateProjectInput.partial().extend({ id: Id });
-export type UpdateProjectInput = z.output<typeof UpdateProjectInput>;

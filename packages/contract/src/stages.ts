@@ -14,7 +14,7 @@ export const STAGES = [
   { number: 12, key: "output_validation", name: "Output validation", scope: "project", description: "The final manuscript and its quality report." },
 ] as const satisfies readonly StageDefinition[];
 
-export interface StageDefinition {
+interface StageDefinition {
   number: number;
   key: string;
   name: string;
@@ -25,7 +25,6 @@ export interface StageDefinition {
 
 export type Stage = (typeof STAGES)[number];
 export type StageKey = Stage["key"];
-export type StageNumber = Stage["number"];
 export const STAGE_COUNT = STAGES.length;
 export const STAGE_KEYS = STAGES.map((stage) => stage.key);
 
