@@ -42,8 +42,9 @@ const DEFAULT_WORDS_PER_CHAPTER = 3_000;
 /** The genres whose typical chapter length is known; any other genre is welcome too. */
 export const KNOWN_GENRES = Object.keys(WORDS_PER_CHAPTER_BY_GENRE);
 
+/** Own keys only: a genre named like an object's built-ins ("constructor") is not a known genre. */
 function isKnownGenre(genre: string): genre is keyof typeof WORDS_PER_CHAPTER_BY_GENRE {
-  return genre in WORDS_PER_CHAPTER_BY_GENRE;
+  return Object.hasOwn(WORDS_PER_CHAPTER_BY_GENRE, genre);
 }
 
 /** The chapter count a project gets when it names none: its length in the genre's typical chapters. */
