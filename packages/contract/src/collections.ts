@@ -105,4 +105,3 @@ export const CreateCollectionInput = z.object({ name: CollectionName, descriptio
 export type CreateCollectionInput = z.output<typeof CreateCollectionInput>;
 
 export const UpdateCollectionInput = z.object({ collection_id: Id, name: CollectionName.optional(), description: CollectionDescription.optional() });
-export type UpdateCollectionInput = z.output<typeof UpdateCollectionInput>;

@@ -3,9 +3,8 @@ import { JOB_STATUSES, PAUSE_REASONS } from "./jobs";
 import { STAGE_KEYS } from "./stages";
 
 export const EVENT_TYPES = ["status_update", "progress", "stage_started", "stage_completed", "log", "error"] as const;
-export type GenerationEventType = (typeof EVENT_TYPES)[number];
 
-export const LOG_LEVELS = ["info", "warn", "error"] as const;
+const LOG_LEVELS = ["info", "warn", "error"] as const;
 
 /** Events a page of a project's backlog holds at most; readers page through with `after`. */
 export const EVENT_PAGE_SIZE = 1_000;

@@ -11,6 +11,8 @@ describe("defaultChapterCount", () => {
   it("reads the genre regardless of case and spacing, and falls back for genres it does not know", () => {
     expect(defaultChapterCount(60_000, "  Thriller ")).toBe(24);
     expect(defaultChapterCount(60_000, "space opera")).toBe(20);
+    expect(defaultChapterCount(60_000, "constructor")).toBe(20);
+    expect(defaultChapterCount(60_000, "__proto__")).toBe(20);
   });
 
   it("keeps at least one chapter and at most the limit", () => {

@@ -42,8 +42,9 @@ const DEFAULT_WORDS_PER_CHAPTER = 3_000;
 /** The genres whose typical chapter length is known; any other genre is welcome too. */
 export const KNOWN_GENRES = Object.keys(WORDS_PER_CHAPTER_BY_GENRE);
 
+/** Own keys only: a genre named like an object's built-ins ("constructor") is not a known genre. */
 function isKnownGenre(genre: string): genre is keyof typeof WORDS_PER_CHAPTER_BY_GENRE {
-  return genre in WORDS_PER_CHAPTER_BY_GENRE;
+  return Object.hasOwn(WORDS_PER_CHAPTER_BY_GENRE, genre);
 }
 
 /** The chapter count a project gets when it names none: its length in the genre's typical chapters. */
@@ -69,7 +70,7 @@ export function integer(min: number, max: number) {
 // Text fields carry messages that read as advice: the dashboard shows them next to the field.
 
 export const ModelId = z.string().trim().max(200, "Keep the model id to 200 characters or fewer.");
-export const BaseUrl = z.url({ protocol: /^https?$/, error: "Enter a URL starting with http:// or https://." }).max(500, "Keep the URL to 500 characters or fewer.");
+const BaseUrl = z.url({ protocol: /^https?$/, error: "Enter a URL starting with http:// or https://." }).max(500, "Keep the URL to 500 characters or fewer.");
 
 export const WriterConfig = z
   .object({
@@ -121,4 +122,3 @@ export const CreateProjectInput = z.object({
 export type CreateProjectInput = z.output<typeof CreateProjectInput>;
 
 export const UpdateProjectInput = CreateProjectInput.partial().extend({ id: Id });
-export type UpdateProjectInput = z.output<typeof UpdateProjectInput>;

@@ -14,7 +14,7 @@ export const STAGES = [
   { number: 12, key: "output_validation", name: "Output validation", scope: "project", description: "The final manuscript and its quality report." },
 ] as const satisfies readonly StageDefinition[];
 
-export interface StageDefinition {
+interface StageDefinition {
   number: number;
   key: string;
   name: string;

@@ -7,9 +7,9 @@ import { artifacts, collections, snapshots, type ArtifactRow, type Database } fr
 import type { Cluster } from "../cluster/cluster";
 import { NotFoundError } from "../errors";
 import type { Logger } from "../logger";
+import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import type { BlobStore } from "./blob-store";
 import { contentHashOf, manifestOf, storeContent } from "./content";
-import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import { mainFileOf } from "./layout";
 import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
 import { toSnapshotArtifact } from "./snapshot-service";
