@@ -4,7 +4,7 @@
 // builds what is stale (turbo caches the rest), then runs. Plain JavaScript
 // so it works before install.
 import { spawnSync, spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,8 +34,8 @@ function ensureInstalled() {
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
 
-function turbo(args) {
-  run(join(root, "node_modules/.bin/turbo"), [...args, "--output-logs=errors-only"]);
+function turbo(args, options = {}) {
+  run(join(root, "node_modules/.bin/turbo"), [...args, "--output-logs=errors-only"], options);
 }
 
 /**
@@ -91,8 +91,13 @@ switch (task) {
     turbo(["run", "typecheck", "lint", "build"]);
     step("Checking the committed openapi.json");
     run(process.execPath, ["apps/server/dist/openapi-cli.js", "check", "openapi.json"]);
-    step("Unit and integration tests (PGlite and PostgreSQL)");
-    turbo(["run", "test", "--concurrency=1"]);
+    step("Unit and integration tests (PGlite and PostgreSQL), with line coverage");
+    // Each package's run writes its own report under coverage/: start empty so
+    // that no report left by an earlier run is merged.
+    rmSync(join(root, "coverage"), { recursive: true, force: true });
+    turbo(["run", "test", "--concurrency=1"], { env: { ...env, SCRIPTORIUM_COVERAGE: "1" } });
+    step("Coverage gate: lines of packages/api and packages/domain, merged over every suite");
+    run(process.execPath, ["scripts/coverage.mjs"]);
     step("Browser end-to-end tests (Playwright + Chromium)");
     run(join(root, "node_modules/.bin/playwright"), ["test"], { cwd: join(root, "e2e") });
     console.log("\n✔ All test suites passed.");
