@@ -1,12 +1,12 @@
 import { performance } from "node:perf_hooks";
 import type { z } from "zod";
+import type { ExportFormat } from "@scriptorium/contract";
 import {
   briefOf,
   type ApiKey as DomainApiKey,
   type Artifact as DomainArtifact,
   type Collection as DomainCollection,
-  type ExportStatusView,
-  type ExportView,
+  type ExportRecord,
   type IssuedApiKey as DomainIssuedApiKey,
   type JobReport,
   type Project as DomainProject,
@@ -117,12 +117,31 @@ export function toProject(project: DomainProject): z.infer<typeof Project> {
   };
 }
 
-export function toExport(view: ExportView): z.infer<typeof Export> {
-  return { ...view, created_at: view.created_at.toISOString(), modified_at: view.modified_at.toISOString() };
+export function toExport(record: ExportRecord): z.infer<typeof Export> {
+  return {
+    format: record.format,
+    filename: record.filename,
+    size_bytes: record.sizeBytes,
+    sha256: record.sha256,
+    trim: record.trim,
+    created_at: record.createdAt.toISOString(),
+    modified_at: record.modifiedAt.toISOString(),
+    stale: record.stale,
+  };
 }
 
-export function toExportStatus(view: ExportStatusView): z.infer<typeof ExportStatus> {
-  return { ...view, created_at: view.created_at?.toISOString() ?? null, modified_at: view.modified_at?.toISOString() ?? null };
+/** Whether one format has been built, and when: the same fields as a listed export, null before the first build. */
+export function toExportStatus(format: ExportFormat, record: ExportRecord | null): z.infer<typeof ExportStatus> {
+  if (!record) return { format, exists: false, filename: null, size_bytes: null, created_at: null, modified_at: null, stale: null };
+  return {
+    format,
+    exists: true,
+    filename: record.filename,
+    size_bytes: record.sizeBytes,
+    created_at: record.createdAt.toISOString(),
+    modified_at: record.modifiedAt.toISOString(),
+    stale: record.stale,
+  };
 }
 
 /** A job's status as every transport sends it: REST, tRPC and the WebSocket protocol. */

@@ -16,7 +16,7 @@ export { type Writer } from "./generation/writers/writer";
 export { OfflineWriter } from "./generation/writers/offline";
 export { computeQualityReport } from "./generation/quality";
 export type { ProjectBrief, SceneInput, StoryPlan, WriterCall } from "./generation/writers/writer";
-export { chapterHeading, paragraphsOf, type ExportFile, type ExportStatusView, type ExportView } from "./exports/export-service";
+export { chapterHeading, paragraphsOf, type ExportFile, type ExportRecord } from "./exports/export-service";
 export type { Book, BookChapter, BookExporter } from "./exports/book";
 export { DocxExporter } from "./exports/docx";
 export { EpubExporter } from "./exports/epub";

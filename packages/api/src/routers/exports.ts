@@ -34,5 +34,5 @@ export const exportsRouter = router({
     .meta({ openapi: { method: "GET", path: "/v2/projects/{id}/export/{format}/status", tags: TAGS, summary: "One format's export status", description: "`exists` is false before the format has been built." } })
     .input(ExportFormatInput)
     .output(ExportStatus)
-    .query(async ({ ctx, input }) => toExportStatus(await ctx.services.exports.status(ctx.principal.workspaceId, input.id, input.format))),
+    .query(async ({ ctx, input }) => toExportStatus(input.format, await ctx.services.exports.status(ctx.principal.workspaceId, input.id, input.format))),
 });

@@ -21,26 +21,18 @@ const BOOK_LANGUAGE = "en";
 /** The formats whose page size is a build option. */
 const PAGED_FORMATS: ReadonlySet<ExportFormat> = new Set(["docx", "pdf"]);
 
-export interface ExportView {
+/** One built export of a project; the API names its fields for the wire. */
+export interface ExportRecord {
   format: ExportFormat;
   filename: string;
-  size_bytes: number;
+  sizeBytes: number;
   sha256: string;
+  /** The page size it was built for; null for formats without pages. */
   trim: TrimSize | null;
-  created_at: Date;
-  modified_at: Date;
+  createdAt: Date;
+  modifiedAt: Date;
   /** The manuscript (or the title or author) changed after this file was built. */
   stale: boolean;
-}
-
-export interface ExportStatusView {
-  format: ExportFormat;
-  exists: boolean;
-  filename: string | null;
-  size_bytes: number | null;
-  created_at: Date | null;
-  modified_at: Date | null;
-  stale: boolean | null;
 }
 
 /** A built file, ready to be sent. */
@@ -108,7 +100,7 @@ export class ExportService {
   }
 
   /** Builds the requested formats (default all) from the latest text; formats already up to date are kept as they are. */
-  async build(workspaceId: string, projectId: string, options: BuildOptions = {}): Promise<ExportView[]> {
+  async build(workspaceId: string, projectId: string, options: BuildOptions = {}): Promise<ExportRecord[]> {
     const project = await this.projects.get(workspaceId, projectId);
     const stage = await latestTextStage(this.db, projectId);
     if (stage === null) throw new ConflictError(`Project ${projectId} has no manuscript yet: exports can be built once scene drafting (stage 6) has finished.`);
@@ -117,7 +109,7 @@ export class ExportService {
     const formats = EXPORT_FORMATS.filter((format) => !options.formats || options.formats.includes(format));
     const existing = new Map((await this.rows(projectId)).map((row) => [row.format, row]));
     let book: Book | null = null;
-    const views: ExportView[] = [];
+    const views: ExportRecord[] = [];
     for (const format of formats) {
       const row = existing.get(format);
       const upToDate = row && row.sourceFingerprint === fingerprint && (!PAGED_FORMATS.has(format) || row.trim === trim) && (await this.fileExists(row));
@@ -133,17 +125,16 @@ export class ExportService {
     return views;
   }
 
-  async list(workspaceId: string, projectId: string): Promise<ExportView[]> {
+  async list(workspaceId: string, projectId: string): Promise<ExportRecord[]> {
     const project = await this.projects.get(workspaceId, projectId);
     const fingerprint = this.fingerprint(project, await latestTextStage(this.db, projectId));
     const rows = await this.rows(projectId);
     return EXPORT_FORMATS.flatMap((format) => rows.filter((row) => row.format === format).map((row) => this.view(row, fingerprint)));
   }
 
-  async status(workspaceId: string, projectId: string, format: ExportFormat): Promise<ExportStatusView> {
-    const view = (await this.list(workspaceId, projectId)).find((candidate) => candidate.format === format);
-    if (!view) return { format, exists: false, filename: null, size_bytes: null, created_at: null, modified_at: null, stale: null };
-    return { format, exists: true, filename: view.filename, size_bytes: view.size_bytes, created_at: view.created_at, modified_at: view.modified_at, stale: view.stale };
+  /** The export of one format, or null before it has been built. */
+  async status(workspaceId: string, projectId: string, format: ExportFormat): Promise<ExportRecord | null> {
+    return (await this.list(workspaceId, projectId)).find((candidate) => candidate.format === format) ?? null;
   }
 
   /** The built file of one format; 404 before it has been built. */
@@ -234,15 +225,15 @@ export class ExportService {
     return sha256(JSON.stringify([stage, project.textUpdatedAt?.toISOString() ?? null, project.title, project.author]));
   }
 
-  private view(row: ProjectExportRow, fingerprint: string): ExportView {
+  private view(row: ProjectExportRow, fingerprint: string): ExportRecord {
     return {
       format: row.format,
       filename: row.filename,
-      size_bytes: row.sizeBytes,
+      sizeBytes: row.sizeBytes,
       sha256: row.sha256,
       trim: PAGED_FORMATS.has(row.format) ? row.trim : null,
-      created_at: row.createdAt,
-      modified_at: row.modifiedAt,
+      createdAt: row.createdAt,
+      modifiedAt: row.modifiedAt,
       stale: row.sourceFingerprint !== fingerprint,
     };
   }
