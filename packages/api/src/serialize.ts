@@ -9,6 +9,7 @@ import {
   type ExportRecord,
   type IssuedApiKey as DomainIssuedApiKey,
   type JobReport,
+  type Manuscript as DomainManuscript,
   type Project as DomainProject,
   type RefreshOutcome,
   type Snapshot as DomainSnapshot,
@@ -16,7 +17,7 @@ import {
   type StageReport,
 } from "@scriptorium/domain";
 import type { Export, ExportStatus } from "./export-schemas";
-import type { JobStatus, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
+import type { JobStatus, Manuscript, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
 import type { ApiKey, Artifact, Collection, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
 
 /** Domain rows to API payloads: snake_case names and ISO timestamps. */
@@ -195,4 +196,17 @@ export function toStageInfo(report: StageReport): z.infer<typeof StageInfo> {
 export function toStageOutput(report: StageOutputReport): z.infer<typeof StageOutput> {
   // The stored output has the shape its stage writes, one of those StageOutput lists; the database hands it back untyped.
   return { ...toStageInfo(report), output: report.output as z.infer<typeof StageOutput>["output"], scenes: report.scenes };
+}
+
+/** A project's latest text, headed by the project's identity. */
+export function toManuscript(project: DomainProject, manuscript: DomainManuscript): z.infer<typeof Manuscript> {
+  return {
+    project_id: project.id,
+    title: project.title,
+    author: project.author,
+    stage: manuscript.stage,
+    stage_key: manuscript.stageKey,
+    words: manuscript.words,
+    chapters: manuscript.chapters,
+  };
 }

@@ -13,7 +13,7 @@ import {
   StageOutputInput,
   StartInput,
 } from "../generation-schemas";
-import { toJobStatus, toStageInfo, toStageOutput } from "../serialize";
+import { toJobStatus, toManuscript, toStageInfo, toStageOutput } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["generation"];
@@ -107,5 +107,8 @@ export const generationRouter = router({
     .meta({ openapi: { method: "GET", path: "/v2/projects/{id}/manuscript", tags: TAGS, summary: "Chapters and scenes of the latest text", description: "404 until scene drafting (stage 6) has finished." } })
     .input(ProjectIdInput)
     .output(Manuscript)
-    .query(({ ctx, input }) => ctx.services.jobs.manuscript(ctx.principal.workspaceId, input.id)),
+    .query(async ({ ctx, input }) => {
+      const { project, manuscript } = await ctx.services.jobs.manuscript(ctx.principal.workspaceId, input.id);
+      return toManuscript(project, manuscript);
+    }),
 });

@@ -296,10 +296,10 @@ export class JobService {
     yield* this.events.follow(workspaceId, projectId, afterId, signal);
   }
 
-  async manuscript(workspaceId: string, projectId: string): Promise<Manuscript & { project_id: string; title: string; author: string }> {
+  /** The latest text of a project, with the project it belongs to. */
+  async manuscript(workspaceId: string, projectId: string): Promise<{ project: ProjectRow; manuscript: Manuscript }> {
     const project = await this.projectService.get(workspaceId, projectId);
-    const manuscript = await readManuscript(this.db, projectId);
-    return { project_id: project.id, title: project.title, author: project.author, ...manuscript };
+    return { project, manuscript: await readManuscript(this.db, projectId) };
   }
 
   /** A project with a queued, running or paused job cannot be deleted: cancel it first. */

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { sceneTexts, stageRuns, type Database } from "@scriptorium/db";
 import { NotFoundError } from "../errors";
 import type { Outline } from "./outputs";
-import { STAGE, STAGES, stageByNumber } from "./stages";
+import { STAGE, STAGES, stageByNumber, type StageKey } from "./stages";
 
 export interface ManuscriptScene {
   number: number;
@@ -20,7 +20,7 @@ export interface ManuscriptChapter {
 export interface Manuscript {
   /** The scene stage whose text this is: the latest one that has finished. */
   stage: number;
-  stage_key: string;
+  stageKey: StageKey;
   words: number;
   chapters: ManuscriptChapter[];
 }
@@ -68,7 +68,7 @@ export async function readManuscript(db: Database, projectId: string): Promise<M
   const chapters = await readStageText(db, projectId, stage, outlineRow?.output as Outline);
   return {
     stage,
-    stage_key: stageByNumber(stage)?.key ?? "scene_drafting",
+    stageKey: stageByNumber(stage)?.key ?? "scene_drafting",
     words: chapters.reduce((sum, chapter) => sum + chapter.words, 0),
     chapters,
   };
