@@ -83,6 +83,14 @@ export function startScriptorium(env: Record<string, string> = {}): Promise<Serv
 }
 
 /**
+ * The same server run from source: the same edge, but @trpc/server as
+ * published, without the bundle's faster object-spread helper.
+ */
+export function startScriptoriumFromSource(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
+  return startServer(["--import", "tsx", join(REPO_ROOT, "apps/server/src/main.ts")], env);
+}
+
+/**
  * The same services behind the stock adapters alone (`stock-server.ts`),
  * run from source so that @trpc/server is the published package.
  */

@@ -9,7 +9,9 @@ import { createSubscriptionStream } from "./subscription";
  * Where Scriptorium answers requests itself rather than through a stock
  * adapter, each because it measurably must (docs/benchmarks.md, "The edge"):
  * tRPC's plain GET queries and SSE subscriptions, and REST. All of them run
- * procedures through one pipeline (`procedure.ts`), tRPC's own.
+ * procedures through one pipeline (`procedure.ts`), tRPC's own, whose
+ * bundled copy gets a faster object-spread helper at build time
+ * (`trpc-object-spread.ts`).
  */
 export function createFastEdge(options: EdgeOptions) {
   const query = createQueryResponder(options);
