@@ -30,3 +30,8 @@ export function callProcedure(call: ProcedureCall): Promise<unknown> {
   return callTRPCProcedure({ router: appRouter, ...call, signal: call.signal, batchIndex: 0 });
 }
 
+
+/** A subscription's result (and what a plain query must not return). */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}

@@ -3,14 +3,10 @@ import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCErro
 import { getHTTPStatusCode } from "@trpc/server/http";
 import { appRouter, retryAfterSeconds, type Context } from "@scriptorium/api";
 import type { EdgeOptions } from "../request";
-import { callProcedure } from "./procedure";
+import { callProcedure, isAsyncIterable } from "./procedure";
 
 const VARY = "trpc-accept, accept";
 const config = appRouter._def._config;
-
-function isAsyncIterable(value: unknown): boolean {
-  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
-}
 
 function isPromiseLike(value: unknown): boolean {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;

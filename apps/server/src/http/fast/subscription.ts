@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getErrorShape, getTRPCErrorFromUnknown, isTrackedEnvelope } from "@trpc/server";
 import { appRouter, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS, type Context } from "@scriptorium/api";
 import type { EdgeOptions } from "../request";
-import { callProcedure } from "./procedure";
+import { callProcedure, isAsyncIterable } from "./procedure";
 
 /** The headers tRPC's adapter sends with a stream. */
 const SSE_HEADERS = {
@@ -29,10 +29,6 @@ function serialize(value: unknown): string {
     serialized.set(value, text);
   }
   return text;
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
 /**
