@@ -117,7 +117,8 @@ switch (task) {
     step("Building");
     turbo(["run", "build", "--filter=@scriptorium/server"]);
     step("Benchmarks");
-    run("npm", ["run", "bench", "--workspace=@scriptorium/bench"]);
+    // `npm run bench -- throughput generation` runs only those parts.
+    run("npm", ["run", "bench", "--workspace=@scriptorium/bench", "--", ...process.argv.slice(3)]);
     break;
   default:
     console.error("usage: node scripts/run.mjs start|test|bench|worker|copy-to-postgres");

@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { trpcObjectSpread } from "./trpc-object-spread";
+import { trpcObjectSpread } from "./src/http/fast/trpc-object-spread";
 
 export default defineConfig({
   entry: { main: "src/main.ts", worker: "src/worker.ts", "copy-to-postgres": "src/copy-to-postgres.ts", "openapi-cli": "src/openapi-cli.ts" },
@@ -11,8 +11,8 @@ export default defineConfig({
   sourcemap: true,
   // Workspace packages ship TypeScript sources: bundle them. tRPC is bundled
   // too (with trpc-to-openapi, so that both share one copy of it) for its
-  // faster object-spread helper, see trpc-object-spread.ts. Other npm
-  // packages stay external.
+  // faster object-spread helper, see src/http/fast/trpc-object-spread.ts.
+  // Other npm packages stay external.
   noExternal: [/^@scriptorium\//, /^@trpc\/server(\/|$)/, /^trpc-to-openapi$/],
   external: [/^(?!@scriptorium\/|@trpc\/server(\/|$)|trpc-to-openapi$)[^./]/],
   esbuildPlugins: [trpcObjectSpread()],

@@ -7,7 +7,23 @@ import { benchLoad } from "./load";
 import { printReport, type BenchResult } from "./report";
 import { benchThroughput } from "./throughput";
 
-/** `npm run bench`: every target measured beside its baseline, in one run. */
-const results: BenchResult[] = [...(await benchThroughput()), ...(await benchCollections()), ...(await benchGeneration()), ...(await benchExports()), ...(await benchDistributed()), ...(await benchLoad()), ...benchFuzz()];
+const PARTS: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
+  throughput: benchThroughput,
+  collections: benchCollections,
+  generation: benchGeneration,
+  exports: benchExports,
+  distributed: benchDistributed,
+  load: benchLoad,
+  fuzz: benchFuzz,
+};
+
+/** `npm run bench`: every target measured beside its baseline, in one run; name parts (`npm run bench -- throughput`) to run only those. */
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in PARTS));
+if (unknown.length > 0) throw new Error(`unknown benchmark part: ${unknown.join(", ")} (parts: ${Object.keys(PARTS).join(", ")})`);
+const results: BenchResult[] = [];
+for (const [name, run] of Object.entries(PARTS)) {
+  if (chosen.length === 0 || chosen.includes(name)) results.push(...(await run()));
+}
 printReport(results);
 if (results.some((result) => !result.pass)) process.exitCode = 1;

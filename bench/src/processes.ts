@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const OWNER_KEY = "bench-owner-key-0123456789abcdef";
+/** USER_HZ, which Linux fixes at 100 for /proc. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface Service {
   url: string;
@@ -14,6 +16,8 @@ export interface Service {
   logs(message: string): Record<string, unknown>[];
   /** Resident memory, in MiB (from /proc). */
   rssMiB(): number;
+  /** CPU time the process has used so far (user and system), in seconds (from /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -23,7 +27,7 @@ export interface Service {
  * as a deployment's would: the benchmark process, which also runs the load
  * generator, never spends time reading log lines while it measures.
  */
-export async function startService(command: string, args: string[], env: NodeJS.ProcessEnv, readyLine = /ready at (http:\/\/\S+)/): Promise<Service> {
+export async function startService(command: string, args: string[], env: Record<string, string>, readyLine = /ready at (http:\/\/\S+)/): Promise<Service> {
   const logDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-log-"));
   const logFile = join(logDir, "stdout.log");
   const output = openSync(logFile, "w");
@@ -57,6 +61,12 @@ export async function startService(command: string, args: string[], env: NodeJS.
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8"));
       return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
     },
+    cpuSeconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks of 1/100 s; the name before them may hold spaces.
+      const stat = readFileSync(`/proc/${child.pid ?? 0}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
@@ -68,23 +78,39 @@ export async function startService(command: string, args: string[], env: NodeJS.
 }
 
 /** The Scriptorium server, API only, on a fresh data directory (or on PostgreSQL, with `env.DATABASE_URL`). */
-export async function startScriptorium(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
+export function startScriptorium(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
+  return startServer([join(REPO_ROOT, "apps/server/dist/main.js")], env);
+}
+
+/**
+ * The same server run from source: the same edge, but @trpc/server as
+ * published, without the bundle's faster object-spread helper.
+ */
+export function startScriptoriumFromSource(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
+  return startServer(["--import", "tsx", join(REPO_ROOT, "apps/server/src/main.ts")], env);
+}
+
+/**
+ * The same services behind the stock adapters alone (`stock-server.ts`),
+ * run from source so that @trpc/server is the published package.
+ */
+export function startStockAdapters(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
+  return startServer(["--import", "tsx", join(REPO_ROOT, "bench/src/stock-server.ts")], env);
+}
+
+async function startServer(args: string[], env: Record<string, string>): Promise<Service & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-"));
-  const service = await startService(
-    process.execPath,
-    [join(REPO_ROOT, "apps/server/dist/main.js")],
-    {
-      NODE_ENV: "production",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SCRIPTORIUM_DATA_DIR: dataDir,
-      SCRIPTORIUM_BOOTSTRAP_KEY: OWNER_KEY,
-      SCRIPTORIUM_DASHBOARD: "off",
-      // The benchmarks measure throughput, not the per-key limit.
-      SCRIPTORIUM_RATE_LIMIT: "0",
-      ...env,
-    },
-  );
+  const service = await startService(process.execPath, args, {
+    NODE_ENV: "production",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SCRIPTORIUM_DATA_DIR: dataDir,
+    SCRIPTORIUM_BOOTSTRAP_KEY: OWNER_KEY,
+    SCRIPTORIUM_DASHBOARD: "off",
+    // The benchmarks measure throughput, not the per-key limit.
+    SCRIPTORIUM_RATE_LIMIT: "0",
+    ...env,
+  });
   return {
     ...service,
     dataDir,

@@ -8,18 +8,17 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
 import { JOB_SOCKET_PATH, JobSocketServer } from "./http/job-socket";
-import { appRouter, buildOpenApiDocument, noteRequestIdOfError, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS, retryAfterSeconds, type Context } from "@scriptorium/api";
+import { appRouter, buildOpenApiDocument, noteRequestIdOfError, type Context } from "@scriptorium/api";
 import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
 import type { Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
 import { servicesFor } from "./lifecycle";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
-import { credentialsOf, decodeComponent, isCrossSiteWrite, requestIdOf, sendError, sendJson } from "./http/request";
-import { createRestHandler, MAX_BODY_BYTES } from "./http/rest";
+import { createFastEdge } from "./http/fast";
+import { credentialsOf, decodeComponent, isCrossSiteWrite, MAX_BODY_BYTES, requestIdOf, requestTarget, sendError, sendJson, type EdgeOptions, type RequestTarget } from "./http/request";
 import { createSessionHandler } from "./http/session";
-import { createTrpcHttpHandler } from "./http/trpc";
-import { createSubscriptionStreamHandler } from "./http/trpc-sse";
+import { createTrpcHandler, TRPC_BASE_PATH } from "./http/trpc";
 import { requestLogger, type Logger } from "./logger";
 
 export interface ScriptoriumServer {
@@ -61,30 +60,15 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   const openApiJson = JSON.stringify(buildOpenApiDocument(), null, 2);
   const logInternalError = (error: TRPCError, path: string | undefined) =>
     log.error({ err: error.cause ?? error, procedure: path }, "procedure failed");
-  const trpc = createTrpcHttpHandler({
-    router: appRouter,
-    basePath: "/trpc/",
-    maxBodySize: MAX_BODY_BYTES,
-    createContext: (req) => contextFor(services, req, credentialsOf(req).apiKey),
-    onError: ({ error, path }) => {
+  const edge: EdgeOptions = {
+    contextOf: (req) => contextFor(services, req, credentialsOf(req).apiKey),
+    onError: (error, path) => {
       if (error.code === "INTERNAL_SERVER_ERROR") logInternalError(error, path);
     },
-    errorHeaders: (errors): Record<string, string> => {
-      const retryAfter = errors.map(retryAfterSeconds).find((seconds) => seconds !== undefined);
-      return retryAfter ? { "retry-after": String(retryAfter) } : {};
-    },
-  });
-  const subscriptionStream = createSubscriptionStreamHandler({
-    router: appRouter,
-    createContext: (req) => contextFor(services, req, credentialsOf(req).apiKey),
-    pingIntervalMs: SSE_PING_INTERVAL_MS,
-    reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS,
-  });
-  const rest = createRestHandler((req) => contextFor(services, req, credentialsOf(req).apiKey), logInternalError);
-  const download = createExportDownloadHandler(
-    (req) => contextFor(services, req, credentialsOf(req).apiKey),
-    (workspaceId, projectId, format) => services.exports.file(workspaceId, projectId, format),
-  );
+  };
+  const fast = createFastEdge(edge);
+  const trpc = createTrpcHandler(edge);
+  const download = createExportDownloadHandler(edge.contextOf, (workspaceId, projectId, format) => services.exports.file(workspaceId, projectId, format));
   const docs = createDocsHandler();
   const session = createSessionHandler(services);
   const dashboardDir =
@@ -96,10 +80,10 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   // Read once: the dashboard's own not-found page, answered with a real 404.
   const notFoundPage = dashboardDir ? readFileSync(join(dashboardDir, "404.html")) : null;
 
-  const notFound = (req: IncomingMessage, res: ServerResponse) =>
-    sendError(req, res, 404, { code: "NOT_FOUND", message: `Nothing at ${req.method} ${req.url?.split("?")[0]}.` });
+  const notFound = (req: IncomingMessage, res: ServerResponse, pathname: string) =>
+    sendError(req, res, 404, { code: "NOT_FOUND", message: `Nothing at ${req.method} ${pathname}.` });
 
-  async function route(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, { pathname, query }: RequestTarget): Promise<void> {
     if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (pathname === "/readyz") {
       try {
@@ -117,7 +101,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     }
     if (pathname === "/docs" || pathname.startsWith("/docs/")) return docs(req, res, pathname);
     if (pathname === "/auth/session") return session(req, res);
-    const isTrpc = pathname.startsWith("/trpc/");
+    const isTrpc = pathname.startsWith(TRPC_BASE_PATH);
     if (isTrpc || pathname.startsWith("/api/")) {
       if (isCrossSiteWrite(req, credentialsOf(req))) {
         return sendError(req, res, 403, {
@@ -125,24 +109,24 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
           message: "Cross-site request refused: requests signed in with the session cookie must come from this server's pages.",
         });
       }
-      if (isTrpc && req.method === "GET" && req.headers.accept?.includes("text/event-stream")) {
-        const queryStart = req.url?.indexOf("?") ?? -1;
-        const query = new URLSearchParams(queryStart === -1 ? "" : req.url?.slice(queryStart + 1));
-        const procedurePath = decodeComponent(pathname.slice("/trpc/".length));
-        if (procedurePath !== null && (await subscriptionStream(req, res, procedurePath, query))) return;
+      if (isTrpc) {
+        // A path that is not valid percent-encoding is tRPC's adapter's to refuse.
+        const procedurePath = decodeComponent(pathname.slice(TRPC_BASE_PATH.length));
+        if (procedurePath === null || !fast.trpc(req, res, procedurePath, query)) trpc(req, res);
+        return;
       }
-      const exportFile = !isTrpc && (req.method === "GET" || req.method === "HEAD") ? EXPORT_DOWNLOAD_PATH.exec(pathname) : null;
+      const exportFile = req.method === "GET" || req.method === "HEAD" ? EXPORT_DOWNLOAD_PATH.exec(pathname) : null;
       if (exportFile) return download(req, res, exportFile[1] ?? "", exportFile[2] ?? "");
-      return isTrpc ? trpc(req, res) : rest(req, res);
+      return fast.rest(req, res, pathname, query);
     }
     if (dashboard && (req.method === "GET" || req.method === "HEAD")) {
       return dashboard(req, res, () => {
-        if (!notFoundPage) return notFound(req, res);
+        if (!notFoundPage) return notFound(req, res, pathname);
         res.writeHead(404, { "content-type": "text/html; charset=utf-8", "content-length": notFoundPage.length });
         res.end(req.method === "HEAD" ? undefined : notFoundPage);
       });
     }
-    notFound(req, res);
+    notFound(req, res, pathname);
   }
 
   const logRequest = requestLogger(log);
@@ -150,13 +134,11 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     const requestId = requestIdOf(req);
     res.setHeader("x-request-id", requestId);
     const started = performance.now();
-    const target = req.url ?? "/";
-    const queryStart = target.indexOf("?");
-    const pathname = queryStart === -1 ? target : target.slice(0, queryStart);
+    const target = requestTarget(req);
     res.on("finish", () => {
-      logRequest({ request_id: requestId, method: req.method, path: pathname, status: res.statusCode, duration_ms: Math.round((performance.now() - started) * 10) / 10 });
+      logRequest({ request_id: requestId, method: req.method, path: target.pathname, status: res.statusCode, duration_ms: Math.round((performance.now() - started) * 10) / 10 });
     });
-    route(req, res, pathname).catch((error: unknown) => {
+    route(req, res, target).catch((error: unknown) => {
       log.error({ err: error, request_id: requestId }, "request failed");
       if (!res.headersSent) sendError(req, res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
       else res.end();
@@ -183,14 +165,14 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   });
   const jobSockets = new JobSocketServer(services, log);
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
-    if (pathname === "/trpc" || pathname === "/trpc/") {
+    const { pathname, query } = requestTarget(req);
+    if (pathname === "/trpc" || pathname === TRPC_BASE_PATH) {
       wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
       return;
     }
     const projectId = JOB_SOCKET_PATH.exec(pathname)?.[1];
     if (projectId) {
-      jobSockets.handleUpgrade(req, socket, head, projectId);
+      jobSockets.handleUpgrade(req, socket, head, projectId, query);
       return;
     }
     socket.write("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");

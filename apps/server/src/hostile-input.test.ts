@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { appRouter, buildOpenApiDocument, REST_BASE_PATH } from "@scriptorium/api";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { MAX_BODY_BYTES } from "./http/rest";
+import { MAX_BODY_BYTES } from "./http/request";
 import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 /**

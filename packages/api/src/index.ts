@@ -1,6 +1,6 @@
-export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root";
+export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from "./root";
 export type { Context, Meta } from "./trpc";
-export { callProcedure, directScopeOf, noteRequestIdOfError, runGuarded, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS } from "./trpc";
+export { noteRequestIdOfError, runGuarded, SSE_PING_INTERVAL_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS } from "./trpc";
 export { buildOpenApiDocument, REST_BASE_PATH } from "./openapi";
 export { errorBody, retryAfterSeconds, type ErrorBody } from "./errors";
 export { toJobStatus, type JobStatusView } from "./serialize";

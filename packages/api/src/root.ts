@@ -7,7 +7,7 @@ import { generationRouter } from "./routers/generation";
 import { keysRouter } from "./routers/keys";
 import { projectsRouter } from "./routers/projects";
 import { workspacesRouter } from "./routers/workspaces";
-import { createCallerFactory, router } from "./trpc";
+import { router } from "./trpc";
 
 export const appRouter = router({
   artifacts: artifactsRouter,
@@ -23,6 +23,3 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-
-/** Server-side calls with the same context, middlewares and errors as every adapter. */
-export const createCaller = createCallerFactory(appRouter);

@@ -1,5 +1,4 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { getParseFn, isObject } from "@trpc/server/unstable-core-do-not-import";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { InvalidError, RateLimitedError, scopeIncludes, type Principal, type Scope, type Services } from "@scriptorium/domain";
 import { errorBody, toTRPCError } from "./errors";
@@ -53,7 +52,6 @@ const t = initTRPC
   });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 async function authorize(ctx: Context, scope: Scope): Promise<Principal> {
   if (!ctx.apiKey) {
@@ -92,16 +90,13 @@ async function guard(ctx: Context, scope: Scope, rawInput: unknown): Promise<Pri
   return principal;
 }
 
-/** The scope each procedure builder's guard middleware checks, so a direct call can recognise it. */
-const SCOPE_OF_GUARD = new Map<unknown, Scope>();
-
 /**
  * One middleware per procedure, not a chain: authentication first (so a
  * caller without a key learns that before anything about its input), then
  * the call, whose failures are mapped to transport codes on the way out.
  */
 function scoped(scope: Scope) {
-  const builder = t.procedure.use(async ({ ctx, next, getRawInput }) => {
+  return t.procedure.use(async ({ ctx, next, getRawInput }) => {
     const principal = await guard(ctx, scope, await getRawInput());
     const result = await next({ ctx: { principal } });
     if (!result.ok) throw toTRPCError(result.error);
@@ -109,90 +104,6 @@ function scoped(scope: Scope) {
     if (isAsyncIterable(result.data)) return { ...result, data: withMappedErrors(result.data) };
     return result;
   });
-  SCOPE_OF_GUARD.set(builder._def.middlewares[0], scope);
-  return builder;
-}
-
-/**
- * The scope of a procedure that `callProcedure` runs directly: one built
- * from a scope guard, its input and output schemas and a resolver, nothing
- * else. Null for any other procedure.
- */
-export function directScopeOf(procedure: { _def: object }): Scope | null {
-  const def = procedure._def as ProcedureDef;
-  const scope = SCOPE_OF_GUARD.get(def.middlewares[0]);
-  const steps = 2 + (def.inputs.length > 0 ? 1 : 0) + (def.output ? 1 : 0);
-  return scope !== undefined && def.middlewares.length === steps && def.resolver !== undefined ? scope : null;
-}
-
-/** One call of a query or mutation, as an HTTP entry point builds it. */
-export interface DirectCall {
-  path: string;
-  type: "query" | "mutation";
-  ctx: Context;
-  /** The input as sent (parsed JSON), read when first needed. */
-  getRawInput: () => Promise<unknown>;
-}
-
-/** tRPC's validating function for a schema, made once per schema (making one binds a new function). */
-const parseFns = new WeakMap<object, (value: unknown) => unknown>();
-function parseFnOf(schema: unknown): (value: unknown) => unknown {
-  let parse = parseFns.get(schema as object);
-  if (!parse) {
-    parse = getParseFn(schema as Parameters<typeof getParseFn>[0]);
-    parseFns.set(schema as object, parse);
-  }
-  return parse;
-}
-
-interface ProcedureDef {
-  middlewares: unknown[];
-  inputs: unknown[];
-  output?: unknown;
-  meta?: unknown;
-  resolver?: (opts: Record<string, unknown>) => Promise<unknown>;
-}
-
-/**
- * Calls a query or mutation over plain HTTP. A procedure built only from
- * its scope guard, input and output schemas and resolver — all of ours — is
- * run here as those steps in tRPC's order (guard, input validation, resolver,
- * output validation) with the same errors; anything else goes through
- * tRPC's own middleware chain. The difference is cost: tRPC's chain copies
- * every step's call options into a new object, which on a small query cost
- * more than the query itself.
- */
-export async function callProcedure(procedure: { _def: object }, call: DirectCall): Promise<unknown> {
-  const def = procedure._def as ProcedureDef;
-  const scope = directScopeOf(procedure);
-  if (scope === null || !def.resolver) {
-    const viaTrpc = procedure as unknown as (opts: DirectCall & { signal: undefined; batchIndex: number }) => Promise<unknown>;
-    return viaTrpc({ ...call, signal: undefined, batchIndex: 0 });
-  }
-  const rawInput = await call.getRawInput();
-  const principal = await guard(call.ctx, scope, rawInput);
-  try {
-    let input: unknown;
-    for (const parser of def.inputs) {
-      let parsed: unknown;
-      try {
-        parsed = await parseFnOf(parser)(rawInput);
-      } catch (cause) {
-        throw new TRPCError({ code: "BAD_REQUEST", cause: cause as Error });
-      }
-      // As tRPC merges the results of several input schemas.
-      input = isObject(input) && isObject(parsed) ? { ...input, ...parsed } : parsed;
-    }
-    const data = await def.resolver({ ctx: { ...call.ctx, principal }, input, path: call.path, type: call.type, meta: def.meta, getRawInput: call.getRawInput, signal: undefined, batchIndex: 0 });
-    if (!def.output) return data;
-    try {
-      return await parseFnOf(def.output)(data);
-    } catch (cause) {
-      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Output validation failed", cause: cause as Error });
-    }
-  } catch (cause) {
-    throw toTRPCError(cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
-  }
 }
 
 /**

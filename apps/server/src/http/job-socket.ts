@@ -1,10 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { TRPCError } from "@trpc/server";
 import { WebSocketServer, type WebSocket } from "ws";
-import { toJobStatus, type JobStatusView } from "@scriptorium/api";
-import { NotFoundError, type GenerationEvent, type Services } from "@scriptorium/domain";
+import { runGuarded, toJobStatus, type JobStatusView } from "@scriptorium/api";
+import type { GenerationEvent, Services } from "@scriptorium/domain";
 import type { Logger } from "../logger";
-import { credentialsOf, decodeComponent } from "./request";
+import { credentialsOf, decodeComponent, requestIdOf } from "./request";
 
 /** `WS /api/v2/projects/{id}/ws`: the job protocol for clients that do not speak tRPC. */
 export const JOB_SOCKET_PATH = /^\/api\/v2\/projects\/([^/]+)\/ws$/;
@@ -13,6 +14,8 @@ export const JOB_SOCKET_PATH = /^\/api\/v2\/projects\/([^/]+)\/ws$/;
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_NOT_FOUND = 4404;
 const CLOSE_TOO_MANY = 4429;
+/** How the refusals of the API's guard close a socket: no key or an unknown one, no such project in the key's workspace, over the rate limit. */
+const CLOSE_CODE_OF: Partial<Record<TRPCError["code"], number>> = { UNAUTHORIZED: CLOSE_UNAUTHORIZED, NOT_FOUND: CLOSE_NOT_FOUND, TOO_MANY_REQUESTS: CLOSE_TOO_MANY };
 /** Open job sockets one API key may hold at once (a dashboard needs one per open project page). */
 export const MAX_SOCKETS_PER_KEY = 50;
 const STATUS_INTERVAL_MS = 30_000;
@@ -70,9 +73,10 @@ export class JobSocketServer {
     private readonly log: Logger,
   ) {}
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, projectId: string): void {
+  /** `projectId` as the path has it (percent-encoded); `query`, the upgrade request's. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, projectId: string, query: URLSearchParams): void {
     this.wss.handleUpgrade(req, socket, head, (client) => {
-      this.serve(client, req, decodeComponent(projectId)).catch((error: unknown) => {
+      this.serve(client, req, decodeComponent(projectId), query).catch((error: unknown) => {
         this.log.error({ err: error }, "job socket failed");
         client.close(1011, "internal error");
       });
@@ -84,20 +88,24 @@ export class JobSocketServer {
     this.wss.close();
   }
 
-  /** `projectId` is null when the path segment was not valid percent-encoding. */
-  private async serve(client: WebSocket, req: IncomingMessage, projectId: string | null): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const apiKey = url.searchParams.get("api_key") || credentialsOf(req).apiKey;
-    const principal = apiKey ? await this.services.access.authenticate(apiKey) : null;
-    if (!principal) {
-      client.close(CLOSE_UNAUTHORIZED, apiKey ? "This API key is unknown or has been revoked." : "An API key is required: pass ?api_key=.");
+  /** `pathProjectId` is null when the path segment was not valid percent-encoding. */
+  private async serve(client: WebSocket, req: IncomingMessage, pathProjectId: string | null, query: URLSearchParams): Promise<void> {
+    const apiKey = query.get("api_key") || credentialsOf(req).apiKey;
+    // The key and the project's workspace are checked by the API's guard, as for every procedure: same authentication, rate limit and errors.
+    let access;
+    try {
+      access = await runGuarded({ services: this.services, requestId: requestIdOf(req), apiKey }, "read", async (principal) => {
+        // No project has such an id (and the database cannot even hold a NUL).
+        if (pathProjectId === null || pathProjectId.includes("\u0000")) throw new TRPCError({ code: "NOT_FOUND", message: "No project has this id." });
+        return { principal, projectId: pathProjectId, project: await this.services.projects.get(principal.workspaceId, pathProjectId) };
+      });
+    } catch (error) {
+      const code = error instanceof TRPCError ? CLOSE_CODE_OF[error.code] : undefined;
+      if (code === undefined) throw error;
+      client.close(code, (error as TRPCError).message);
       return;
     }
-    // No project has such an id (and the database cannot even hold a NUL).
-    if (projectId === null || projectId.includes("\u0000")) {
-      client.close(CLOSE_NOT_FOUND, "No project has this id.");
-      return;
-    }
+    const { principal, projectId, project } = access;
     const open = this.openByKey.get(principal.keyId) ?? 0;
     if (open >= MAX_SOCKETS_PER_KEY) {
       client.close(CLOSE_TOO_MANY, `This API key already has ${open} open job sockets (at most ${MAX_SOCKETS_PER_KEY}); close one first.`);
@@ -110,14 +118,6 @@ export class JobSocketServer {
       else this.openByKey.delete(principal.keyId);
     });
     const workspaceId = principal.workspaceId;
-    let project;
-    try {
-      project = await this.services.projects.get(workspaceId, projectId);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      client.close(CLOSE_NOT_FOUND, `Project ${projectId} was not found.`);
-      return;
-    }
 
     const stop = new AbortController();
     const send = (message: ServerMessage) => {
@@ -150,8 +150,8 @@ export class JobSocketServer {
       stop.abort();
     });
 
-    const lastEventId = Number(url.searchParams.get("last_event_id"));
-    const after = Number.isInteger(lastEventId) && lastEventId >= 0 && url.searchParams.has("last_event_id") ? lastEventId : project.lastEventId;
+    const lastEventId = Number(query.get("last_event_id"));
+    const after = Number.isInteger(lastEventId) && lastEventId >= 0 && query.has("last_event_id") ? lastEventId : project.lastEventId;
     await sendStatus();
     try {
       for await (const event of this.services.jobs.follow(workspaceId, projectId, after, stop.signal)) {

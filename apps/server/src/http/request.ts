@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { errorBody, retryAfterSeconds, type Context } from "@scriptorium/api";
 
 export const SESSION_COOKIE = "scriptorium_session";
+/** Largest JSON body (and WebSocket message) the API accepts. */
+export const MAX_BODY_BYTES = 1_048_576;
 /** Requests may bring their own id (e.g. from a proxy); anything odd is replaced. */
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
@@ -18,6 +23,32 @@ export function requestIdOf(req: IncomingMessage): string {
     (req as WithRequestId)[REQUEST_ID] = id;
   }
   return id;
+}
+
+/** What every handler that calls procedures is given. */
+export interface EdgeOptions {
+  /** A request's context, built the same way for every entry point. */
+  contextOf: (req: IncomingMessage) => Context;
+  /** Called for every failed call, as tRPC's own `onError` (`path` is undefined when the whole request failed). */
+  onError: (error: TRPCError, path: string | undefined) => void;
+}
+
+export interface RequestTarget {
+  /** As sent, still percent-encoded. */
+  pathname: string;
+  query: URLSearchParams;
+}
+
+/**
+ * A request's path and query, read once where the request arrives and handed
+ * to whoever answers it. Split by hand: a full URL parse costs more than the
+ * rest of routing a small query.
+ */
+export function requestTarget(req: IncomingMessage): RequestTarget {
+  const target = req.url ?? "/";
+  const queryStart = target.indexOf("?");
+  if (queryStart === -1) return { pathname: target, query: new URLSearchParams() };
+  return { pathname: target.slice(0, queryStart), query: new URLSearchParams(target.slice(queryStart + 1)) };
 }
 
 /** A percent-encoded URL component decoded, or null when it is not valid percent-encoding. */
@@ -104,6 +135,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /** Errors answered outside the router still have the one error shape. */
 export function sendError(req: IncomingMessage, res: ServerResponse, status: number, error: ErrorPayload): void {
   sendJson(res, status, { ...error, request_id: requestIdOf(req) });
+}
+
+/**
+ * A failure of a procedure or of the API's guard, answered outside tRPC: its
+ * status, the one error body, and Retry-After when the key is rate limited.
+ */
+export function sendProcedureError(req: IncomingMessage, res: ServerResponse, error: TRPCError): void {
+  const retryAfter = retryAfterSeconds(error);
+  sendJson(res, getHTTPStatusCodeFromError(error), errorBody(error, requestIdOf(req)), retryAfter ? { "retry-after": String(retryAfter) } : {});
 }
 
 export class BodyTooLargeError extends Error {

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { z } from "zod";
+import { runGuarded } from "@scriptorium/api";
 import type { Services } from "@scriptorium/domain";
-import { BodyTooLargeError, isHttps, isSameOrigin, readBody, SESSION_COOKIE, sendError, sendJson } from "./request";
+import { BodyTooLargeError, isHttps, isSameOrigin, readBody, requestIdOf, SESSION_COOKIE, sendError, sendJson, sendProcedureError } from "./request";
 
 const SignInBody = z.object({ api_key: z.string().min(1).max(512) });
 const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
@@ -43,8 +45,13 @@ export function createSessionHandler(services: Services) {
         fields: [{ path: "api_key", message: "required" }],
       });
     }
-    const principal = await services.access.authenticate(parsed.data.api_key);
-    if (!principal) return sendError(req, res, 401, { code: "UNAUTHORIZED", message: "This API key is unknown or has been revoked." });
+    // Checked by the API's guard, as for every procedure: the same authentication, rate limit and errors.
+    let principal;
+    try {
+      principal = await runGuarded({ services, requestId: requestIdOf(req), apiKey: parsed.data.api_key }, "read", async (signedIn) => signedIn);
+    } catch (error) {
+      return sendProcedureError(req, res, getTRPCErrorFromUnknown(error));
+    }
     sendJson(
       res,
       200,

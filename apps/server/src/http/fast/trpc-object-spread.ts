@@ -7,7 +7,8 @@ import type { Plugin } from "esbuild";
  * `Object.defineProperty` and `Object.defineProperties`. tRPC runs it about
  * 25 times per procedure call (every middleware step copies the call
  * options), and on Node 20's V8 these definitions on fresh objects are slow:
- * they were the largest single cost of a small authenticated query.
+ * unpatched, they are the largest single cost of a small authenticated
+ * query (docs/benchmarks.md, "The edge").
  *
  * This build step replaces the helper, in the bundled copy of @trpc/server
  * only, with `Object.assign`, which gives the same object whenever assigning
