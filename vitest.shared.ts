@@ -41,9 +41,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     include: ["src/**/*.test.ts"],
     coverage: {
-      // Off unless asked for: instrumenting slows the suites, and a single
-      // package's figures mean little before they are merged with the other
-      // packages'. `npm test` sets SCRIPTORIUM_COVERAGE=1 for every package's
+      // Off unless asked for: collecting and converting it adds time to every
+      // run, and a single package's figures mean little before they are
+      // merged with the other packages'. `npm test` sets SCRIPTORIUM_COVERAGE=1 for every package's
       // run (an environment variable, since arguments after `turbo run test --`
       // would reach the build tasks too and change their cache keys);
       // `vitest run --coverage` asks for it by hand.
