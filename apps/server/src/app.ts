@@ -112,7 +112,9 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
       if (isTrpc) {
         // A path that is not valid percent-encoding is tRPC's adapter's to refuse.
         const procedurePath = decodeComponent(pathname.slice(TRPC_BASE_PATH.length));
-        if (procedurePath === null || !fast.trpc(req, res, procedurePath, query)) trpc(req, res);
+        const answered = procedurePath === null ? null : fast.trpc(req, res, procedurePath, query);
+        if (answered) return answered;
+        trpc(req, res);
         return;
       }
       const exportFile = req.method === "GET" || req.method === "HEAD" ? EXPORT_DOWNLOAD_PATH.exec(pathname) : null;

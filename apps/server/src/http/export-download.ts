@@ -2,11 +2,10 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { errorBody, ExportFormatInput, runGuarded, type Context } from "@scriptorium/api";
+import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
+import { ExportFormatInput, runGuarded, type Context } from "@scriptorium/api";
 import type { ExportFile, ExportFormat } from "@scriptorium/domain";
-import { decodeComponent, sendJson } from "./request";
+import { decodeComponent, sendProcedureError } from "./request";
 
 /** `GET /api/v2/projects/{id}/export/{format}`: the one REST path that answers a file rather than JSON. */
 export const EXPORT_DOWNLOAD_PATH = /^\/api\/v2\/projects\/([^/]+)\/export\/([^/]+)$/;
@@ -64,8 +63,7 @@ export function createExportDownloadHandler(contextOf: (req: IncomingMessage) =>
         res.destroy(cause instanceof Error ? cause : undefined);
         return;
       }
-      const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
-      sendJson(res, getHTTPStatusCodeFromError(error), errorBody(error, ctx.requestId));
+      sendProcedureError(req, res, getTRPCErrorFromUnknown(cause));
     }
   };
 }

@@ -19,16 +19,16 @@ export function createFastEdge(options: EdgeOptions) {
   return {
     /**
      * Answers a tRPC request (`path` decoded) that is a plain GET of a query
-     * or an SSE subscription, and returns true; returns false, without
-     * touching the request, for anything else (mutations, batches, streaming
-     * links), which is tRPC's adapter's.
+     * or an SSE subscription; returns null, without touching the request,
+     * for anything else (mutations, batches, streaming links), which is
+     * tRPC's adapter's.
      */
-    trpc(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): boolean {
-      if (req.method !== "GET") return false;
+    trpc(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): Promise<void> | null {
+      if (req.method !== "GET") return null;
       const type = procedureTypeAt(path);
       if (type === "query") return query(req, res, path, params);
       if (type === "subscription" && req.headers.accept?.includes("text/event-stream")) return subscription(req, res, path, params);
-      return false;
+      return null;
     },
     rest: createRestHandler(options),
   };

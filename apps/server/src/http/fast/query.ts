@@ -56,15 +56,13 @@ function send(res: ServerResponse, status: number, json: string, extraHeaders: R
  * headers are the adapter's; only the framing differs (Content-Length
  * instead of chunked transfer encoding).
  *
- * Returns false, without touching the request, for anything else.
+ * Returns null, without touching the request, for anything else.
  */
 export function createQueryResponder(options: EdgeOptions) {
-  return (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
-    if (req.headers["trpc-accept"] !== undefined || req.headers.accept?.includes("application/jsonl")) return false;
+  return (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> | null => {
+    if (req.headers["trpc-accept"] !== undefined || req.headers.accept?.includes("application/jsonl")) return null;
     const rawInput = plainQueryInput(query);
-    if (rawInput === undefined) return false;
-    void answer(req, res, path, rawInput);
-    return true;
+    return rawInput === undefined ? null : answer(req, res, path, rawInput);
   };
 
   async function answer(req: IncomingMessage, res: ServerResponse, path: string, rawInput: string | null): Promise<void> {

@@ -39,25 +39,24 @@ function serialize(value: unknown): string {
  * subscriber and pushes every message through it in several chunks; with a
  * thousand subscribers on one job that pipeline, not the work, set the pace.
  *
- * Returns false, without touching the request, when the input is not JSON:
+ * Returns null, without touching the request, when the input is not JSON:
  * tRPC's adapter answers that one.
  */
 export function createSubscriptionStream(options: EdgeOptions) {
   const config = appRouter._def._config;
 
-  return (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
+  return (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> | null => {
     let input: unknown;
     try {
       const raw = query.get("input");
       input = raw === null ? undefined : JSON.parse(raw);
     } catch {
-      return false;
+      return null;
     }
     // As tRPC does: the reconnect key rides in the input.
     const lastEventId = (req.headers["last-event-id"] as string | undefined) ?? query.get("lastEventId") ?? query.get("Last-Event-Id");
     if (lastEventId) input = typeof input === "object" && input !== null ? { ...input, lastEventId } : (input ?? { lastEventId });
-    void stream(req, res, path, input);
-    return true;
+    return stream(req, res, path, input);
   };
 
   async function stream(req: IncomingMessage, res: ServerResponse, path: string, input: unknown): Promise<void> {
