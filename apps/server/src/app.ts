@@ -8,12 +8,12 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
 import { JOB_SOCKET_PATH, JobSocketServer } from "./http/job-socket";
-import { appRouter, buildOpenApiDocument, noteRequestIdOfError, type Context } from "@scriptorium/api";
-import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
+import { appRouter, buildOpenApiDocument, DATABASE_RETRY_AFTER_SECONDS, noteRequestIdOfError, type Context } from "@scriptorium/api";
+import type { DatabaseHandle } from "@scriptorium/db";
 import type { Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
-import { servicesFor } from "./lifecycle";
+import { openDatabaseFor, servicesFor } from "./lifecycle";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
 import { createFastEdge } from "./http/fast";
 import { credentialsOf, decodeComponent, isCrossSiteWrite, MAX_BODY_BYTES, requestIdOf, requestTarget, sendError, sendJson, type EdgeOptions, type RequestTarget } from "./http/request";
@@ -47,7 +47,7 @@ function storeOwnerKey(dataDir: string, key: string): string {
  * the OpenAPI document and its docs, health checks.
  */
 export async function createScriptoriumServer(config: Config, log: Logger): Promise<ScriptoriumServer> {
-  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const database = await openDatabaseFor(config, log);
   const services = servicesFor(config, log, database);
   const bootstrap = await services.access.ensureOwnerKey(config.bootstrapKey);
   let generatedOwnerKey: string | null = null;
@@ -91,7 +91,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
         return sendJson(res, 200, { status: "ready", database: database.kind });
       } catch (error) {
         log.warn({ err: error }, "readiness check failed");
-        return sendJson(res, 503, { status: "unavailable", database: database.kind });
+        return sendJson(res, 503, { status: "unavailable", database: database.kind, message: "The database cannot be reached." }, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
       }
     }
     if (pathname === "/openapi.json") {

@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   SCRIPTORIUM_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(6_000),
   /** How long a job stays with a worker that stopped renewing its claim (it died) before another worker continues it. */
   SCRIPTORIUM_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
+  /** How long a process starting beside PostgreSQL waits for it to answer before giving up; 0 gives up at once. */
+  SCRIPTORIUM_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   OPENAI_API_KEY: z.string().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
   /** Any OpenAI-compatible server (Ollama, vLLM, llama.cpp), e.g. http://127.0.0.1:11434/v1. */
@@ -63,6 +65,8 @@ export interface Config {
   dashboardDir: string | null;
   workers: number;
   jobLeaseSeconds: number;
+  /** How long to wait at start for a PostgreSQL server that does not answer yet. */
+  dbWaitSeconds: number;
   requestsPerMinute: number;
   llm: { openaiApiKey: string | undefined; anthropicApiKey: string | undefined; llmBaseUrl: string | undefined; llmApiKey: string | undefined };
 }
@@ -95,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
     workers: e.SCRIPTORIUM_WORKERS,
     jobLeaseSeconds: e.SCRIPTORIUM_JOB_LEASE_SECONDS,
+    dbWaitSeconds: e.SCRIPTORIUM_DB_WAIT_SECONDS,
     requestsPerMinute: e.SCRIPTORIUM_RATE_LIMIT,
     llm: { openaiApiKey: e.OPENAI_API_KEY, anthropicApiKey: e.ANTHROPIC_API_KEY, llmBaseUrl: e.SCRIPTORIUM_LLM_BASE_URL, llmApiKey: e.SCRIPTORIUM_LLM_API_KEY },
   };

@@ -1,7 +1,21 @@
-import type { DatabaseHandle } from "@scriptorium/db";
+import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
 import { createServices, type Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+
+/**
+ * The database of a server or worker process. A PostgreSQL server that
+ * does not answer yet (it starts beside this process, or restarts) is
+ * waited for, up to SCRIPTORIUM_DB_WAIT_SECONDS, with a log line per try.
+ */
+export function openDatabaseFor(config: Config, log: Logger): Promise<DatabaseHandle> {
+  return openDatabase({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    waitSeconds: config.dbWaitSeconds,
+    onWaiting: (error, retryInMs) => log.warn({ err: error, retry_in_ms: retryInMs }, "waiting for the database to answer"),
+  });
+}
 
 /** The domain services of a server or worker process, configured the same way for both. */
 export function servicesFor(config: Config, log: Logger, database: DatabaseHandle): Services {

@@ -1,8 +1,7 @@
 // First: sets the heap policy before anything else allocates.
 import "./heap-policy";
-import { openDatabase } from "@scriptorium/db";
 import { ConfigError, loadConfig } from "./config";
-import { closeOnSignals, servicesFor } from "./lifecycle";
+import { closeOnSignals, openDatabaseFor, servicesFor } from "./lifecycle";
 import { createLogger } from "./logger";
 
 /**
@@ -18,7 +17,7 @@ async function main(): Promise<void> {
   }
   if (config.workers === 0) throw new ConfigError("SCRIPTORIUM_WORKERS=0 leaves a worker process nothing to do; set it to the number of jobs to run at once.");
   const log = createLogger(config.logLevel);
-  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const database = await openDatabaseFor(config, log);
   const services = servicesFor(config, log, database);
   await services.cluster.start();
   await services.engine.start();

@@ -23,6 +23,19 @@ describe("error mapping", () => {
     expect(mapped.message).toBe(cause.message);
   });
 
+  it("answers 503 with Retry-After when the database cannot be reached, however deep the driver's error sits", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    const terminated = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+    for (const cause of [refused, new Error("Failed query: select 1", { cause: terminated }), new Error("Connection terminated unexpectedly")]) {
+      const mapped = toTRPCError(thrown(cause));
+      expect(mapped.code).toBe("SERVICE_UNAVAILABLE");
+      expect(mapped.message).toMatch(/database cannot be reached/);
+      expect(retryAfterSeconds(mapped)).toBeGreaterThan(0);
+    }
+    // A query the database refused is not an outage.
+    expect(toTRPCError(thrown(Object.assign(new Error("syntax error"), { code: "42601" }))).code).toBe("INTERNAL_SERVER_ERROR");
+  });
+
   it("turns input validation failures into 422 naming every field and the rejected value", () => {
     const parsed = CreateApiKeyInput.safeParse({ name: "", scope: "root" });
     if (parsed.success) throw new Error("expected a validation failure");

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { DomainError, InvalidError, RateLimitedError } from "@scriptorium/domain";
+import { DomainError, InvalidError, isDatabaseUnavailable, RateLimitedError } from "@scriptorium/domain";
 import { z, ZodError } from "zod";
 
 /** Quotes a rejected value for an error message, never at unbounded length. */
@@ -41,13 +41,24 @@ function fieldsOf(issues: readonly { path: readonly PropertyKey[]; message: stri
   return issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 
+/** What a client is told to wait before trying again while the database is unreachable (a restart takes seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Turns whatever a procedure threw into the TRPCError the adapters expect:
  * domain errors get their code, input validation failures become 422 with
- * the offending fields, anything else stays an opaque 500.
+ * the offending fields, a database that cannot be reached 503, anything
+ * else stays an opaque 500.
  */
 export function toTRPCError(error: TRPCError): TRPCError {
   const cause = error.cause;
+  if (isDatabaseUnavailable(cause)) {
+    return new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: `The database cannot be reached at the moment (it may be restarting). Retry in ${DATABASE_RETRY_AFTER_SECONDS} s.`,
+      cause,
+    });
+  }
   if (cause instanceof DomainError) {
     return new TRPCError({ code: CODE_BY_KIND[cause.kind], message: cause.message, cause });
   }
@@ -59,6 +70,11 @@ export function toTRPCError(error: TRPCError): TRPCError {
   return error;
 }
 
+/** Anything thrown, as the TRPCError the adapters expect (see toTRPCError). */
+export function toMappedError(thrown: unknown): TRPCError {
+  return toTRPCError(thrown instanceof TRPCError ? thrown : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: thrown }));
+}
+
 /** Validation details carried by an error, if any. */
 export function errorFields(error: TRPCError): ErrorField[] | undefined {
   const cause = error.cause;
@@ -67,8 +83,10 @@ export function errorFields(error: TRPCError): ErrorField[] | undefined {
   return undefined;
 }
 
+/** Seconds for a Retry-After header: when rate limited, or while the database is away. */
 export function retryAfterSeconds(error: TRPCError): number | undefined {
-  return error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : undefined;
+  if (error.cause instanceof RateLimitedError) return error.cause.retryAfterSeconds;
+  return error.code === "SERVICE_UNAVAILABLE" ? DATABASE_RETRY_AFTER_SECONDS : undefined;
 }
 
 /** The body every REST error carries; tRPC clients find the same fields in `error.shape`. */

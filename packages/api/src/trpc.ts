@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { InvalidError, RateLimitedError, scopeIncludes, type Principal, type Scope, type Services } from "@scriptorium/domain";
-import { errorBody, toTRPCError } from "./errors";
+import { errorBody, toMappedError, toTRPCError } from "./errors";
 
 /**
  * Built from plain values by every entry point (HTTP, SSE, WebSocket, REST,
@@ -64,9 +64,8 @@ async function authorize(ctx: Context, scope: Scope): Promise<Principal> {
   if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "This API key is unknown or has been revoked." });
   const budget = ctx.services.rateLimiter.take(principal.keyId);
   if (!budget.allowed) {
-    const cause = new RateLimitedError(`Too many requests with this API key; retry in ${budget.retryAfterSeconds} s.`, budget.retryAfterSeconds);
-    // Mapped here like a procedure's own failure, so the answer is 429 with Retry-After.
-    throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
+    // Mapped by the caller like a procedure's own failure, so the answer is 429 with Retry-After.
+    throw new RateLimitedError(`Too many requests with this API key; retry in ${budget.retryAfterSeconds} s.`, budget.retryAfterSeconds);
   }
   if (!scopeIncludes(principal.scope, scope)) {
     throw new TRPCError({
@@ -77,15 +76,17 @@ async function authorize(ctx: Context, scope: Scope): Promise<Principal> {
   return principal;
 }
 
-/** Authentication and scope, then the input's NUL check: what every procedure runs before anything else. */
+/**
+ * Authentication and scope, then the input's NUL check: what every
+ * procedure runs before anything else. Its failures are mapped by the caller.
+ */
 async function guard(ctx: Context, scope: Scope, rawInput: unknown): Promise<Principal> {
   const principal = await authorize(ctx, scope);
   const nul = nulPath(rawInput);
   if (nul) {
-    const cause = new InvalidError(`Invalid input — ${nul.join(".") || "(input)"}: text must not contain NUL characters (\\u0000)`, [
+    throw new InvalidError(`Invalid input — ${nul.join(".") || "(input)"}: text must not contain NUL characters (\\u0000)`, [
       { path: nul, message: "Text must not contain NUL characters (\\u0000)" },
     ]);
-    throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
   }
   return principal;
 }
@@ -97,7 +98,13 @@ async function guard(ctx: Context, scope: Scope, rawInput: unknown): Promise<Pri
  */
 function scoped(scope: Scope) {
   return t.procedure.use(async ({ ctx, next, getRawInput }) => {
-    const principal = await guard(ctx, scope, await getRawInput());
+    let principal: Principal;
+    try {
+      principal = await guard(ctx, scope, await getRawInput());
+    } catch (error) {
+      // Looking the key up can fail too (a database that is away answers 503, not 500).
+      throw toMappedError(error);
+    }
     const result = await next({ ctx: { principal } });
     if (!result.ok) throw toTRPCError(result.error);
     // A subscription's failures happen while its stream is read, after this middleware returned.
@@ -134,8 +141,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 async function* withMappedErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
   try {
     yield* stream;
-  } catch (cause) {
-    throw toTRPCError(cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
+  } catch (error) {
+    throw toMappedError(error);
   }
 }
 
@@ -145,11 +152,10 @@ async function* withMappedErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T>
  * Failures arrive as TRPCErrors, for the adapters' one status mapping.
  */
 export async function runGuarded<T>(ctx: Context, scope: Scope, work: (principal: Principal) => Promise<T>): Promise<T> {
-  const principal = await authorize(ctx, scope);
   try {
-    return await work(principal);
-  } catch (cause) {
-    throw toTRPCError(cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }));
+    return await work(await authorize(ctx, scope));
+  } catch (error) {
+    throw toMappedError(error);
   }
 }
 

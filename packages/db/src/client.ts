@@ -9,6 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { isDatabaseUnavailable } from "./errors";
 import { acquireDataDirLock } from "./lock";
 import * as schema from "./schema";
 
@@ -24,9 +25,11 @@ export interface DatabaseHandle {
   /**
    * Calls `onMessage` with the payload of every NOTIFY on `channel`, from
    * any process sharing this database, this one included; resolves once
-   * listening. The returned function stops listening.
+   * listening. When the listening connection drops, it reconnects and calls
+   * `onResumed`: notifications sent meanwhile are lost, and the caller reads
+   * what it missed from the tables. The returned function stops listening.
    */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onMessage: (payload: string) => void, onResumed?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,10 @@ export interface DatabaseConfig {
   dataDir: string;
   /** When set, PostgreSQL is used instead of the embedded database. */
   databaseUrl?: string | undefined;
+  /** How long to keep trying while PostgreSQL does not answer yet (a server still starting); 0 fails at once. */
+  waitSeconds?: number;
+  /** Told of each failed attempt while waiting, with the delay before the next. */
+  onWaiting?: (error: unknown, retryInMs: number) => void;
 }
 
 /** Arbitrary constant: serialises migrations when many processes start at once. */
@@ -105,13 +112,50 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   }
 }
 
-async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  // An idle connection that the server drops (restart, failover) must not crash
-  // the process; the pool replaces it on the next query.
-  pool.on("error", () => undefined);
+/** A URL fit for a message: the password, if any, is not shown. */
+function redacted(databaseUrl: string): string {
   try {
-    const connection = await pool.connect();
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "(the configured DATABASE_URL)";
+  }
+}
+
+/**
+ * A first connection from the pool, retried with growing pauses while the
+ * server cannot be reached, up to `waitSeconds`: processes started beside
+ * their database (a container, a failover) must not exit because it is a
+ * few seconds late.
+ */
+async function firstConnection(pool: pg.Pool, config: DatabaseConfig & { databaseUrl: string }): Promise<pg.PoolClient> {
+  const deadline = Date.now() + (config.waitSeconds ?? 0) * 1000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      const retryInMs = Math.min(2_000, 100 * 2 ** attempt);
+      if (!isDatabaseUnavailable(error) || Date.now() + retryInMs > deadline) {
+        const waited = config.waitSeconds ? ` within ${config.waitSeconds} s (SCRIPTORIUM_DB_WAIT_SECONDS)` : "";
+        throw new Error(`PostgreSQL at ${redacted(config.databaseUrl)} did not answer${waited}: ${(error as Error).message}`, { cause: error });
+      }
+      config.onWaiting?.(error, retryInMs);
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
+}
+
+async function openPostgres(config: DatabaseConfig & { databaseUrl: string }): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 10_000, keepAlive: true });
+  // A connection that the server drops (restart, failover, a terminated
+  // backend) must never crash the process: node-postgres emits `error` on
+  // the client, idle or checked out, and its query in flight fails on its
+  // own. The pool discards the broken client and opens a new one when asked.
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  try {
+    const connection = await firstConnection(pool, config);
     try {
       await connection.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
       await migratePg(drizzlePg({ client: connection, schema }), { migrationsFolder: migrationsFolder() });
@@ -123,14 +167,14 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
     await pool.end();
     throw error;
   }
-  const listener = new NotificationListener(databaseUrl);
+  const listener = new NotificationListener(config.databaseUrl);
   return {
     db: drizzlePg({ client: pool, schema }),
     kind: "postgres",
     ping: async () => {
       await pool.query("select 1");
     },
-    listen: (channel, onMessage) => listener.listen(channel, onMessage),
+    listen: (channel, onMessage, onResumed) => listener.listen(channel, onMessage, onResumed),
     close: once(async () => {
       await listener.close();
       await pool.end();
@@ -141,32 +185,41 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
 /** How long to wait before reconnecting a listening connection that dropped. */
 const RELISTEN_DELAY_MS = 500;
 
+interface Subscriber {
+  onMessage: (payload: string) => void;
+  onResumed: (() => void) | undefined;
+}
+
 /**
  * LISTEN needs a connection of its own that stays open (a pooled one goes
  * back to the pool between queries). One per process serves every
- * channel; if the server drops it, it reconnects and listens again.
+ * channel; if the server drops it, it reconnects, listens again and tells
+ * every subscriber that notifications may have been missed.
  */
 class NotificationListener {
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;
-  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
   private closed = false;
+  /** Set once a connection dropped: the next one that listens again must report the gap. */
+  private resuming = false;
 
   constructor(private readonly databaseUrl: string) {}
 
-  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
-    let handlers = this.handlers.get(channel);
-    if (!handlers) {
-      handlers = new Set();
-      this.handlers.set(channel, handlers);
+  async listen(channel: string, onMessage: (payload: string) => void, onResumed?: () => void): Promise<() => Promise<void>> {
+    let subscribers = this.subscribers.get(channel);
+    if (!subscribers) {
+      subscribers = new Set();
+      this.subscribers.set(channel, subscribers);
       const client = await this.connection();
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     }
-    handlers.add(onMessage);
+    const subscriber: Subscriber = { onMessage, onResumed };
+    subscribers.add(subscriber);
     return async () => {
-      handlers.delete(onMessage);
-      if (handlers.size > 0 || this.handlers.get(channel) !== handlers) return;
-      this.handlers.delete(channel);
+      subscribers.delete(subscriber);
+      if (subscribers.size > 0 || this.subscribers.get(channel) !== subscribers) return;
+      this.subscribers.delete(channel);
       await this.client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
     };
   }
@@ -185,25 +238,34 @@ class NotificationListener {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
     client.on("notification", (message) => {
-      for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? "");
+      for (const subscriber of this.subscribers.get(message.channel) ?? []) subscriber.onMessage(message.payload ?? "");
     });
     client.on("error", () => this.reconnectLater(client));
     client.on("end", () => this.reconnectLater(client));
-    await client.connect();
-    for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    try {
+      await client.connect();
+      for (const channel of this.subscribers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.client = client;
+    if (this.resuming) {
+      this.resuming = false;
+      for (const subscribers of this.subscribers.values()) for (const subscriber of subscribers) subscriber.onResumed?.();
+    }
     return client;
   }
 
   private reconnectLater(dropped: pg.Client): void {
     if (this.closed || this.client !== dropped) return;
     this.client = null;
+    this.resuming = true;
     this.retry();
   }
 
-  /** Notifications sent while disconnected are lost; readers of the event log fill such gaps from the table. */
   private retry(): void {
     setTimeout(() => {
       if (!this.closed) this.connection().catch(() => this.retry());
@@ -211,7 +273,11 @@ class NotificationListener {
   }
 }
 
-/** Opens (and migrates) the embedded database, or PostgreSQL when a URL is given. */
+/**
+ * Opens (and migrates) the embedded database, or PostgreSQL when a URL is
+ * given, waiting up to `waitSeconds` for a PostgreSQL server that does not
+ * answer yet.
+ */
 export function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+  return config.databaseUrl ? openPostgres({ ...config, databaseUrl: config.databaseUrl }) : openPglite(config.dataDir);
 }

@@ -2,4 +2,4 @@ export { openDatabase, type Database, type DatabaseConfig, type DatabaseHandle, 
 export { acquireDataDirLock, DataDirLockedError, type DataDirLock } from "./lock";
 export * from "./schema";
 export { copyDatabase, TargetNotEmptyError } from "./copy";
-export { isUniqueViolation } from "./errors";
+export { isDatabaseUnavailable, isUniqueViolation } from "./errors";

@@ -43,6 +43,11 @@ export async function startWorker(env: Record<string, string>): Promise<Omit<Sta
   return worker;
 }
 
+/** A worker-only process, without waiting for it to be ready (it may be waiting for its database). */
+export function runWorker(env: Record<string, string>): ReturnType<typeof run> {
+  return run(env, WORKER);
+}
+
 /** The command that moves an embedded installation's data to PostgreSQL. */
 export function runCopyToPostgres(env: Record<string, string>): ReturnType<typeof run> {
   return run(env, COPY_TO_POSTGRES);

@@ -86,3 +86,4 @@ export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
     },
   };
 }
+export { startPostgresServer, type PostgresServer } from "./postgres-server";

@@ -28,6 +28,7 @@ export class Cluster {
   /** Tells this process's own messages apart: it has acted on them already. */
   private readonly origin = randomUUID();
   private readonly handlers: Handler[] = [];
+  private readonly resumeHandlers: (() => void)[] = [];
   private stopListening: (() => Promise<void>) | null = null;
 
   constructor(private readonly listen: DatabaseHandle["listen"] | null) {}
@@ -48,13 +49,28 @@ export class Cluster {
     this.handlers.push(handler);
   }
 
+  /**
+   * Registers what to do after the connection that receives messages was
+   * lost and is back: messages sent meanwhile never arrive, so receivers
+   * read from the database what they may have missed.
+   */
+  onResumed(handler: () => void): void {
+    this.resumeHandlers.push(handler);
+  }
+
   async start(): Promise<void> {
     if (!this.listen || this.stopListening) return;
-    this.stopListening = await this.listen(CLUSTER_CHANNEL, (payload) => {
-      const envelope = JSON.parse(payload) as Envelope;
-      if (envelope.origin === this.origin) return;
-      for (const handler of this.handlers) handler(envelope);
-    });
+    this.stopListening = await this.listen(
+      CLUSTER_CHANNEL,
+      (payload) => {
+        const envelope = JSON.parse(payload) as Envelope;
+        if (envelope.origin === this.origin) return;
+        for (const handler of this.handlers) handler(envelope);
+      },
+      () => {
+        for (const handler of this.resumeHandlers) handler();
+      },
+    );
   }
 
   async stop(): Promise<void> {

@@ -21,6 +21,12 @@ function toEvent(row: GenerationEventRow): GenerationEvent {
 
 type Listener = (event: GenerationEvent) => void;
 
+/** The bus's own channel for "read the log again", apart from every project id. */
+const RESUME = Symbol("resume");
+
+/** How long a follower waits before reading the log again when the database did not answer. */
+const LOG_RETRY_MS = 500;
+
 /**
  * Live delivery of committed events inside this process. Writers publish
  * only after their transaction commits, so a listener never sees an event
@@ -41,6 +47,31 @@ export class EventBus {
     this.emitter.on(projectId, listener);
     return () => this.emitter.off(projectId, listener);
   }
+
+  /** Live delivery may have missed events of `projectId` (of every project when omitted): followers read the log again. */
+  resume(projectId?: string): void {
+    this.emitter.emit(RESUME, projectId);
+  }
+
+  onResume(projectId: string, listener: () => void): () => void {
+    const filtered = (target: string | undefined) => {
+      if (target === undefined || target === projectId) listener();
+    };
+    this.emitter.on(RESUME, filtered);
+    return () => this.emitter.off(RESUME, filtered);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done);
+  });
 }
 
 /** The persisted event log: numbering, appending inside a caller's transaction, reading the backlog. */
@@ -51,6 +82,8 @@ export class EventLog {
     private readonly cluster: Cluster,
   ) {
     cluster.on((message) => void this.relay(message));
+    // Messages sent while this process was not listening are lost: every follower reads the log.
+    cluster.onResumed(() => bus.resume());
   }
 
   /**
@@ -101,7 +134,8 @@ export class EventLog {
     try {
       this.bus.publish(await this.after(message.workspace_id, message.project_id, message.first_id - 1, count));
     } catch {
-      // Subscribers fill any gap from the log when the next event arrives.
+      // The database did not answer: the project's followers read the log themselves (and retry until it does).
+      this.bus.resume(message.project_id);
     }
   }
 
@@ -115,31 +149,58 @@ export class EventLog {
     return rows.map(toEvent);
   }
 
+  /** The log after `afterId` to its end, page by page. */
+  private async *everyEventAfter(workspaceId: string, projectId: string, afterId: number): AsyncGenerator<GenerationEvent> {
+    for (let cursor = afterId; ; ) {
+      const page = await this.after(workspaceId, projectId, cursor);
+      yield* page;
+      if (page.length < EVENT_PAGE_SIZE) return;
+      cursor = page.at(-1)?.id ?? cursor;
+    }
+  }
+
   /**
    * Every event after `afterId`, then live ones, each exactly once and in
    * order. It subscribes before reading the backlog, so an event committed
-   * in between is neither lost nor repeated.
+   * in between is neither lost nor repeated. Whenever live delivery may
+   * have missed something (events published out of order, a lost database
+   * connection), it reads the log from its last id again, retrying while
+   * the database does not answer.
    */
   async *follow(workspaceId: string, projectId: string, afterId: number, signal: AbortSignal): AsyncGenerator<GenerationEvent> {
     const live: GenerationEvent[] = [];
     let wake: (() => void) | null = null;
+    let behind = false;
     const unsubscribe = this.bus.subscribe(projectId, (event) => {
       live.push(event);
       wake?.();
     });
+    const stopResuming = this.bus.onResume(projectId, () => {
+      behind = true;
+      wake?.();
+    });
     const onAbort = () => wake?.();
     signal.addEventListener("abort", onAbort);
+    let lastId = afterId;
     try {
-      let lastId = afterId;
-      for (;;) {
-        const page = await this.after(workspaceId, projectId, lastId);
-        for (const event of page) {
-          yield event;
-          lastId = event.id;
-        }
-        if (page.length < EVENT_PAGE_SIZE) break;
+      for await (const event of this.everyEventAfter(workspaceId, projectId, lastId)) {
+        yield event;
+        lastId = event.id;
       }
       while (!signal.aborted) {
+        if (behind) {
+          behind = false;
+          try {
+            for await (const event of this.everyEventAfter(workspaceId, projectId, lastId)) {
+              yield event;
+              lastId = event.id;
+            }
+          } catch {
+            behind = true;
+            await sleep(LOG_RETRY_MS, signal);
+          }
+          continue;
+        }
         const event = live.shift();
         if (!event) {
           await new Promise<void>((resolve) => {
@@ -149,19 +210,18 @@ export class EventLog {
           wake = null;
           continue;
         }
-        if (event.id > lastId + 1) {
-          // Two transactions can publish out of order; both have committed, so the log fills the gap.
-          for (const missing of await this.after(workspaceId, projectId, lastId, event.id - lastId - 1)) {
-            yield missing;
-            lastId = missing.id;
-          }
-        }
         if (event.id <= lastId) continue;
+        if (event.id > lastId + 1) {
+          // Two transactions can publish out of order; both have committed, so the log has what lies between.
+          behind = true;
+          continue;
+        }
         yield event;
         lastId = event.id;
       }
     } finally {
       signal.removeEventListener("abort", onAbort);
+      stopResuming();
       unsubscribe();
     }
   }

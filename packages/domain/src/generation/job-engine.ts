@@ -1,4 +1,4 @@
-import type { GenerationJobRow } from "@scriptorium/db";
+import { isDatabaseUnavailable, type GenerationJobRow } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import type { Logger } from "../logger";
 import { LeaseLostError, type JobQueue } from "./job-queue";
@@ -17,6 +17,9 @@ export interface JobEngineOptions {
    */
   exclusive: boolean;
 }
+
+/** How long a worker waits between attempts to hand a job back while the database does not answer. */
+const HAND_BACK_RETRY_MS = 250;
 
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === "AbortError" || error.name === "JobInterrupted");
@@ -45,6 +48,8 @@ export class JobEngine {
       if (message.kind === "wake") this.wake();
       else if (message.kind === "control") this.signal(message.job_id, message.action);
     });
+    // A job queued while this process could not hear it: look now. (Pauses and cancels are read at each checkpoint.)
+    cluster.onResumed(() => this.wake());
   }
 
   /** Starts claiming work; jobs interrupted by a crash or restart continue from their last checkpoint. */
@@ -80,7 +85,8 @@ export class JobEngine {
         try {
           job = await this.queue.claimNext();
         } catch (error) {
-          this.log.error({ err: error }, "claiming a generation job failed");
+          if (isDatabaseUnavailable(error)) this.log.warn({ err: error }, "the database is unreachable; looking for work again shortly");
+          else this.log.error({ err: error }, "claiming a generation job failed");
         }
       }
       if (job) {
@@ -103,7 +109,14 @@ export class JobEngine {
   }
 
   private async run(job: GenerationJobRow): Promise<void> {
-    const run = await this.runner.open(job);
+    let run: JobRun | null;
+    try {
+      run = await this.runner.open(job);
+    } catch (error) {
+      // The claim stands until its lease runs out; then this or another worker takes the job again.
+      this.log.warn({ err: error, job_id: job.id }, "opening a claimed generation job failed");
+      return;
+    }
     if (!run) return;
     this.running.set(job.id, run);
     this.log.info({ job_id: job.id, project_id: run.project.id, claim: job.claims, worker: this.queue.workerId }, "claimed a generation job");
@@ -135,6 +148,10 @@ export class JobEngine {
       this.log.warn({ job_id: job.id }, "another worker took over this job; stopping without writing");
       return;
     }
+    if (isDatabaseUnavailable(error)) {
+      await this.handBackWhenReachable(run);
+      return;
+    }
     try {
       if (error instanceof BudgetExhaustedError) {
         await run.writeUsage((usage) => this.queue.pauseOverBudget(job, usage, error.message));
@@ -142,7 +159,7 @@ export class JobEngine {
       }
       if (isAbort(error) || run.interruption) {
         const reason: Interruption = run.interruption ?? "pause";
-        if (reason === "shutdown") await run.writeUsage((usage) => this.queue.handBack(job, usage));
+        if (reason === "shutdown") await run.writeUsage((usage) => this.queue.handBack(job, usage, "The worker is shutting down"));
         else if (reason === "cancel") await run.writeUsage((usage) => this.queue.cancel(job, usage));
         else await run.writeUsage((usage) => this.queue.pause(job, usage));
         return;
@@ -152,6 +169,32 @@ export class JobEngine {
       await run.writeUsage((usage) => this.queue.fail(job, usage, message));
     } catch (settleError) {
       this.log.error({ err: settleError, job_id: job.id }, "recording the end of a generation job failed");
+    }
+  }
+
+  /**
+   * The database went away mid-run. Whatever the last checkpoint committed
+   * stands (each is one transaction), so the job is handed back to continue
+   * from there, by this worker or another, as soon as the database answers
+   * again. Writing the checkpoint again instead could repeat its events when
+   * only its acknowledgement was lost. If the database stays away until the
+   * lease runs out, the lease hands the job on by itself.
+   */
+  private async handBackWhenReachable(run: JobRun): Promise<void> {
+    this.log.warn({ job_id: run.job.id }, "lost the database mid-job; it continues from its last checkpoint once the database is back");
+    const giveUpAt = Date.now() + this.queue.heartbeatIntervalMs * 3;
+    while (!this.stopped && Date.now() < giveUpAt) {
+      try {
+        await run.writeUsage((usage) => this.queue.handBack(run.job, usage, "The worker lost its database connection"));
+        this.wake();
+        return;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) {
+          this.log.error({ err: error, job_id: run.job.id }, "handing back a generation job failed");
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, HAND_BACK_RETRY_MS));
+      }
     }
   }
 }

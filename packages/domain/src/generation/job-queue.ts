@@ -164,9 +164,13 @@ export class JobQueue {
     });
   }
 
-  /** This worker is shutting down: the job stays running, with a lease that has already run out, so the next worker continues it at once. */
-  async handBack(job: GenerationJobRow, usage: Usage): Promise<void> {
-    await this.transition(job, usage, (emit) => emit({ type: "log", data: { level: "info", message: "The worker is shutting down; the job continues from its last checkpoint." } }), { leaseOwner: null, leaseExpiresAt: new Date(0) });
+  /**
+   * This worker stops running the job (it is shutting down, or lost the
+   * database mid-stage): the job stays running, with a lease that has
+   * already run out, so the next worker continues it at once.
+   */
+  async handBack(job: GenerationJobRow, usage: Usage, why: string): Promise<void> {
+    await this.transition(job, usage, (emit) => emit({ type: "log", data: { level: "info", message: `${why}; the job continues from its last checkpoint.` } }), { leaseOwner: null, leaseExpiresAt: new Date(0) });
   }
 
   async fail(job: GenerationJobRow, usage: Usage, message: string): Promise<void> {

