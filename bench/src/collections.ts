@@ -29,6 +29,55 @@ interface RefreshAnswer {
   result: { refreshed_count: number; unchanged_count: number; error_count: number; update_available_count: number; duration_ms: number };
 }
 
+interface ArtifactPage {
+  items: { name: string }[];
+  next_cursor: string | null;
+  total?: number;
+}
+
+/** Median time and size of a GET, over five calls after one warm-up. */
+async function timedGet(server: Service, path: string): Promise<{ ms: number; bytes: number }> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let round = 0; round < 6; round += 1) {
+    const started = performance.now();
+    const response = await fetch(`${server.url}/api${path}`, { headers: { "x-api-key": OWNER_KEY } });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${text.slice(0, 300)}`);
+    if (round > 0) times.push(performance.now() - started);
+    bytes = Buffer.byteLength(text);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)] ?? 0, bytes };
+}
+
+/** Lists a collection's artifacts: its first page, a search, and every page in turn. */
+async function benchArtifactList(server: Service, id: string): Promise<BenchResult[]> {
+  const first = await timedGet(server, `/v1/collections/${id}/artifacts`);
+  const search = await timedGet(server, `/v1/collections/${id}/artifacts?q=group-3%20bench`);
+  const walkStarted = performance.now();
+  let cursor: string | null = null;
+  let seen = 0;
+  let pages = 0;
+  do {
+    const page: ArtifactPage = await api<ArtifactPage>(server, "GET", `/v1/collections/${id}/artifacts?limit=500${cursor ? `&cursor=${cursor}` : ""}`);
+    seen += page.items.length;
+    pages += 1;
+    cursor = page.next_cursor;
+  } while (cursor);
+  const walkMs = performance.now() - walkStarted;
+  if (seen !== LOCAL_ARTIFACTS) throw new Error(`artifact list: paging saw ${seen} of ${LOCAL_ARTIFACTS}`);
+  return [
+    {
+      name: `artifact list of a ${LOCAL_ARTIFACTS}-artifact collection, first page (50)`,
+      value: `${first.ms.toFixed(1)} ms, ${(first.bytes / 1024).toFixed(0)} KiB; search "group-3 bench" ${search.ms.toFixed(1)} ms`,
+      comparison: `every page at 500 per page: ${pages} pages, ${Math.round(walkMs)} ms for all ${seen}`,
+      target: "a page, not the whole list (was 7.4 MB, 0.56 s)",
+      pass: first.bytes < 100 * 1024,
+    },
+  ];
+}
+
 function skillName(index: number): string {
   return `skill-${String(index).padStart(5, "0")}`;
 }
@@ -89,7 +138,9 @@ async function benchLocalMetadata(): Promise<BenchResult[]> {
       throw new Error(`metadata refresh: expected ${LOCAL_CHANGED} refreshed, got ${JSON.stringify(answer.result).slice(0, 300)}`);
     }
     const ratio = refreshMs / bareMs;
+    const listing = await benchArtifactList(server, id);
     return [
+      ...listing,
       {
         name: `metadata refresh, ${LOCAL_ARTIFACTS} local artifacts (${LOCAL_CHANGED} changed)`,
         value: `${Math.round(refreshMs)} ms (server ${Math.round(answer.result.duration_ms)} ms)`,

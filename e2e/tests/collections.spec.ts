@@ -169,3 +169,35 @@ test("a read key sees collections but every change is disabled", async ({ page, 
   await page.getByRole("link", { name: "Collections" }).first().click();
   await expect(page.getByRole("button", { name: "New collection" })).toBeDisabled();
 });
+
+test("a large collection shows its first page at once, loads more on request and searches on the server", async ({ page, request }) => {
+  const headers = { "X-API-Key": BOOTSTRAP_KEY };
+  const folder = join(upstreamRoot, "large");
+  for (let index = 0; index < 1_200; index += 1) {
+    const name = `plant-${String(index).padStart(4, "0")}`;
+    mkdirSync(join(folder, name), { recursive: true });
+    writeFileSync(join(folder, name, "SKILL.md"), skillMarkdown(`Plant ${index}`, index % 100 === 7 ? "A rare orchid" : "A common fern", "1.0.0"));
+  }
+  const created = await request.post("/api/v1/collections", { headers, data: { name: "Large garden" } });
+  const { id } = (await created.json()) as { id: string };
+  expect((await request.post(`/api/v1/collections/${id}/artifacts`, { headers, data: { source: folder } })).ok()).toBe(true);
+
+  await page.goto(`/collections/view?id=${id}`);
+  await signIn(page);
+  const artifacts = page.getByRole("region", { name: "Artifacts" });
+  const rows = artifacts.getByRole("table", { name: "Artifacts" }).getByRole("row");
+  // The first page (50 rows and the header), and the whole count from the server.
+  await expect(rows).toHaveCount(51);
+  await expect(artifacts).toContainText("1200 artifacts");
+  await expect(artifacts).toContainText("Showing 50 of 1200 artifacts");
+  await artifacts.getByRole("button", { name: "Load more" }).click();
+  await expect(rows).toHaveCount(101);
+  await expect(artifacts).toContainText("Showing 100 of 1200 artifacts");
+
+  // Words are searched on the server, across every page.
+  await artifacts.getByLabel("Search").fill("rare orchid");
+  await expect(rows).toHaveCount(13);
+  await expect(artifacts).toContainText("12 matching the filters");
+  await expect(artifacts.getByRole("button", { name: "Load more" })).toBeHidden();
+  await expect(artifacts.getByText("plant-1107", { exact: true })).toBeVisible();
+});

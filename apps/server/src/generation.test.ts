@@ -88,6 +88,14 @@ describe.each(ENGINES)("projects and generation over REST, on %s", (engine) => {
     expect(manuscript.chapters.every((chapter) => chapter.scenes.length === 3)).toBe(true);
     expect(Math.abs(manuscript.words - 6_000) / 6_000).toBeLessThanOrEqual(0.1);
     expect(job.words).toBe(manuscript.words);
+    // A range of chapters keeps the shape: the chapters asked for, the whole book's word count.
+    const middle = (await api<Manuscript>("GET", `/v2/projects/${project.id}/manuscript?chapter_from=2&chapter_to=3`)).body;
+    expect(middle.chapters).toEqual(manuscript.chapters.slice(1, 3));
+    expect(middle.words).toBe(manuscript.words);
+    expect((await api<Manuscript>("GET", `/v2/projects/${project.id}/manuscript?chapter_from=4`)).body.chapters.map((chapter) => chapter.number)).toEqual([4]);
+    const backwards = await api<{ fields: { path: string }[] }>("GET", `/v2/projects/${project.id}/manuscript?chapter_from=3&chapter_to=2`);
+    expect(backwards.status).toBe(422);
+    expect(backwards.body.fields.map((field) => field.path)).toEqual(["chapter_from"]);
 
     const report = (await api<{ output: { report: { total_words: number; chapter_words: number[] } } }>("GET", `/v2/projects/${project.id}/generate/stages/12`)).body.output.report;
     expect(report.total_words).toBeGreaterThan(0);

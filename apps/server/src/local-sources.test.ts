@@ -72,7 +72,7 @@ describe("local sources never read the data directory", () => {
     const synced = await call(writeKey, "POST", `/v1/collections/${collectionId}/refresh?mode=sync`);
     expect(synced.status).toBe(200);
     expect(JSON.parse(synced.text)).toMatchObject({ status: "success", result: { entries: [] } });
-    expect(JSON.parse((await call(writeKey, "GET", `/v1/collections/${collectionId}/artifacts`)).text)).toEqual({ items: [] });
+    expect(JSON.parse((await call(writeKey, "GET", `/v1/collections/${collectionId}/artifacts`)).text)).toEqual({ items: [], next_cursor: null, total: 0 });
   });
 
   it("answers 422 for the data directory, anything in it and any folder holding it, in every form", async () => {
@@ -91,7 +91,7 @@ describe("local sources never read the data directory", () => {
       expect(answer.status, JSON.stringify(source)).toBe(422);
       expect((JSON.parse(answer.text) as { message: string }).message).toMatch(/(lies inside|holds) Scriptorium's data directory/);
     }
-    expect(JSON.parse((await call(writeKey, "GET", `/v1/collections/${collectionId}/artifacts`)).text)).toEqual({ items: [] });
+    expect(JSON.parse((await call(writeKey, "GET", `/v1/collections/${collectionId}/artifacts`)).text)).toEqual({ items: [], next_cursor: null, total: 0 });
   });
 
   it("keeps another workspace's stored copies and git mirrors out of reach", async () => {

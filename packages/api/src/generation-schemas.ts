@@ -5,6 +5,7 @@ import {
   Id,
   integer,
   JOB_STATUSES,
+  pageOf,
   PAUSE_REASONS,
   PROJECT_STATUSES,
   STAGE_COUNT,
@@ -17,6 +18,10 @@ import { Flag, Timestamp } from "./schemas";
 // ─── Projects ────────────────────────────────────────────────────────────────
 
 export const ProjectIdInput = z.object({ id: Id });
+export const ManuscriptInput = ProjectIdInput.extend({
+  chapter_from: integer(1, 10_000).optional().meta({ description: "First chapter to include (1-based); default the first" }),
+  chapter_to: integer(1, 10_000).optional().meta({ description: "Last chapter to include (inclusive); default the last" }),
+});
 
 export const Project = z
   .object({
@@ -39,7 +44,7 @@ export const Project = z
   })
   .meta({ id: "Project" });
 
-export const ProjectList = z.object({ items: z.array(Project) }).meta({ id: "ProjectList" });
+export const ProjectList = pageOf(Project).meta({ id: "ProjectList" });
 
 // ─── Generation ──────────────────────────────────────────────────────────────
 

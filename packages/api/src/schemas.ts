@@ -7,6 +7,8 @@ import {
   Id,
   MetadataField,
   NamePattern,
+  PageInput,
+  pageOf,
   REFRESH_MODE_ALIASES,
   REFRESH_MODES,
   Scope,
@@ -36,7 +38,7 @@ export const IssuedApiKey = ApiKey.extend({
   key: z.string().meta({ description: "The secret key. Shown in this answer only: store it now." }),
 }).meta({ id: "IssuedApiKey" });
 
-export const ApiKeyList = z.object({ items: z.array(ApiKey) }).meta({ id: "ApiKeyList" });
+export const ApiKeyList = pageOf(ApiKey).meta({ id: "ApiKeyList" });
 
 export const RevokeApiKeyInput = z.object({ id: Id });
 export const RevokedApiKey = z.object({ id: z.string(), revoked: z.literal(true) }).meta({ id: "RevokedApiKey" });
@@ -106,14 +108,23 @@ export const Collection = z
   })
   .meta({ id: "Collection" });
 
-export const CollectionList = z.object({ items: z.array(Collection) }).meta({ id: "CollectionList" });
-export const ArtifactList = z.object({ items: z.array(Artifact) }).meta({ id: "ArtifactList" });
+export const CollectionList = pageOf(Collection).meta({ id: "CollectionList" });
+export const ArtifactList = pageOf(Artifact).meta({ id: "ArtifactList" });
+/** The artifacts one import added: bounded (MAX_ARTIFACTS_PER_IMPORT), so not paged. */
+export const ImportedArtifacts = z.object({ items: z.array(Artifact) }).meta({ id: "ImportedArtifacts" });
 
 export const CollectionIdInput = z.object({ collection_id: Id });
 export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) }).meta({ id: "Deleted" });
 
 const NamePatternInput = NamePattern.min(1).meta({ description: "Glob on the artifact name, case-insensitive", example: "canvas*" });
-export const ListArtifactsInput = z.object({ collection_id: Id, type: ArtifactType.optional(), name_pattern: NamePatternInput.optional() });
+export const ListArtifactsInput = PageInput.extend({
+  collection_id: Id,
+  type: ArtifactType.optional(),
+  name_pattern: NamePatternInput.optional(),
+  q: z.string().trim().max(200).optional().meta({ description: "Words that must each appear in the name, description or tags (case-insensitive)", example: "pdf form" }),
+  sort: z.enum(["name", "updated_at"]).optional().meta({ description: "name (default) or updated_at" }),
+  order: z.enum(["asc", "desc"]).optional().meta({ description: "Default: asc for name, desc (newest first) for updated_at" }),
+});
 export const ArtifactIdInput = z.object({ collection_id: Id, artifact_id: Id });
 export const AddArtifactsInput = z.object({
   collection_id: Id,
@@ -133,6 +144,10 @@ export const RefreshInput = z.object({
   artifact_filter: z.object({ type: ArtifactType.optional(), name_pattern: NamePatternInput.optional() }).optional(),
   dry_run: Flag.optional().meta({ description: "Compute everything, apply nothing" }),
   fields: z.array(MetadataField).optional().meta({ description: "Only these metadata fields are updated" }),
+  entries: z
+    .enum(["all", "changed", "none"])
+    .optional()
+    .meta({ description: "Which artifacts `result.entries` lists: all (default), changed (all but the plainly unchanged), or none; the counts always cover all" }),
 });
 
 export const RefreshEntry = z
@@ -185,7 +200,8 @@ export const Snapshot = z
     created_at: Timestamp,
   })
   .meta({ id: "Snapshot" });
-export const SnapshotList = z.object({ items: z.array(Snapshot) }).meta({ id: "SnapshotList" });
+export const SnapshotList = pageOf(Snapshot).meta({ id: "SnapshotList" });
+export const ListSnapshotsInput = PageInput.extend({ collection_id: Id });
 export const RollbackInput = z.object({ collection_id: Id, snapshot_id: Id.optional().meta({ description: "Default: the newest snapshot" }) });
 export const RollbackResponse = z
   .object({ snapshot_id: z.string(), restored_count: z.number().int(), undo_snapshot_id: z.string().meta({ description: "Roll back to this to undo the rollback" }) })

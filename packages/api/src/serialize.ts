@@ -9,6 +9,7 @@ import {
   type ExportRecord,
   type IssuedApiKey as DomainIssuedApiKey,
   type JobReport,
+  type Page,
   type Manuscript as DomainManuscript,
   type Project as DomainProject,
   type RefreshOutcome,
@@ -19,6 +20,12 @@ import {
 import type { Export, ExportStatus } from "./export-schemas";
 import type { JobStatus, Manuscript, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
 import type { ApiKey, Artifact, Collection, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
+
+/** A page of a list, each item serialized by `toItem`. */
+export function toPage<T, U>(page: Page<T>, toItem: (item: T) => U): { items: U[]; next_cursor: string | null; total?: number } {
+  const items = page.items.map(toItem);
+  return page.total === undefined ? { items, next_cursor: page.nextCursor } : { items, next_cursor: page.nextCursor, total: page.total };
+}
 
 /** Domain rows to API payloads: snake_case names and ISO timestamps. */
 export function toApiKey(key: DomainApiKey): z.infer<typeof ApiKey> {
@@ -58,7 +65,20 @@ export function toArtifact(row: DomainArtifact): z.infer<typeof Artifact> {
   };
 }
 
-export function toRefreshResponse(outcome: RefreshOutcome, requestId: string, startedAt: number): z.infer<typeof RefreshResponse> {
+/**
+ * Which entries a refresh answer lists: every artifact (the default), only
+ * those that are not simply unchanged (refreshed, skipped, failed, or with
+ * an update available), or none — the counts are always complete.
+ */
+export type RefreshEntries = "all" | "changed" | "none";
+
+function listedEntries(entries: RefreshOutcome["entries"], which: RefreshEntries): RefreshOutcome["entries"] {
+  if (which === "none") return [];
+  if (which === "changed") return entries.filter((entry) => entry.status !== "unchanged" || entry.updateAvailable);
+  return entries;
+}
+
+export function toRefreshResponse(outcome: RefreshOutcome, requestId: string, startedAt: number, which: RefreshEntries = "all"): z.infer<typeof RefreshResponse> {
   return {
     status: outcome.status,
     timestamp: new Date().toISOString(),
@@ -72,7 +92,7 @@ export function toRefreshResponse(outcome: RefreshOutcome, requestId: string, st
       skipped_count: outcome.counts.skipped,
       error_count: outcome.counts.error,
       update_available_count: outcome.counts.updateAvailable,
-      entries: outcome.entries.map((entry) => ({
+      entries: listedEntries(outcome.entries, which).map((entry) => ({
         artifact_id: entry.artifactId,
         name: entry.name,
         type: entry.type,

@@ -6,3 +6,4 @@ export * from "./ids";
 export * from "./jobs";
 export * from "./projects";
 export * from "./stages";
+export * from "./paging";

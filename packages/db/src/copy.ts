@@ -1,4 +1,4 @@
-import { count } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client";
 import {
@@ -56,5 +56,7 @@ export async function copyDatabase(source: Database, target: Database, onTable: 
       }
       onTable(name, rows.length);
     }
+    // The artifacts' insert triggers counted each one again on top of the copied counts: count afresh.
+    await tx.update(collections).set({ artifactCount: sql`(select count(*) from ${artifacts} where ${artifacts.collectionId} = ${collections.id})` });
   });
 }

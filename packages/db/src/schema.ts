@@ -91,6 +91,8 @@ export const collections = pgTable(
     workspaceId: belongsTo("workspace_id", () => workspaces.id),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** Kept by triggers on artifacts (migration 0004), so listing collections counts nothing. */
+    artifactCount: integer("artifact_count").notNull().default(0),
     ...timestamps(),
   },
   (table) => [uniqueIndex("collections_workspace_name_idx").on(table.workspaceId, table.name)],
@@ -120,6 +122,9 @@ export const artifacts = pgTable(
   (table) => [
     uniqueIndex("artifacts_collection_type_name_idx").on(table.collectionId, table.type, table.name),
     index("artifacts_workspace_idx").on(table.workspaceId),
+    // The two orders an artifact list pages in.
+    index("artifacts_collection_name_id_idx").on(table.collectionId, table.name, table.id),
+    index("artifacts_collection_updated_id_idx").on(table.collectionId, table.updatedAt, table.id),
   ],
 );
 

@@ -1,4 +1,6 @@
 export * from "./errors";
+export type { Page, PageRequest } from "./paging";
+export type { ArtifactQuery, ArtifactSort } from "./collections/collection-service";
 export { AccessService, type ApiKey, type BootstrapResult, type IssuedApiKey, type KeyChange, type Principal } from "./access/access-service";
 export { scopeIncludes, type ExportFormat, type GenerationEvent, type Scope } from "@scriptorium/contract";
 export { createServices, type ServiceOptions, type Services } from "./services";

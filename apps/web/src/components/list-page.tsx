@@ -1,11 +1,13 @@
-import type { UseQueryResult } from "@tanstack/react-query";
+import type { InfiniteData, UseInfiniteQueryResult } from "@tanstack/react-query";
 import { AlertCircleIcon, ArrowRightIcon, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { EmptyState } from "@/components/empty-state";
+import { LoadMore } from "@/components/load-more";
 import { PageHeader } from "@/components/page-header";
 import { ProblemCard, RetryButton } from "@/components/problem-card";
 import { Card } from "@/components/ui/card";
+import { loadedItems, type Paged } from "@/lib/paging";
 import { errorMessage } from "@/lib/trpc";
 
 /** The grid of cards, shared by the skeleton so nothing moves when the items arrive. */
@@ -15,8 +17,10 @@ interface ListPageProps<Item extends { id: string }> {
   /** The page's heading, and the accessible name of its list. */
   title: string;
   description: string;
-  /** The query that loads the items. */
-  list: UseQueryResult<{ items: Item[] }, unknown>;
+  /** The query that loads the items, a page at a time. */
+  list: UseInfiniteQueryResult<InfiniteData<Paged<Item>>, unknown>;
+  /** What one item is called, for "Showing 50 of 120 projects". */
+  noun: string;
   /** Creates an item: beside the heading once there are items, in the empty state before the first. */
   createButton: ReactNode;
   /** Told to screen readers while the items load, e.g. "Loading projects…". */
@@ -36,6 +40,7 @@ export function ListPage<Item extends { id: string }>({
   title,
   description,
   list,
+  noun,
   createButton,
   loadingLabel,
   skeletonCard,
@@ -43,9 +48,10 @@ export function ListPage<Item extends { id: string }>({
   empty,
   renderItem,
 }: ListPageProps<Item>) {
+  const items = loadedItems(list.data);
   return (
     <>
-      <PageHeader title={title} description={description} actions={list.data && list.data.items.length > 0 ? createButton : null} />
+      <PageHeader title={title} description={description} actions={items.length > 0 ? createButton : null} />
       {list.isPending ? (
         <ListSkeleton loadingLabel={loadingLabel} card={skeletonCard} />
       ) : list.isError ? (
@@ -56,18 +62,21 @@ export function ListPage<Item extends { id: string }>({
         >
           {errorMessage(list.error)}
         </ProblemCard>
-      ) : list.data.items.length === 0 ? (
+      ) : items.length === 0 ? (
         <EmptyState icon={empty.icon} title={empty.title} action={createButton}>
           {empty.description}
         </EmptyState>
       ) : (
-        <ul className={CARD_GRID} aria-label={title}>
-          {list.data.items.map((item) => (
-            <li key={item.id} className="grid">
-              {renderItem(item)}
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className={CARD_GRID} aria-label={title}>
+            {items.map((item) => (
+              <li key={item.id} className="grid">
+                {renderItem(item)}
+              </li>
+            ))}
+          </ul>
+          <LoadMore list={list} noun={noun} />
+        </>
       )}
     </>
   );

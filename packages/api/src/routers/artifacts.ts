@@ -1,19 +1,36 @@
-import { AddArtifactsInput, Artifact, ArtifactIdInput, ArtifactList, Deleted, ListArtifactsInput } from "../schemas";
-import { toArtifact } from "../serialize";
+import { AddArtifactsInput, Artifact, ArtifactIdInput, ArtifactList, Deleted, ImportedArtifacts, ListArtifactsInput } from "../schemas";
+import { toArtifact, toPage } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["artifacts"];
 
 export const artifactsRouter = router({
   list: readProcedure
-    .meta({ openapi: { method: "GET", path: "/v1/collections/{collection_id}/artifacts", tags: TAGS, summary: "List a collection's artifacts" } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/v1/collections/{collection_id}/artifacts",
+        tags: TAGS,
+        summary: "List a collection's artifacts, a page at a time",
+        description: "Filtered on the server by type, name pattern and words; `total` is given when nothing filters.",
+      },
+    })
     .input(ListArtifactsInput)
     .output(ArtifactList)
-    .query(async ({ ctx, input }) => ({
-      items: (
-        await ctx.services.collections.listArtifacts(ctx.principal.workspaceId, input.collection_id, { type: input.type, namePattern: input.name_pattern })
-      ).map(toArtifact),
-    })),
+    .query(async ({ ctx, input }) =>
+      toPage(
+        await ctx.services.collections.listArtifacts(ctx.principal.workspaceId, input.collection_id, {
+          type: input.type,
+          namePattern: input.name_pattern,
+          q: input.q,
+          sort: input.sort,
+          order: input.order,
+          limit: input.limit,
+          cursor: input.cursor,
+        }),
+        toArtifact,
+      ),
+    ),
 
   get: readProcedure
     .meta({ openapi: { method: "GET", path: "/v1/collections/{collection_id}/artifacts/{artifact_id}", tags: TAGS, summary: "Get an artifact" } })
@@ -32,7 +49,7 @@ export const artifactsRouter = router({
       },
     })
     .input(AddArtifactsInput)
-    .output(ArtifactList)
+    .output(ImportedArtifacts)
     .mutation(async ({ ctx, input }) => ({
       items: (await ctx.services.collections.addArtifacts(ctx.principal.workspaceId, input.collection_id, input)).map(toArtifact),
     })),

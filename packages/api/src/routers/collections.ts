@@ -1,16 +1,17 @@
 import { performance } from "node:perf_hooks";
-import { CreateCollectionInput, UpdateCollectionInput } from "@scriptorium/contract";
-import { Collection, CollectionIdInput, CollectionList, Deleted, RefreshInput, RefreshResponse, RollbackInput, RollbackResponse, SnapshotList } from "../schemas";
-import { toCollection, toRefreshResponse, toSnapshot } from "../serialize";
+import { CreateCollectionInput, PageInput, UpdateCollectionInput } from "@scriptorium/contract";
+import { Collection, CollectionIdInput, CollectionList, Deleted, ListSnapshotsInput, RefreshInput, RefreshResponse, RollbackInput, RollbackResponse, SnapshotList } from "../schemas";
+import { toCollection, toPage, toRefreshResponse, toSnapshot } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["collections"];
 
 export const collectionsRouter = router({
   list: readProcedure
-    .meta({ openapi: { method: "GET", path: "/v1/collections", tags: TAGS, summary: "List collections" } })
+    .meta({ openapi: { method: "GET", path: "/v1/collections", tags: TAGS, summary: "List collections by name, a page at a time" } })
+    .input(PageInput.optional())
     .output(CollectionList)
-    .query(async ({ ctx }) => ({ items: (await ctx.services.collections.list(ctx.principal.workspaceId)).map(toCollection) })),
+    .query(async ({ ctx, input }) => toPage(await ctx.services.collections.list(ctx.principal.workspaceId, input), toCollection)),
 
   get: readProcedure
     .meta({ openapi: { method: "GET", path: "/v1/collections/{collection_id}", tags: TAGS, summary: "Get a collection" } })
@@ -53,7 +54,7 @@ export const collectionsRouter = router({
           "`sync` applies upstream content after a snapshot. `?mode=` overrides the body's mode. " +
           "One artifact's failure is an `error` entry; it never fails the request.",
       },
-      restQuery: ["mode"],
+      restQuery: ["mode", "entries"],
     })
     .input(RefreshInput)
     .output(RefreshResponse)
@@ -66,16 +67,14 @@ export const collectionsRouter = router({
         fields: input.fields,
         requestId: ctx.requestId,
       });
-      return toRefreshResponse(outcome, ctx.requestId, startedAt);
+      return toRefreshResponse(outcome, ctx.requestId, startedAt, input.entries ?? "all");
     }),
 
   snapshots: readProcedure
     .meta({ openapi: { method: "GET", path: "/v1/collections/{collection_id}/snapshots", tags: TAGS, summary: "List a collection's snapshots, newest first" } })
-    .input(CollectionIdInput)
+    .input(ListSnapshotsInput)
     .output(SnapshotList)
-    .query(async ({ ctx, input }) => ({
-      items: (await ctx.services.snapshots.list(ctx.principal.workspaceId, input.collection_id)).map(toSnapshot),
-    })),
+    .query(async ({ ctx, input }) => toPage(await ctx.services.snapshots.list(ctx.principal.workspaceId, input.collection_id, input), toSnapshot)),
 
   rollback: writeProcedure
     .meta({

@@ -6,6 +6,7 @@ import {
   EventsSubscriptionInput,
   JobStatus,
   Manuscript,
+  ManuscriptInput,
   ProjectIdInput,
   RunStageInput,
   StageList,
@@ -104,11 +105,19 @@ export const generationRouter = router({
   }),
 
   manuscript: readProcedure
-    .meta({ openapi: { method: "GET", path: "/v2/projects/{id}/manuscript", tags: TAGS, summary: "Chapters and scenes of the latest text", description: "404 until scene drafting (stage 6) has finished." } })
-    .input(ProjectIdInput)
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/v2/projects/{id}/manuscript",
+        tags: TAGS,
+        summary: "Chapters and scenes of the latest text",
+        description: "404 until scene drafting (stage 6) has finished. `chapter_from` and `chapter_to` (1-based, inclusive) select chapters; `words` always counts the whole manuscript.",
+      },
+    })
+    .input(ManuscriptInput)
     .output(Manuscript)
     .query(async ({ ctx, input }) => {
-      const { project, manuscript } = await ctx.services.jobs.manuscript(ctx.principal.workspaceId, input.id);
+      const { project, manuscript } = await ctx.services.jobs.manuscript(ctx.principal.workspaceId, input.id, { from: input.chapter_from, to: input.chapter_to });
       return toManuscript(project, manuscript);
     }),
 });

@@ -1,17 +1,16 @@
 import type { z } from "zod";
-import { CreateApiKeyInput } from "@scriptorium/contract";
+import { CreateApiKeyInput, PageInput } from "@scriptorium/contract";
 import { ApiKeyList, IssuedApiKey, RevokeApiKeyInput, RevokedApiKey } from "../schemas";
-import { toApiKey, toIssuedApiKey } from "../serialize";
+import { toApiKey, toIssuedApiKey, toPage } from "../serialize";
 import { adminProcedure, router } from "../trpc";
 import type { KeyChange } from "../schemas";
 
 export const keysRouter = router({
   list: adminProcedure
     .meta({ openapi: { method: "GET", path: "/v1/keys", tags: ["keys"], summary: "List the workspace's API keys (never the secrets)" } })
+    .input(PageInput.optional())
     .output(ApiKeyList)
-    .query(async ({ ctx }) => ({
-      items: (await ctx.services.access.listKeys(ctx.principal.workspaceId)).map(toApiKey),
-    })),
+    .query(async ({ ctx, input }) => toPage(await ctx.services.access.listKeys(ctx.principal.workspaceId, input), toApiKey)),
 
   create: adminProcedure
     .meta({

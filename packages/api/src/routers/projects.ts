@@ -1,16 +1,17 @@
-import { CreateProjectInput, UpdateProjectInput } from "@scriptorium/contract";
+import { CreateProjectInput, PageInput, UpdateProjectInput } from "@scriptorium/contract";
 import { Project, ProjectIdInput, ProjectList } from "../generation-schemas";
 import { Deleted } from "../schemas";
-import { toProject } from "../serialize";
+import { toPage, toProject } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["projects"];
 
 export const projectsRouter = router({
   list: readProcedure
-    .meta({ openapi: { method: "GET", path: "/v2/projects", tags: TAGS, summary: "List projects" } })
+    .meta({ openapi: { method: "GET", path: "/v2/projects", tags: TAGS, summary: "List projects, newest first, a page at a time" } })
+    .input(PageInput.optional())
     .output(ProjectList)
-    .query(async ({ ctx }) => ({ items: (await ctx.services.projects.list(ctx.principal.workspaceId)).map(toProject) })),
+    .query(async ({ ctx, input }) => toPage(await ctx.services.projects.list(ctx.principal.workspaceId, input), toProject)),
 
   get: readProcedure
     .meta({ openapi: { method: "GET", path: "/v2/projects/{id}", tags: TAGS, summary: "Get a project" } })

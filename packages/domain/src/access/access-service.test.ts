@@ -53,7 +53,7 @@ describe.each(ENGINES)("AccessService on %s", (engine) => {
     expect(issued.prefix).toBe(issued.key.slice(0, 12));
     const other = await access.createKey(owner, { name: "ci", scope: "read" });
     expect(other.key).not.toBe(issued.key);
-    const listed = await access.listKeys(owner.workspaceId);
+    const listed = (await access.listKeys(owner.workspaceId)).items;
     const row = listed.find((key) => key.id === issued.id);
     expect(row).toBeDefined();
     expect(row).not.toHaveProperty("key");
@@ -85,7 +85,7 @@ describe.each(ENGINES)("AccessService on %s", (engine) => {
     await access.revokeKey(owner, victim.id);
     expect(await access.authenticate(victim.key)).toBeNull();
     await expect(access.revokeKey(owner, victim.id)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await access.listKeys(workspace.id)).map((key) => key.id)).toEqual([adminKey.id]);
+    expect((await access.listKeys(workspace.id)).items.map((key) => key.id)).toEqual([adminKey.id]);
   });
 
   it("refuses to revoke the last owner key", async () => {

@@ -4,7 +4,10 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { apiKeys, workspaces, type ApiKeyRow, type Database, type WorkspaceRow } from "@scriptorium/db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { scopeIncludes, type Scope } from "@scriptorium/contract";
+import { Keyset, type Page, type PageRequest } from "../paging";
 import { MIN_KEY_LENGTH, generateKey, hashKey, visiblePrefix } from "./secrets";
+
+const KEYS_OLDEST_FIRST = new Keyset("keys:created_at:asc", apiKeys.createdAt, apiKeys.id, "asc");
 
 /** Who is calling: resolved from an API key on every request. */
 export interface Principal {
@@ -102,13 +105,16 @@ export class AccessService {
     return principal;
   }
 
-  async listKeys(workspaceId: string): Promise<ApiKey[]> {
+  /** The workspace's keys, oldest first, a page at a time. */
+  async listKeys(workspaceId: string, request: PageRequest = {}): Promise<Page<ApiKey>> {
+    const limit = Keyset.limitOf(request);
     const rows = await this.db
-      .select()
+      .select({ key: apiKeys, cursorKey: KEYS_OLDEST_FIRST.keyText() })
       .from(apiKeys)
-      .where(eq(apiKeys.workspaceId, workspaceId))
-      .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
-    return rows.map(publicKey);
+      .where(and(eq(apiKeys.workspaceId, workspaceId), KEYS_OLDEST_FIRST.after(request.cursor)))
+      .orderBy(...KEYS_OLDEST_FIRST.orderBy())
+      .limit(limit + 1);
+    return KEYS_OLDEST_FIRST.page(rows, limit, (row) => row.key.id, (row) => publicKey(row.key));
   }
 
   /** Issues a key in the caller's workspace; nobody can mint a key above their own scope. */

@@ -73,7 +73,7 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
       expect(outcome.entries).toHaveLength(1);
       const canvas = entry(outcome, "canvas");
       expect(canvas).toMatchObject({ status: "refreshed", changes: ["title", "description"], oldValues: { title: "Canvas", description: "Draws" }, newValues: { title: "Canvas 2", description: "Draws better" } });
-      const stored = (await services.collections.listArtifacts(ws, id, { namePattern: "canvas" }))[0];
+      const stored = (await services.collections.listArtifacts(ws, id, { namePattern: "canvas" })).items[0];
       expect(stored?.metadata).toMatchObject({ title: "Canvas 2", author: "Ada", tags: ["art"] });
       expect(outcome.snapshotId).not.toBeNull();
       expect(stored?.refreshedAt).not.toBeNull();
@@ -84,11 +84,11 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
       const dry = await services.refresher.refresh(ws, id, options("metadata", { filter: { namePattern: "pdf" }, dryRun: true, fields: ["description"] }));
       expect(entry(dry, "pdf")).toMatchObject({ status: "refreshed", changes: ["description"] });
       expect(dry.snapshotId).toBeNull();
-      const before = await services.collections.listArtifacts(ws, id, { namePattern: "pdf" });
+      const before = (await services.collections.listArtifacts(ws, id, { namePattern: "pdf" })).items;
       expect(before[0]?.metadata.description).toBe("Reads PDFs");
       const real = await services.refresher.refresh(ws, id, options("metadata", { filter: { namePattern: "pdf" }, fields: ["description"] }));
       expect(entry(real, "pdf").changes).toEqual(["description"]);
-      const after = await services.collections.listArtifacts(ws, id, { namePattern: "pdf" });
+      const after = (await services.collections.listArtifacts(ws, id, { namePattern: "pdf" })).items;
       expect(after[0]?.metadata).toMatchObject({ title: "PDF", description: "Reads and writes PDFs" });
     });
 
@@ -112,17 +112,17 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
       expect(entry(check, "deploy")).toMatchObject({ status: "unchanged", updateAvailable: false });
       expect(check.snapshotId).toBeNull();
 
-      const [before] = await services.collections.listArtifacts(ws, id, { namePattern: "canvas" });
+      const [before] = (await services.collections.listArtifacts(ws, id, { namePattern: "canvas" })).items;
       const sync = await services.refresher.refresh(ws, id, options("sync"));
       expect(entry(sync, "canvas")).toMatchObject({ status: "refreshed", changes: ["content"] });
       expect(sync.snapshotId).not.toBeNull();
-      const [after] = await services.collections.listArtifacts(ws, id, { namePattern: "canvas" });
+      const [after] = (await services.collections.listArtifacts(ws, id, { namePattern: "canvas" })).items;
       const script = after?.files.find((file) => file.path === "scripts/draw.sh");
       expect((await blobs.get(script?.sha256 ?? "")).toString()).toBe("echo draw faster\n");
       expect(after?.contentHash).not.toBe(before?.contentHash);
 
       await services.snapshots.rollback(ws, id, sync.snapshotId ?? undefined, "req-rollback");
-      const [restored] = await services.collections.listArtifacts(ws, id, { namePattern: "canvas" });
+      const [restored] = (await services.collections.listArtifacts(ws, id, { namePattern: "canvas" })).items;
       expect(restored?.files).toEqual(before?.files);
       expect(restored?.metadata).toEqual(before?.metadata);
       expect(restored?.contentHash).toBe(before?.contentHash);
@@ -184,10 +184,10 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
 
       const sync = await services.refresher.refresh(ws, id, options("sync"));
       expect(entry(sync, "canvas")).toMatchObject({ status: "refreshed", changes: ["content", "version"], newValues: { version: "2.0.0", resolved_version: second } });
-      const [canvas] = await services.collections.listArtifacts(ws, id, { namePattern: "canvas" });
+      const [canvas] = (await services.collections.listArtifacts(ws, id, { namePattern: "canvas" })).items;
       expect(canvas?.resolvedVersion).toBe(second);
       expect(canvas?.metadata.version).toBe("2.0.0");
-      const [pdf] = await services.collections.listArtifacts(ws, id, { namePattern: "pdf" });
+      const [pdf] = (await services.collections.listArtifacts(ws, id, { namePattern: "pdf" })).items;
       expect(pdf?.resolvedVersion).toBe(second); // re-pinned: same content, newer commit
     });
 
@@ -200,10 +200,10 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
     it("metadata: reads the main file at the tracked ref without touching content", async () => {
       repo.write({ "skills/pdf/SKILL.md": skillFile({ title: "PDF", description: "Reads and fills PDFs" }) });
       repo.commit("pdf description");
-      const [before] = await services.collections.listArtifacts(ws, id, { namePattern: "pdf" });
+      const [before] = (await services.collections.listArtifacts(ws, id, { namePattern: "pdf" })).items;
       const outcome = await services.refresher.refresh(ws, id, options("metadata", { filter: { namePattern: "pdf" } }));
       expect(entry(outcome, "pdf")).toMatchObject({ status: "refreshed", changes: ["description"] });
-      const [after] = await services.collections.listArtifacts(ws, id, { namePattern: "pdf" });
+      const [after] = (await services.collections.listArtifacts(ws, id, { namePattern: "pdf" })).items;
       expect(after?.files).toEqual(before?.files);
       expect(after?.resolvedVersion).toBe(before?.resolvedVersion);
     });

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { join, posix } from "node:path";
-import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { and, eq, ilike, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { describeSource, MAX_ARTIFACTS_PER_IMPORT, type ArtifactSource, type ArtifactType, type SourceInput } from "@scriptorium/contract";
 import { artifacts, collections, isUniqueViolation, type ArtifactRow, type CollectionRow, type Database } from "@scriptorium/db";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import { Keyset, type Page, type PageRequest } from "../paging";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import type { BlobStore } from "./blob-store";
 import { contentHashOf, storeContent } from "./content";
@@ -16,7 +17,38 @@ import { partitionListing } from "./upstream/listing";
 import type { UpstreamReader } from "./upstream/upstream-reader";
 import { UpstreamError } from "./upstream/upstream-source";
 
-export type Collection = CollectionRow & { artifactCount: number };
+export type Collection = CollectionRow;
+
+const COLLECTIONS_BY_NAME = new Keyset("collections:name", collections.name, collections.id, "asc");
+
+/** The orders an artifact list pages in: by name (A–Z by default) or by last change (newest first by default). */
+export type ArtifactSort = "name" | "updated_at";
+
+const ARTIFACT_ORDERS = {
+  "name:asc": new Keyset("artifacts:name:asc", artifacts.name, artifacts.id, "asc"),
+  "name:desc": new Keyset("artifacts:name:desc", artifacts.name, artifacts.id, "desc"),
+  "updated_at:asc": new Keyset("artifacts:updated_at:asc", artifacts.updatedAt, artifacts.id, "asc"),
+  "updated_at:desc": new Keyset("artifacts:updated_at:desc", artifacts.updatedAt, artifacts.id, "desc"),
+} as const;
+
+/** Rows read per round while a name pattern, which the database cannot apply, thins the page out. */
+const FILTERED_BATCH_ROWS = 1_000;
+
+/** What an artifact list may ask for besides its page. */
+export interface ArtifactQuery extends ArtifactFilter, PageRequest {
+  /** Words that must each appear in the name, the description or a tag (case-insensitive). */
+  q?: string | undefined;
+  sort?: ArtifactSort | undefined;
+  order?: "asc" | "desc" | undefined;
+}
+
+/** `q` as words, each a LIKE pattern matching it literally anywhere. */
+function searchWords(q: string | undefined): string[] {
+  return (q ?? "")
+    .split(/\s+/)
+    .filter((word) => word.length > 0)
+    .map((word) => `%${word.replace(/[\\%_]/g, (special) => `\\${special}`)}%`);
+}
 
 /** A stored artifact: where it came from, the version and files kept, its metadata. */
 export type Artifact = ArtifactRow;
@@ -39,26 +71,25 @@ export class CollectionService {
     private readonly upstream: UpstreamReader,
   ) {}
 
-  async list(workspaceId: string): Promise<Collection[]> {
+  /** The workspace's collections by name, a page at a time. */
+  async list(workspaceId: string, request: PageRequest = {}): Promise<Page<Collection>> {
+    const limit = Keyset.limitOf(request);
     const rows = await this.db
-      .select({ collection: collections, artifactCount: count(artifacts.id) })
+      .select({ collection: collections, cursorKey: COLLECTIONS_BY_NAME.keyText() })
       .from(collections)
-      .leftJoin(artifacts, eq(artifacts.collectionId, collections.id))
-      .where(eq(collections.workspaceId, workspaceId))
-      .groupBy(collections.id)
-      .orderBy(asc(collections.name));
-    return rows.map((row) => ({ ...row.collection, artifactCount: row.artifactCount }));
+      .where(and(eq(collections.workspaceId, workspaceId), COLLECTIONS_BY_NAME.after(request.cursor)))
+      .orderBy(...COLLECTIONS_BY_NAME.orderBy())
+      .limit(limit + 1);
+    return COLLECTIONS_BY_NAME.page(rows, limit, (row) => row.collection.id, (row) => row.collection);
   }
 
   async get(workspaceId: string, id: string): Promise<Collection> {
     const [row] = await this.db
-      .select({ collection: collections, artifactCount: count(artifacts.id) })
+      .select()
       .from(collections)
-      .leftJoin(artifacts, eq(artifacts.collectionId, collections.id))
-      .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, id)))
-      .groupBy(collections.id);
+      .where(and(eq(collections.workspaceId, workspaceId), eq(collections.id, id)));
     if (!row) throw new NotFoundError("Collection", id);
-    return { ...row.collection, artifactCount: row.artifactCount };
+    return row;
   }
 
   async create(workspaceId: string, input: { name: string; description?: string | undefined }): Promise<Collection> {
@@ -68,7 +99,7 @@ export class CollectionService {
         .values({ id: randomUUID(), workspaceId, name: input.name, description: input.description ?? "" })
         .returning();
       if (!row) throw new Error("Inserting a collection returned no row.");
-      return { ...row, artifactCount: 0 };
+      return row;
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`A collection named "${input.name}" already exists in this workspace.`);
       throw error;
@@ -101,14 +132,52 @@ export class CollectionService {
     if (deleted.length === 0) throw new NotFoundError("Collection", id);
   }
 
-  async listArtifacts(workspaceId: string, collectionId: string, filter: ArtifactFilter = {}): Promise<ArtifactRow[]> {
-    await this.get(workspaceId, collectionId);
-    const rows = await this.db
-      .select()
-      .from(artifacts)
-      .where(and(eq(artifacts.workspaceId, workspaceId), eq(artifacts.collectionId, collectionId), filter.type ? eq(artifacts.type, filter.type) : undefined))
-      .orderBy(asc(artifacts.type), asc(artifacts.name));
-    return rows.filter(matcherFor(filter));
+  /**
+   * A collection's artifacts, a page at a time, filtered on the server: by
+   * type and words in the database, by name pattern (a glob) as rows are
+   * read. The total is the collection's kept count when nothing filters.
+   */
+  async listArtifacts(workspaceId: string, collectionId: string, query: ArtifactQuery = {}): Promise<Page<ArtifactRow>> {
+    const collection = await this.get(workspaceId, collectionId);
+    const sort = query.sort ?? "name";
+    const keyset = ARTIFACT_ORDERS[`${sort}:${query.order ?? (sort === "name" ? "asc" : "desc")}`];
+    const limit = Keyset.limitOf(query);
+    const words = searchWords(query.q);
+    const searchable = sql`${artifacts.name} || ' ' || coalesce(${artifacts.metadata}->>'description', '') || ' ' || coalesce(${artifacts.metadata}->>'tags', '')`;
+    const matchesName = query.namePattern ? matcherFor({ namePattern: query.namePattern }) : null;
+    const read = (cursor: string | undefined, rows: number) =>
+      this.db
+        .select({ artifact: artifacts, cursorKey: keyset.keyText() })
+        .from(artifacts)
+        .where(
+          and(
+            eq(artifacts.workspaceId, workspaceId),
+            eq(artifacts.collectionId, collectionId),
+            query.type ? eq(artifacts.type, query.type) : undefined,
+            ...words.map((word) => ilike(searchable, word)),
+            keyset.after(cursor),
+          ),
+        )
+        .orderBy(...keyset.orderBy())
+        .limit(rows);
+    let found: Awaited<ReturnType<typeof read>>;
+    if (!matchesName) {
+      found = await read(query.cursor, limit + 1);
+    } else {
+      // Read on in batches until the page (and one more, to know a next page exists) is full or the rows run out.
+      found = [];
+      let cursor = query.cursor;
+      for (;;) {
+        const batch = await read(cursor, FILTERED_BATCH_ROWS);
+        found.push(...batch.filter((row) => matchesName(row.artifact)));
+        const last = batch.at(-1);
+        if (found.length > limit || batch.length < FILTERED_BATCH_ROWS || !last) break;
+        cursor = keyset.encode(last.cursorKey, last.artifact.id);
+      }
+    }
+    const page = keyset.page(found, limit, (row) => row.artifact.id, (row) => row.artifact);
+    const unfiltered = !query.type && !query.namePattern && words.length === 0;
+    return unfiltered ? { ...page, total: collection.artifactCount } : page;
   }
 
   async getArtifact(workspaceId: string, collectionId: string, artifactId: string): Promise<ArtifactRow> {

@@ -163,7 +163,7 @@ describe("local sources and the data directory", () => {
     writeFiles(dir, { "skills/zeta/SKILL.md": skillFile({ title: "Zeta", description: "Before" }), "skills/eta/SKILL.md": skillFile({ title: "Eta", description: "Before" }) });
     const id = await collection();
     await services.collections.addArtifacts(ws, id, { source: dir });
-    const stored = async () => (await services.collections.listArtifacts(ws, id)).map(({ refreshedAt: _, ...row }) => row);
+    const stored = async () => (await services.collections.listArtifacts(ws, id)).items.map(({ refreshedAt: _, ...row }) => row);
     const before = await stored();
     const refresh = async (using: Services, mode: "metadata" | "check" | "sync") => {
       const outcome = await using.refresher.refresh(ws, id, { mode, filter: {}, dryRun: false, requestId: `moved-${mode}` });
@@ -196,7 +196,7 @@ describe("local sources and the data directory", () => {
     }
 
     expect(await stored()).toEqual(before);
-    expect(await services.snapshots.list(ws, id)).toEqual([]);
+    expect((await services.snapshots.list(ws, id)).items).toEqual([]);
     expectNoLeak();
     expect(existsSync(join(dir, "blobs"))).toBe(false);
   });

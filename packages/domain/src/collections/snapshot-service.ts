@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { artifacts, collections, snapshots, type ArtifactRow, type Database, type SnapshotArtifact, type SnapshotRow } from "@scriptorium/db";
 import { ConflictError, NotFoundError } from "../errors";
+import { Keyset, type Page, type PageRequest } from "../paging";
+
+const SNAPSHOTS_NEWEST_FIRST = new Keyset("snapshots:created_at:desc", snapshots.createdAt, snapshots.id, "desc");
 
 /** The state of some of a collection's artifacts just before a refresh or rollback replaced it. */
 export type Snapshot = SnapshotRow;
@@ -47,13 +50,17 @@ export class SnapshotService {
     if (!row) throw new NotFoundError("Collection", collectionId);
   }
 
-  async list(workspaceId: string, collectionId: string): Promise<SnapshotRow[]> {
+  /** A collection's snapshots, newest first, a page at a time. */
+  async list(workspaceId: string, collectionId: string, request: PageRequest = {}): Promise<Page<SnapshotRow>> {
     await this.requireCollection(workspaceId, collectionId);
-    return this.db
-      .select()
+    const limit = Keyset.limitOf(request);
+    const rows = await this.db
+      .select({ snapshot: snapshots, cursorKey: SNAPSHOTS_NEWEST_FIRST.keyText() })
       .from(snapshots)
-      .where(and(eq(snapshots.workspaceId, workspaceId), eq(snapshots.collectionId, collectionId)))
-      .orderBy(desc(snapshots.createdAt), desc(snapshots.id));
+      .where(and(eq(snapshots.workspaceId, workspaceId), eq(snapshots.collectionId, collectionId), SNAPSHOTS_NEWEST_FIRST.after(request.cursor)))
+      .orderBy(...SNAPSHOTS_NEWEST_FIRST.orderBy())
+      .limit(limit + 1);
+    return SNAPSHOTS_NEWEST_FIRST.page(rows, limit, (row) => row.snapshot.id, (row) => row.snapshot);
   }
 
   /** Restores a snapshot (the newest when none is named), in one transaction. */

@@ -255,7 +255,7 @@ describe("symlinks in sources", () => {
   }
 
   async function artifactsOf(collectionId: string, from: string | null) {
-    return (await services.collections.listArtifacts(ws, collectionId)).map((row) => stored(row, from));
+    return (await services.collections.listArtifacts(ws, collectionId)).items.map((row) => stored(row, from));
   }
 
   async function refreshed(collectionId: string, mode: RefreshMode) {
@@ -275,8 +275,8 @@ describe("symlinks in sources", () => {
 
   async function expectNoLeak(collectionIds: string[]): Promise<void> {
     for (const id of collectionIds) {
-      expect(JSON.stringify(await services.collections.listArtifacts(ws, id))).not.toContain(MARKER);
-      expect(JSON.stringify(await services.snapshots.list(ws, id))).not.toContain(MARKER);
+      expect(JSON.stringify((await services.collections.listArtifacts(ws, id)).items)).not.toContain(MARKER);
+      expect(JSON.stringify((await services.snapshots.list(ws, id)).items)).not.toContain(MARKER);
     }
     for (const blob of blobFiles()) expect(readFileSync(blob, "utf8"), blob).not.toContain(MARKER);
   }

@@ -16,7 +16,7 @@ import type { Cluster } from "../cluster/cluster";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import type { JobEngine } from "./job-engine";
 import type { EventLog, GenerationEvent, NewEvent } from "./events";
-import { latestTextStage, readManuscript, type Manuscript } from "./manuscript";
+import { latestTextStage, readManuscript, type ChapterRange, type Manuscript } from "./manuscript";
 import type { ProjectService } from "./project-service";
 import { readStageRuns } from "./stage-runs";
 import { STAGE, STAGES, stageByNumber, type Stage } from "./stages";
@@ -297,9 +297,9 @@ export class JobService {
   }
 
   /** The latest text of a project, with the project it belongs to. */
-  async manuscript(workspaceId: string, projectId: string): Promise<{ project: ProjectRow; manuscript: Manuscript }> {
+  async manuscript(workspaceId: string, projectId: string, chapters: ChapterRange = {}): Promise<{ project: ProjectRow; manuscript: Manuscript }> {
     const project = await this.projectService.get(workspaceId, projectId);
-    return { project, manuscript: await readManuscript(this.db, projectId) };
+    return { project, manuscript: await readManuscript(this.db, projectId, chapters) };
   }
 
   /** A project with a queued, running or paused job cannot be deleted: cancel it first. */

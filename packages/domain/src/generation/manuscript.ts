@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, sum } from "drizzle-orm";
 import { sceneTexts, stageRuns, type Database } from "@scriptorium/db";
-import { NotFoundError } from "../errors";
+import { InvalidError, NotFoundError } from "../errors";
 import type { Outline } from "./outputs";
 import { STAGE, STAGES, stageByNumber, type StageKey } from "./stages";
 
@@ -21,8 +21,15 @@ export interface Manuscript {
   /** The scene stage whose text this is: the latest one that has finished. */
   stage: number;
   stageKey: StageKey;
+  /** Words of the whole manuscript, whichever chapters were asked for. */
   words: number;
   chapters: ManuscriptChapter[];
+}
+
+/** Chapters `from` to `to`, 1-based and inclusive; either end open when omitted. */
+export interface ChapterRange {
+  from?: number | undefined;
+  to?: number | undefined;
 }
 
 const SCENE_STAGE_NUMBERS = STAGES.filter((stage) => stage.scope === "scene").map((stage) => stage.number);
@@ -37,11 +44,18 @@ export async function latestTextStage(db: Database, projectId: string): Promise<
 }
 
 /** Chapters and scenes of one scene stage's text, titled from the outline. */
-export async function readStageText(db: Database, projectId: string, stage: number, outline: Outline): Promise<ManuscriptChapter[]> {
+export async function readStageText(db: Database, projectId: string, stage: number, outline: Outline, range: ChapterRange = {}): Promise<ManuscriptChapter[]> {
   const rows = await db
     .select({ chapter: sceneTexts.chapter, scene: sceneTexts.scene, text: sceneTexts.text, words: sceneTexts.words })
     .from(sceneTexts)
-    .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage)))
+    .where(
+      and(
+        eq(sceneTexts.projectId, projectId),
+        eq(sceneTexts.stage, stage),
+        range.from === undefined ? undefined : gte(sceneTexts.chapter, range.from),
+        range.to === undefined ? undefined : lte(sceneTexts.chapter, range.to),
+      ),
+    )
     .orderBy(asc(sceneTexts.chapter), asc(sceneTexts.scene));
   const chapters = new Map<number, ManuscriptChapter>();
   for (const row of rows) {
@@ -57,19 +71,21 @@ export async function readStageText(db: Database, projectId: string, stage: numb
   return [...chapters.values()];
 }
 
-/** The latest text of a project; 404 until scene drafting has finished. */
-export async function readManuscript(db: Database, projectId: string): Promise<Manuscript> {
+/** The latest text of a project (the chapters in `range`, all by default); 404 until scene drafting has finished. */
+export async function readManuscript(db: Database, projectId: string, range: ChapterRange = {}): Promise<Manuscript> {
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+    throw new InvalidError(`Invalid input — chapter_from (${range.from}) is after chapter_to (${range.to})`, [{ path: ["chapter_from"], message: "Must not be after chapter_to" }]);
+  }
   const stage = await latestTextStage(db, projectId);
   if (stage === null) throw new NotFoundError("Manuscript of project", projectId);
   const [outlineRow] = await db
     .select({ output: stageRuns.output })
     .from(stageRuns)
     .where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, STAGE.scene_outline)));
-  const chapters = await readStageText(db, projectId, stage, outlineRow?.output as Outline);
-  return {
-    stage,
-    stageKey: stageByNumber(stage)?.key ?? "scene_drafting",
-    words: chapters.reduce((sum, chapter) => sum + chapter.words, 0),
-    chapters,
-  };
+  const chapters = await readStageText(db, projectId, stage, outlineRow?.output as Outline, range);
+  const [total] = await db
+    .select({ words: sum(sceneTexts.words).mapWith(Number) })
+    .from(sceneTexts)
+    .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage)));
+  return { stage, stageKey: stageByNumber(stage)?.key ?? "scene_drafting", words: total?.words ?? 0, chapters };
 }

@@ -10,7 +10,10 @@ import {
 } from "@scriptorium/contract";
 import { projects, type Database, type ProjectRow } from "@scriptorium/db";
 import { InvalidError, NotFoundError } from "../errors";
+import { Keyset, type Page, type PageRequest } from "../paging";
 import type { ProjectBrief } from "./writers/writer";
+
+const PROJECTS_NEWEST_FIRST = new Keyset("projects:created_at:desc", projects.createdAt, projects.id, "desc");
 
 /** A project's settings and state, as stored. */
 export type Project = ProjectRow;
@@ -55,8 +58,16 @@ export class ProjectService {
     private readonly afterDelete: (projectId: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
-  async list(workspaceId: string): Promise<ProjectRow[]> {
-    return this.db.select().from(projects).where(eq(projects.workspaceId, workspaceId)).orderBy(desc(projects.createdAt));
+  /** The workspace's projects, newest first, a page at a time. */
+  async list(workspaceId: string, request: PageRequest = {}): Promise<Page<ProjectRow>> {
+    const limit = Keyset.limitOf(request);
+    const rows = await this.db
+      .select({ project: projects, cursorKey: PROJECTS_NEWEST_FIRST.keyText() })
+      .from(projects)
+      .where(and(eq(projects.workspaceId, workspaceId), PROJECTS_NEWEST_FIRST.after(request.cursor)))
+      .orderBy(...PROJECTS_NEWEST_FIRST.orderBy())
+      .limit(limit + 1);
+    return PROJECTS_NEWEST_FIRST.page(rows, limit, (row) => row.project.id, (row) => row.project);
   }
 
   async get(workspaceId: string, id: string): Promise<ProjectRow> {

@@ -1,6 +1,6 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
 import { useId, useMemo, useState } from "react";
@@ -8,6 +8,7 @@ import { describeSource, type ArtifactType } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
 import { RemoveArtifactDialog } from "@/components/collections/remove-artifact-dialog";
+import { LoadMore } from "@/components/load-more";
 import { RelativeTime } from "@/components/relative-time";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -17,6 +18,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { WriteButton } from "@/components/write-access";
 import { displayVersion, pluralize, type Artifact } from "@/lib/collections";
+import { loadedItems, nextPageOptions } from "@/lib/paging";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 
@@ -88,31 +90,37 @@ function ArtifactName({ artifact }: { artifact: Artifact }) {
   );
 }
 
-/** The collection's artifacts, filtered on the server by type and a name pattern. */
+/** The collection's artifacts, a page at a time, filtered on the server by type, a name pattern and words. */
 export function ArtifactsSection({ collectionId }: { collectionId: string }) {
   const trpc = useTRPC();
   const headingId = useId();
   const typeFilterId = useId();
   const patternFilterId = useId();
   const [typeFilter, setTypeFilter] = useState<ArtifactType | null>(null);
+  const searchId = useId();
   const [namePattern, setNamePattern] = useState("");
+  const [words, setWords] = useState("");
   const settledPattern = useDebouncedValue(namePattern.trim(), 300);
-  const isFiltered = typeFilter !== null || settledPattern !== "";
+  const settledWords = useDebouncedValue(words.trim(), 300);
+  const isFiltered = typeFilter !== null || settledPattern !== "" || settledWords !== "";
 
-  const artifacts = useQuery(
-    trpc.artifacts.list.queryOptions(
-      { collection_id: collectionId, type: typeFilter ?? undefined, name_pattern: settledPattern || undefined },
+  const artifacts = useInfiniteQuery(
+    trpc.artifacts.list.infiniteQueryOptions(
+      { collection_id: collectionId, type: typeFilter ?? undefined, name_pattern: settledPattern || undefined, q: settledWords || undefined },
       // While a new filter loads, the previous rows stay instead of a flash of skeleton.
-      { placeholderData: keepPreviousData },
+      { ...nextPageOptions, placeholderData: keepPreviousData },
     ),
   );
+  const items = useMemo(() => loadedItems(artifacts.data), [artifacts.data]);
   const [artifactToRemove, setArtifactToRemove] = useState<Artifact | null>(null);
   const columns = useMemo(() => artifactColumns(setArtifactToRemove), []);
-  const table = useReactTable({ data: artifacts.data?.items ?? [], columns, getCoreRowModel: getCoreRowModel(), getRowId: (artifact) => artifact.id });
+  const table = useReactTable({ data: items, columns, getCoreRowModel: getCoreRowModel(), getRowId: (artifact) => artifact.id });
+  const total = artifacts.data?.pages[0]?.total;
 
   function clearFilters() {
     setTypeFilter(null);
     setNamePattern("");
+    setWords("");
   }
 
   return (
@@ -124,7 +132,11 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
               Artifacts
             </h2>
             <p className="text-sm text-muted-foreground" aria-live="polite">
-              {artifacts.data ? (isFiltered ? `${artifacts.data.items.length} matching the filters` : pluralize(artifacts.data.items.length, "artifact")) : "\u00a0"}
+              {artifacts.data
+                ? isFiltered
+                  ? `${artifacts.hasNextPage ? `${items.length}+` : items.length} matching the filters`
+                  : pluralize(total ?? items.length, "artifact")
+                : "\u00a0"}
             </p>
           </div>
           <div className="grid grid-cols-2 gap-3 sm:flex sm:items-end">
@@ -133,6 +145,21 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
                 Filter by type
               </Label>
               <ArtifactTypeSelect id={typeFilterId} value={typeFilter} onChange={setTypeFilter} anyLabel="All types" className="sm:w-36" />
+            </div>
+            <div className="grid gap-1.5">
+              <Label htmlFor={searchId} className="text-xs text-muted-foreground">
+                Search
+              </Label>
+              <Input
+                id={searchId}
+                type="search"
+                placeholder="Words in name, description, tags"
+                autoComplete="off"
+                maxLength={200}
+                value={words}
+                onChange={(event) => setWords(event.target.value)}
+                className="sm:w-56"
+              />
             </div>
             <div className="grid gap-1.5">
               <Label htmlFor={patternFilterId} className="text-xs text-muted-foreground">
@@ -164,7 +191,7 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
               Try again
             </Button>
           </div>
-        ) : artifacts.data.items.length === 0 ? (
+        ) : items.length === 0 ? (
           <div className="flex flex-col items-center gap-2 px-6 py-12 text-center text-sm text-muted-foreground">
             {isFiltered ? (
               <>
@@ -205,6 +232,7 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
             </TableBody>
           </Table>
         )}
+        <LoadMore list={artifacts} noun="artifact" />
       </Card>
       <RemoveArtifactDialog collectionId={collectionId} artifact={artifactToRemove} onClose={() => setArtifactToRemove(null)} />
     </section>

@@ -53,7 +53,7 @@ function CollectionFormView({ collection, onDone }: { collection: Collection | u
   const create = useMutation(
     trpc.collections.create.mutationOptions({
       onSuccess: (created) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.collections.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.collections.list.pathKey() });
         toast.success(`Created “${created.name}”`);
         onDone();
         router.push(collectionHref(created.id));
@@ -64,7 +64,7 @@ function CollectionFormView({ collection, onDone }: { collection: Collection | u
   const update = useMutation(
     trpc.collections.update.mutationOptions({
       onSuccess: (updated) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.collections.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.collections.list.pathKey() });
         queryClient.setQueryData(trpc.collections.get.queryKey({ collection_id: updated.id }), updated);
         toast.success(`Saved “${updated.name}”`);
         onDone();

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { LibraryIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { CollectionFormDialog } from "@/components/collections/collection-form-dialog";
@@ -9,11 +9,12 @@ import { RelativeTime } from "@/components/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
 import { collectionHref, pluralize, type Collection } from "@/lib/collections";
+import { nextPageOptions } from "@/lib/paging";
 import { useTRPC } from "@/lib/trpc";
 
 export function CollectionsPage() {
   const trpc = useTRPC();
-  const collections = useQuery(trpc.collections.list.queryOptions());
+  const collections = useInfiniteQuery(trpc.collections.list.infiniteQueryOptions({}, nextPageOptions));
   const [creating, setCreating] = useState(false);
 
   const newCollectionButton = (
@@ -29,6 +30,7 @@ export function CollectionsPage() {
         title="Collections"
         description="Reusable agent artifacts, copied from local folders, git repositories and GitHub, and refreshed when their upstream moves."
         list={collections}
+        noun="collection"
         createButton={newCollectionButton}
         loadingLabel="Loading collections…"
         skeletonCard={

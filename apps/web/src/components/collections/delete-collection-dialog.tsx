@@ -25,7 +25,7 @@ function DeleteConfirmation({ collection }: { collection: Collection }) {
       onSuccess: () => {
         toast.success(`Deleted “${collection.name}”`);
         // Only the list: refetching this collection's own queries now would just answer 404 while the page leaves.
-        void queryClient.invalidateQueries({ queryKey: trpc.collections.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.collections.list.pathKey() });
         router.push("/collections");
       },
     }),

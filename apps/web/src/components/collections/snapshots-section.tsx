@@ -1,11 +1,12 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { AlertCircleIcon, HistoryIcon, LoaderCircleIcon, RefreshCwIcon, Undo2Icon } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import { useInvalidateCollection } from "@/components/collections/use-invalidate-collection";
 import { FormError } from "@/components/form-error";
+import { LoadMore } from "@/components/load-more";
 import { RelativeTime } from "@/components/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -15,6 +16,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { WriteButton } from "@/components/write-access";
 import { pluralize, type Snapshot } from "@/lib/collections";
+import { loadedItems, nextPageOptions } from "@/lib/paging";
 import { formatExact } from "@/lib/time";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 
@@ -35,7 +37,8 @@ function snapshotModeDetails(mode: string): { label: string; description: string
 export function SnapshotsSection({ collectionId }: { collectionId: string }) {
   const trpc = useTRPC();
   const headingId = useId();
-  const snapshots = useQuery(trpc.collections.snapshots.queryOptions({ collection_id: collectionId }));
+  const snapshots = useInfiniteQuery(trpc.collections.snapshots.infiniteQueryOptions({ collection_id: collectionId }, nextPageOptions));
+  const items = loadedItems(snapshots.data);
   const [snapshotToRestore, setSnapshotToRestore] = useState<Snapshot | null>(null);
 
   return (
@@ -67,7 +70,7 @@ export function SnapshotsSection({ collectionId }: { collectionId: string }) {
               Try again
             </Button>
           </div>
-        ) : snapshots.data.items.length === 0 ? (
+        ) : items.length === 0 ? (
           <div className="flex flex-col items-center gap-2 px-6 py-12 text-center text-sm text-muted-foreground">
             <HistoryIcon className="size-6" aria-hidden="true" />
             <p className="max-w-md text-balance">
@@ -88,12 +91,13 @@ export function SnapshotsSection({ collectionId }: { collectionId: string }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {snapshots.data.items.map((snapshot) => (
+              {items.map((snapshot) => (
                 <SnapshotRow key={snapshot.id} snapshot={snapshot} onRollBack={() => setSnapshotToRestore(snapshot)} />
               ))}
             </TableBody>
           </Table>
         )}
+        <LoadMore list={snapshots} noun="snapshot" />
       </Card>
       <RollbackDialog collectionId={collectionId} snapshot={snapshotToRestore} onClose={() => setSnapshotToRestore(null)} />
     </section>

@@ -13,10 +13,10 @@ export function useInvalidateCollection(collectionId: string): () => Promise<voi
   const queryClient = useQueryClient();
   return async () => {
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.collections.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.collections.list.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.collections.get.queryKey({ collection_id: collectionId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.artifacts.list.queryKey({ collection_id: collectionId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.collections.snapshots.queryKey({ collection_id: collectionId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.artifacts.list.infiniteQueryKey({ collection_id: collectionId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.collections.snapshots.infiniteQueryKey({ collection_id: collectionId }) }),
     ]);
   };
 }

@@ -59,7 +59,7 @@ function CreateKeyFormView({ onCreated }: { onCreated: (key: IssuedApiKey) => vo
   const create = useMutation(
     trpc.keys.create.mutationOptions({
       onSuccess: (key) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.keys.list.pathKey() });
         onCreated(key);
       },
     }),

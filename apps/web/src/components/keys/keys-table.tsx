@@ -1,11 +1,12 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { AlertCircleIcon, KeyRoundIcon, RefreshCwIcon } from "lucide-react";
 import { useState } from "react";
 import { AdminRequired } from "@/components/keys/admin-required";
 import { RevokeKeyDialog } from "@/components/keys/revoke-key-dialog";
+import { LoadMore } from "@/components/load-more";
 import { RelativeTime } from "@/components/relative-time";
 import { ScopeBadge } from "@/components/scope-badge";
 import { useSession } from "@/components/session-context";
@@ -14,16 +15,17 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { loadedItems, nextPageOptions } from "@/lib/paging";
 import { errorMessage, trpcErrorCode, useTRPC, type ApiKey } from "@/lib/trpc";
 
 /** The workspace's keys, kept live: another tab or program creating or revoking a key shows up here at once. */
 export function KeysTable() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const keys = useQuery(trpc.keys.list.queryOptions());
+  const keys = useInfiniteQuery(trpc.keys.list.infiniteQueryOptions({}, nextPageOptions));
   const [keyToRevoke, setKeyToRevoke] = useState<ApiKey | null>(null);
 
-  const refreshKeys = () => void queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
+  const refreshKeys = () => void queryClient.invalidateQueries({ queryKey: trpc.keys.list.pathKey() });
   useSubscription(
     trpc.keys.changes.subscriptionOptions(undefined, {
       onData: refreshKeys,
@@ -48,13 +50,14 @@ export function KeysTable() {
     );
   }
 
+  const items = loadedItems(keys.data);
   return (
     <>
       <Card className="gap-0 overflow-hidden py-0">
         <Table aria-label="API keys">
           <KeysTableHeader />
           <TableBody>
-            {keys.data.items.length === 0 ? (
+            {items.length === 0 ? (
               <TableRow className="hover:bg-transparent">
                 <TableCell colSpan={5} className="py-12 text-center text-muted-foreground">
                   <KeyRoundIcon className="mx-auto mb-2 size-6" aria-hidden="true" />
@@ -62,10 +65,11 @@ export function KeysTable() {
                 </TableCell>
               </TableRow>
             ) : (
-              keys.data.items.map((apiKey) => <KeyRow key={apiKey.id} apiKey={apiKey} onRevoke={() => setKeyToRevoke(apiKey)} />)
+              items.map((apiKey) => <KeyRow key={apiKey.id} apiKey={apiKey} onRevoke={() => setKeyToRevoke(apiKey)} />)
             )}
           </TableBody>
         </Table>
+        <LoadMore list={keys} noun="key" />
       </Card>
       <RevokeKeyDialog apiKey={keyToRevoke} onClose={() => setKeyToRevoke(null)} />
     </>

@@ -34,7 +34,7 @@ function RevokeConfirmation({ apiKey, onClose }: { apiKey: ApiKey; onClose: () =
           endSession(queryClient);
           return;
         }
-        await queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.keys.list.pathKey() });
       },
     }),
   );

@@ -25,7 +25,7 @@ function DeleteConfirmation({ project }: { project: Project }) {
       onSuccess: () => {
         toast.success(`Deleted “${project.title}”`);
         // Only the list: refetching this project's own queries now would just answer 404 while the page leaves.
-        void queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.projects.list.pathKey() });
         router.push("/projects");
       },
     }),

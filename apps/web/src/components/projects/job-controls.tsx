@@ -22,7 +22,7 @@ function useApplyJobStatus(projectId: string): (job: JobStatus) => void {
     queryClient.setQueryData(trpc.generation.status.queryKey({ id: projectId }), job);
     void queryClient.invalidateQueries({ queryKey: trpc.generation.stages.queryKey({ id: projectId }) });
     void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
-    void queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.projects.list.pathKey() });
   };
 }
 

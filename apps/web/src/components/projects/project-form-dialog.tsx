@@ -164,7 +164,7 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
   const create = useMutation(
     trpc.projects.create.mutationOptions({
       onSuccess: (created) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.projects.list.pathKey() });
         toast.success(`Created “${created.title}”`);
         onDone();
         router.push(projectHref(created.id));

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { BookOpenTextIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { isActiveJobStatus } from "@scriptorium/contract";
@@ -12,6 +12,7 @@ import { Progress } from "@/components/ui/progress";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
 import { describeWriter, displayGenre, formatPercent, formatWords, projectHref, type Project } from "@/lib/projects";
+import { nextPageOptions } from "@/lib/paging";
 import { useTRPC } from "@/lib/trpc";
 
 /** How often a card of a project with an active job asks for its progress. */
@@ -19,7 +20,7 @@ const ACTIVE_JOB_POLL_MS = 2_000;
 
 export function ProjectsPage() {
   const trpc = useTRPC();
-  const projects = useQuery(trpc.projects.list.queryOptions());
+  const projects = useInfiniteQuery(trpc.projects.list.infiniteQueryOptions({}, nextPageOptions));
   const [creating, setCreating] = useState(false);
 
   const newProjectButton = (
@@ -35,6 +36,7 @@ export function ProjectsPage() {
         title="Projects"
         description="Novels written through the 12-stage manuscript pipeline, from high concept to the validated final text."
         list={projects}
+        noun="project"
         createButton={newProjectButton}
         loadingLabel="Loading projects…"
         skeletonCard={

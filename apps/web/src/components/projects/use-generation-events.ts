@@ -162,7 +162,7 @@ export function useGenerationEvents(projectId: string) {
     const effects = effectsOf(events);
     if (effects.refetchProject) {
       void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
-      void queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.projects.list.pathKey() });
     }
     if (effects.refetchText) {
       void queryClient.invalidateQueries({ queryKey: trpc.generation.manuscript.queryKey({ id: projectId }) });
