@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter, on } from "node:events";
-import { and, asc, count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { apiKeys, workspaces, type ApiKeyRow, type Database, type WorkspaceRow } from "@scriptorium/db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { scopeIncludes, type Scope } from "@scriptorium/contract";
