@@ -1,6 +1,5 @@
 ALTER TABLE "collections" ADD COLUMN "artifact_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX "artifacts_collection_name_id_idx" ON "artifacts" USING btree ("collection_id","name","id");--> statement-breakpoint
-CREATE INDEX "artifacts_collection_updated_id_idx" ON "artifacts" USING btree ("collection_id","updated_at","id");--> statement-breakpoint
 -- Every collection's artifact count, kept by the database itself: whatever adds or removes artifacts (an import, a sync, a rollback, a deleted collection) changes it in the same statement. Statement-level, so a 10 000-artifact import updates the collection once.
 UPDATE "collections" SET "artifact_count" = (SELECT count(*) FROM "artifacts" WHERE "artifacts"."collection_id" = "collections"."id");--> statement-breakpoint
 CREATE FUNCTION "scriptorium_count_added_artifacts"() RETURNS trigger LANGUAGE plpgsql AS $$
