@@ -6,7 +6,7 @@
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,23 +16,42 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env, ...options });
+  if (result.error?.code === "ENOENT") {
+    console.error(`\n✖ ${command} was not found. ${MISSING_TOOL_HINTS[basename(command)] ?? "Install it, or put it on PATH."}`);
+    process.exit(1);
+  }
   if (result.status !== 0) {
     console.error(`\n✖ ${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}).`);
     process.exit(result.status ?? 1);
   }
 }
 
+/** What to do when a command this script runs is missing. */
+const MISSING_TOOL_HINTS = {
+  npm: "Install Node.js 20.19 or later with npm 11 (npm ships with Node.js).",
+  turbo: "It is a build tool from the dev dependencies: run `npm ci --include=dev` (with NODE_ENV=production, plain `npm ci` leaves dev dependencies out).",
+  playwright: "It comes with the dev dependencies: run `npm ci --include=dev`.",
+  "apt-get": "Install the Debian packages named above by other means.",
+};
+
 function step(title) {
   console.log(`\n▶ ${title}`);
 }
 
-/** Installs dependencies when node_modules is missing or older than the lockfile. */
+/**
+ * Installs dependencies when node_modules is missing, older than the
+ * lockfile, or lacks the build tools. Dev dependencies are always included:
+ * the dashboard and server are built from source here, and the build tools
+ * are dev dependencies, which `npm ci` leaves out under NODE_ENV=production.
+ * (The processes then run with whatever NODE_ENV was given.)
+ */
 function ensureInstalled() {
   const marker = join(root, "node_modules/.package-lock.json");
   const lock = join(root, "package-lock.json");
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  step("Installing dependencies (npm ci)");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  const buildTools = join(root, "node_modules/.bin/turbo");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs && existsSync(buildTools)) return;
+  step("Installing dependencies (npm ci --include=dev)");
+  run("npm", ["ci", "--include=dev", "--no-audit", "--no-fund"]);
 }
 
 function turbo(args, options = {}) {
