@@ -36,9 +36,17 @@ export function servicesFor(config: Config, log: Logger, database: DatabaseHandl
   });
 }
 
-/** On SIGTERM or SIGINT: `close`, then exit (1 if closing fails or takes over 10 s). */
+/**
+ * On SIGTERM or SIGINT: `close`, then exit (1 if closing fails or takes over
+ * 10 s). A signal that arrives again while closing changes nothing: Ctrl-C
+ * or a service manager signals the whole process group, and `npm start`
+ * passes the same signal on, so the server often receives it twice.
+ */
 export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+  let closing = false;
   const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
@@ -50,6 +58,6 @@ export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
       },
     );
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }

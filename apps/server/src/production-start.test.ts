@@ -17,12 +17,17 @@ interface Running {
   stop: () => Promise<number | null>;
 }
 
-/** `npm run <script>` in the clone, as an operator types it, with NODE_ENV=production and nothing else set up. */
+/**
+ * `npm run <script>` in the clone, as an operator types it, with
+ * NODE_ENV=production and nothing else set up. Stopping signals its whole
+ * process group, as Ctrl-C in a terminal or a service manager does.
+ */
 function npm(clone: string, script: string, env: Record<string, string>): Running {
   const child = spawn("npm", ["run", "--silent", script], {
     cwd: clone,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? clone, NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -32,7 +37,7 @@ function npm(clone: string, script: string, env: Record<string, string>): Runnin
     output: () => output,
     exited,
     stop: () => {
-      child.kill("SIGTERM");
+      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
       return exited;
     },
   };
@@ -85,8 +90,10 @@ describe("a fresh clone with NODE_ENV=production", { timeout: START_TIMEOUT_MS +
           .status,
       ).toBe(200);
     } finally {
-      expect(await server.stop()).toBe(0);
+      await server.stop();
     }
+    // Stopped gracefully: it said so, and let go of its data directory (the copy below opens it).
+    expect(server.output()).toContain('"msg":"shutting down"');
   });
 
   it("moves the data with npm run copy-to-postgres, then runs a worker on it with npm run worker", async () => {
@@ -97,7 +104,8 @@ describe("a fresh clone with NODE_ENV=production", { timeout: START_TIMEOUT_MS +
       expect(copy.output()).toMatch(/collections: 1 rows/);
       const worker = npm(clone, "worker", { SCRIPTORIUM_DATA_DIR: dataDir, DATABASE_URL: postgres.url });
       await waitFor(worker, /worker is running/);
-      expect(await worker.stop()).toBe(0);
+      await worker.stop();
+      expect(worker.output()).toContain('"msg":"shutting down"');
     } finally {
       await postgres.drop();
     }
