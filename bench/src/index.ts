@@ -3,6 +3,7 @@ import { benchDistributed } from "./distributed";
 import { benchExports } from "./exports";
 import { benchFuzz } from "./fuzz";
 import { benchGeneration } from "./generation";
+import { benchHeavyWork } from "./heavy";
 import { benchLoad } from "./load";
 import { printReport, type BenchResult } from "./report";
 import { benchThroughput } from "./throughput";
@@ -12,6 +13,7 @@ const PARTS: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   collections: benchCollections,
   generation: benchGeneration,
   exports: benchExports,
+  heavy: benchHeavyWork,
   distributed: benchDistributed,
   load: benchLoad,
   fuzz: benchFuzz,

@@ -14,6 +14,7 @@ import type { Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
 import { openDatabaseFor, servicesFor } from "./lifecycle";
+import { ThreadPoolOffload } from "./offload/thread-pool";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
 import { createFastEdge } from "./http/fast";
 import { credentialsOf, decodeComponent, isCrossSiteWrite, MAX_BODY_BYTES, requestIdOf, requestTarget, sendError, sendJson, type EdgeOptions, type RequestTarget } from "./http/request";
@@ -48,7 +49,8 @@ function storeOwnerKey(dataDir: string, key: string): string {
  */
 export async function createScriptoriumServer(config: Config, log: Logger): Promise<ScriptoriumServer> {
   const database = await openDatabaseFor(config, log);
-  const services = servicesFor(config, log, database);
+  const offload = new ThreadPoolOffload(config.threads);
+  const services = servicesFor(config, log, database, offload);
   const bootstrap = await services.access.ensureOwnerKey(config.bootstrapKey);
   let generatedOwnerKey: string | null = null;
   if (bootstrap.created && bootstrap.generated) {
@@ -196,6 +198,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       await services.cluster.stop();
+      await offload.close();
       await database.close();
     })());
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 
@@ -38,6 +39,8 @@ const EnvSchema = z.object({
   SCRIPTORIUM_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(6_000),
   /** How long a job stays with a worker that stopped renewing its claim (it died) before another worker continues it. */
   SCRIPTORIUM_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
+  /** Worker threads for export builds and the offline writer's stages; default one per CPU core but one, which the event loop keeps. */
+  SCRIPTORIUM_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** How long a process starting beside PostgreSQL waits for it to answer before giving up; 0 gives up at once. */
   SCRIPTORIUM_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   OPENAI_API_KEY: z.string().optional(),
@@ -64,6 +67,8 @@ export interface Config {
   /** Absolute path of the dashboard's static build, or null to serve no dashboard. */
   dashboardDir: string | null;
   workers: number;
+  /** Worker threads that build exports and run the offline writer. */
+  threads: number;
   jobLeaseSeconds: number;
   /** How long to wait at start for a PostgreSQL server that does not answer yet. */
   dbWaitSeconds: number;
@@ -98,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     githubBaseUrl: e.SCRIPTORIUM_GITHUB_URL,
     dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
     workers: e.SCRIPTORIUM_WORKERS,
+    threads: e.SCRIPTORIUM_THREADS ?? Math.max(1, availableParallelism() - 1),
     jobLeaseSeconds: e.SCRIPTORIUM_JOB_LEASE_SECONDS,
     dbWaitSeconds: e.SCRIPTORIUM_DB_WAIT_SECONDS,
     requestsPerMinute: e.SCRIPTORIUM_RATE_LIMIT,

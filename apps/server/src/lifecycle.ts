@@ -1,5 +1,5 @@
 import { openDatabase, type DatabaseHandle } from "@scriptorium/db";
-import { createServices, type Services } from "@scriptorium/domain";
+import { createServices, type Offload, type Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 
@@ -18,7 +18,7 @@ export function openDatabaseFor(config: Config, log: Logger): Promise<DatabaseHa
 }
 
 /** The domain services of a server or worker process, configured the same way for both. */
-export function servicesFor(config: Config, log: Logger, database: DatabaseHandle): Services {
+export function servicesFor(config: Config, log: Logger, database: DatabaseHandle, offload: Offload): Services {
   return createServices(database.db, {
     dataDir: config.dataDir,
     localRoots: config.localRoots ?? undefined,
@@ -33,6 +33,7 @@ export function servicesFor(config: Config, log: Logger, database: DatabaseHandl
     // Other processes share only PostgreSQL; the embedded database has this one alone.
     listen: database.kind === "postgres" ? database.listen : undefined,
     llm: config.llm,
+    offload,
   });
 }
 

@@ -2,6 +2,7 @@
 import "./heap-policy";
 import { ConfigError, loadConfig } from "./config";
 import { closeOnSignals, openDatabaseFor, servicesFor } from "./lifecycle";
+import { ThreadPoolOffload } from "./offload/thread-pool";
 import { createLogger } from "./logger";
 
 /**
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   if (config.workers === 0) throw new ConfigError("SCRIPTORIUM_WORKERS=0 leaves a worker process nothing to do; set it to the number of jobs to run at once.");
   const log = createLogger(config.logLevel);
   const database = await openDatabaseFor(config, log);
-  const services = servicesFor(config, log, database);
+  const offload = new ThreadPoolOffload(config.threads);
+  const services = servicesFor(config, log, database, offload);
   await services.cluster.start();
   await services.engine.start();
   log.info({ workers: config.workers }, "Scriptorium worker is running");
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
   // Running jobs are interrupted and their leases handed back at once, for another worker to continue.
   closeOnSignals(log, async () => {
     await services.engine.stop();
+    await offload.close();
     await services.cluster.stop();
     await database.close();
   });

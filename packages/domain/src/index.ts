@@ -1,4 +1,5 @@
 export * from "./errors";
+export { INLINE_OFFLOAD, performTask, type Offload, type OffloadTask } from "./offload";
 export type { Page, PageRequest } from "./paging";
 export type { ArtifactQuery, ArtifactSort } from "./collections/collection-service";
 export { AccessService, type ApiKey, type BootstrapResult, type IssuedApiKey, type KeyChange, type Principal } from "./access/access-service";

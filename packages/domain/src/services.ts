@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { EXPORT_FORMATS } from "@scriptorium/contract";
 import type { Database, DatabaseHandle } from "@scriptorium/db";
 import { Cluster } from "./cluster/cluster";
 import { AccessService } from "./access/access-service";
@@ -7,6 +8,7 @@ import { BlobStore } from "./collections/blob-store";
 import { CollectionService } from "./collections/collection-service";
 import { GitCache } from "./collections/git";
 import { ExportService } from "./exports/export-service";
+import { OffloadedExporter, OffloadedOfflineWriter, type Offload } from "./offload";
 import { CollectionRefresher } from "./collections/collection-refresher";
 import { SnapshotService } from "./collections/snapshot-service";
 import { UpstreamReader } from "./collections/upstream/upstream-reader";
@@ -61,6 +63,8 @@ export interface ServiceOptions {
   requestsPerMinute?: number | undefined;
   /** LLM provider keys and the OpenAI-compatible server's URL. Default: none. */
   llm?: LlmEnvironment | undefined;
+  /** Where export builds and the offline writer's stages run. Default: on the calling thread. */
+  offload?: Offload | undefined;
 }
 
 const DEFAULT_JOB_LEASE_SECONDS = 15;
@@ -81,11 +85,19 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     (writer) => validateWriterConfig(writer, options.llm ?? {}),
     (projectId): Promise<void> => exports.removeProjectFiles(projectId),
   );
-  const exports: ExportService = new ExportService(db, projects, exportsDir);
+  const offload = options.offload;
+  const exports: ExportService = new ExportService(
+    db,
+    projects,
+    exportsDir,
+    offload ? EXPORT_FORMATS.map((format) => new OffloadedExporter(format, offload)) : undefined,
+  );
   const cluster = new Cluster(options.listen ?? null);
   const events = new EventLog(db, new EventBus(), cluster);
   const queue = new JobQueue(db, events, options.jobLeaseSeconds ?? DEFAULT_JOB_LEASE_SECONDS);
-  const runner = new StageRunner(db, queue, (writer) => createWriter(writer, options.llm ?? {}));
+  const runner = new StageRunner(db, queue, (writer) =>
+    writer.provider === "offline" && offload ? new OffloadedOfflineWriter(offload) : createWriter(writer, options.llm ?? {}),
+  );
   const engine = new JobEngine(queue, runner, options.log, {
     workers: options.workers ?? 2,
     pollIntervalMs: JOB_POLL_INTERVAL_MS,

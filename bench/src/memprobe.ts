@@ -1,0 +1,13 @@
+import { chapterHeading, paragraphsOf, DocxExporter, PdfExporter, EpubExporter, type Book } from "@scriptorium/domain";
+import { writeBookOffline } from "./generation";
+const format = process.argv[2];
+const written = await writeBookOffline({ title: "Big", author: "A", genre: "fantasy", synopsis: "", protagonist: "", tone: "", target_words: 500_000, chapters: 160, scenes_per_chapter: 4, seed: 5 } as never);
+const book: Book = { id: "x", title: "Big", author: "A", language: "en", genre: "fantasy", chapters: written.chapters.map((c) => ({ number: c.number, title: chapterHeading(c.number, c.title), scenes: c.scenes.map(paragraphsOf) })), words: 500000, trim: "6x9", modifiedAt: new Date("2026-01-01T00:00:00Z") };
+global.gc?.();
+const before = process.memoryUsage().rss / 1048576;
+let peak = before;
+const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss / 1048576); }, 5);
+const exporter = format === "pdf" ? new PdfExporter() : format === "docx" ? new DocxExporter() : new EpubExporter();
+const out = await exporter.build(book);
+clearInterval(timer);
+console.log(format, "before", before.toFixed(0), "peak", peak.toFixed(0), "size MB", (out.length / 1048576).toFixed(1));
