@@ -6,7 +6,7 @@
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -178,6 +178,19 @@ switch (task) {
     turbo(["run", "build", "--filter=@scriptorium/server"]);
     serve("apps/server/dist/worker.js");
     break;
+  case "backup":
+  case "restore": {
+    const file = process.argv[3];
+    if (!file) {
+      console.error(`usage: npm run ${task} -- FILE`);
+      process.exit(2);
+    }
+    step("Building");
+    turbo(["run", "build", "--filter=@scriptorium/server"]);
+    // Relative paths are the caller's, not the repository's.
+    run(process.execPath, [join(root, "apps/server/dist/backup-cli.js"), task, resolve(process.env.INIT_CWD ?? process.cwd(), file)]);
+    break;
+  }
   case "copy-to-postgres":
     step("Building");
     turbo(["run", "build", "--filter=@scriptorium/server"]);
@@ -195,6 +208,6 @@ switch (task) {
     process.exit(0);
   }
   default:
-    console.error("usage: node scripts/run.mjs start|test|bench|worker|copy-to-postgres");
+    console.error("usage: node scripts/run.mjs start|test|bench|worker|copy-to-postgres|backup|restore [FILE]");
     process.exit(2);
 }

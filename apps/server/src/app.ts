@@ -15,6 +15,7 @@ import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
 import { openDatabaseFor, servicesFor } from "./lifecycle";
 import { ThreadPoolOffload } from "./offload/thread-pool";
+import { BACKUP_PATH, createBackupHandler } from "./http/backup-download";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
 import { createFastEdge } from "./http/fast";
 import { credentialsOf, decodeComponent, isCrossSiteWrite, MAX_BODY_BYTES, requestIdOf, requestTarget, sendError, sendJson, type EdgeOptions, type RequestTarget } from "./http/request";
@@ -70,6 +71,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   };
   const fast = createFastEdge(edge);
   const trpc = createTrpcHandler(edge);
+  const backup = createBackupHandler(edge.contextOf, database, config.dataDir);
   const download = createExportDownloadHandler(edge.contextOf, (workspaceId, projectId, format) => services.exports.file(workspaceId, projectId, format));
   const docs = createDocsHandler();
   const session = createSessionHandler(services);
@@ -121,6 +123,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
       }
       const exportFile = req.method === "GET" || req.method === "HEAD" ? EXPORT_DOWNLOAD_PATH.exec(pathname) : null;
       if (exportFile) return download(req, res, exportFile[1] ?? "", exportFile[2] ?? "");
+      if (pathname === BACKUP_PATH && req.method === "GET") return backup(req, res);
       return fast.rest(req, res, pathname, query);
     }
     if (dashboard && (req.method === "GET" || req.method === "HEAD")) {

@@ -1,10 +1,13 @@
 // First: sets the heap policy before anything else allocates.
 import "./heap-policy";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataDirLockedError } from "@scriptorium/db";
 import { createScriptoriumServer } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { closeOnSignals } from "./lifecycle";
+import { SERVER_FILE } from "./backup/archive";
 import { createLogger } from "./logger";
 
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL("../../web/out", import.meta.url));
@@ -34,9 +37,15 @@ async function main(): Promise<void> {
       `\n  Scriptorium owner key (shown once; also saved to ${config.dataDir}/owner.key):\n\n    ${app.generatedOwnerKey}\n\n`,
     );
   }
+  // Tells the backup command where to ask for an archive of the embedded database, which only this process may open.
+  const serverFile = join(config.dataDir, SERVER_FILE);
+  if (app.database.kind === "pglite") writeFileSync(serverFile, `${JSON.stringify({ url, pid: process.pid })}\n`, { mode: 0o600 });
   process.stdout.write(`  Scriptorium is ready at ${url}\n`);
 
-  closeOnSignals(log, () => app.close());
+  closeOnSignals(log, async () => {
+    await app.close();
+    rmSync(serverFile, { force: true });
+  });
 }
 
 main().catch((error: unknown) => {

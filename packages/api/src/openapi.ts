@@ -114,6 +114,28 @@ function documentExportDownload(document: OpenAPIObject): void {
   };
 }
 
+/** The owner's backup of the installation: a plain route that streams an archive, described by hand like the export download. */
+function documentBackupDownload(document: OpenAPIObject): void {
+  document.paths ??= {};
+  document.paths["/v1/backup"] = {
+    get: {
+      operationId: "backup-download",
+      tags: ["backup"],
+      summary: "Download a consistent backup of the whole installation (owner only)",
+      description:
+        "A gzip'd tar of every table (one snapshot, taken while the server keeps serving), the artifact contents and the built exports, as `npm run backup` writes it; `npm run restore` loads it into an empty installation. Streams; needs a key with `owner` scope.",
+      security: [{ ApiKeyHeader: [] }, { BearerAuth: [] }],
+      responses: {
+        "200": {
+          description: "The archive",
+          headers: { "Content-Disposition": { schema: { type: "string" }, description: 'attachment; filename="scriptorium-backup-<time>.tar.gz"' } },
+          content: { "application/gzip": { schema: { type: "string", format: "binary" } } },
+        },
+      },
+    },
+  };
+}
+
 export function buildOpenApiDocument(): OpenAPIObject {
   const document = generateOpenApiDocument(appRouter, {
     title: "Scriptorium API",
@@ -131,6 +153,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
   });
   documentRestQuery(document);
   documentExportDownload(document);
+  documentBackupDownload(document);
   documentErrors(document);
   return document;
 }

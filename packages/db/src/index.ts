@@ -1,5 +1,5 @@
 export { openDatabase, type Database, type DatabaseConfig, type DatabaseHandle, type Schema } from "./client";
 export { acquireDataDirLock, DataDirLockedError, type DataDirLock } from "./lock";
 export * from "./schema";
-export { copyDatabase, TargetNotEmptyError } from "./copy";
+export { copyDatabase, loadTables, readAllTables, reviveRow, TABLES, TargetNotEmptyError, type Row, type TableRows } from "./copy";
 export { isDatabaseUnavailable, isUniqueViolation } from "./errors";
