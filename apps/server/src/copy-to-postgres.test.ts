@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchPostgres } from "@scriptorium/db/testing";
@@ -94,13 +95,18 @@ describe("moving an embedded installation to PostgreSQL", { timeout: 240_000 }, 
     expect(await copy.exited, copy.errors()).toBe(0);
     expect(copy.output()).toContain("artifacts: 2 rows");
 
-    const moved = await start({ SCRIPTORIUM_DATA_DIR: dataDir, DATABASE_URL: postgres.url, SCRIPTORIUM_DASHBOARD: "off" });
+    expect(copy.output()).toMatch(/files: \d+ \(artifact contents and exports\)/);
+
+    // A node with a data directory of its own (nothing shared with the embedded one) serves the same files, from the database.
+    const movedDir = mkdtempSync(join(tmpdir(), "scriptorium-moved-"));
+    const moved = await start({ SCRIPTORIUM_DATA_DIR: movedDir, DATABASE_URL: postgres.url, SCRIPTORIUM_DASHBOARD: "off" });
     try {
       expect(await everything(moved.url, ids, readKey)).toEqual(before);
       // Still a working installation: the copied project builds another format.
       expect((await call(moved.url, "POST", `/v2/projects/${ids.project}/export`, { formats: ["md"] })).status).toBe(200);
     } finally {
       await stop(moved);
+      rmSync(movedDir, { recursive: true, force: true });
     }
 
     // A second copy would mix two installations: refused, nothing written.

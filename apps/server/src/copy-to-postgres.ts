@@ -1,12 +1,29 @@
-import { copyDatabase, DataDirLockedError, openDatabase, TargetNotEmptyError } from "@scriptorium/db";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { copyDatabase, DataDirLockedError, openDatabase, TargetNotEmptyError, type Database } from "@scriptorium/db";
+import { DatabaseBlobStore, FileBlobStore } from "@scriptorium/domain";
+import { filesUnder } from "./backup/archive";
 import { ConfigError, loadConfig } from "./config";
+
+/** Artifact contents and built exports, from the data directory into the database, where every node reads them. */
+async function copyFiles(target: Database, dataDir: string): Promise<number> {
+  const store = new DatabaseBlobStore(target, new FileBlobStore(join(dataDir, "blobs")));
+  let copied = 0;
+  for (const dir of ["blobs", "exports"]) {
+    for (const path of await filesUnder(join(dataDir, dir))) {
+      await store.put(await readFile(join(dataDir, dir, path)));
+      copied += 1;
+    }
+  }
+  return copied;
+}
 
 /**
  * Moves an embedded installation to PostgreSQL: copies every row of the
  * embedded database in `SCRIPTORIUM_DATA_DIR` into the empty database at
- * `DATABASE_URL`, in one transaction. Files (artifact contents, the git
- * cache, exports) stay in the data directory, which the PostgreSQL-backed
- * processes keep using. The embedded database is left as it was.
+ * `DATABASE_URL`, in one transaction, then its files (artifact contents,
+ * exports) into the database too, where every node reads them. The
+ * embedded installation is left as it was.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, null);
@@ -18,13 +35,14 @@ async function main(): Promise<void> {
     const target = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     try {
       await copyDatabase(source.db, target.db, (table, rows) => process.stdout.write(`  ${table}: ${rows} rows\n`));
+      process.stdout.write(`  files: ${await copyFiles(target.db, config.dataDir)} (artifact contents and exports)\n`);
     } finally {
       await target.close();
     }
   } finally {
     await source.close();
   }
-  process.stdout.write(`Done. Start Scriptorium with DATABASE_URL set and SCRIPTORIUM_DATA_DIR=${config.dataDir} (its files are still used).\n`);
+  process.stdout.write("Done. Start Scriptorium with DATABASE_URL set; each node's SCRIPTORIUM_DATA_DIR is then its own cache.\n");
 }
 
 main().catch((error: unknown) => {

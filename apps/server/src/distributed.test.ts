@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +31,14 @@ describe("distributed mode: two API nodes and two workers on one PostgreSQL", { 
   let workers: Worker[] = [];
   let reference: RunningTestServer;
   let database: pg.Client;
-  const env = () => ({ DATABASE_URL: postgres.url, SCRIPTORIUM_BOOTSTRAP_KEY: KEY, SCRIPTORIUM_JOB_LEASE_SECONDS: String(LEASE_SECONDS), SCRIPTORIUM_DATA_DIR: dataDir, LOG_LEVEL: "warn" });
+  // Every process has a data directory of its own: nodes share nothing but the database.
+  const env = () => ({
+    DATABASE_URL: postgres.url,
+    SCRIPTORIUM_BOOTSTRAP_KEY: KEY,
+    SCRIPTORIUM_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
+    SCRIPTORIUM_DATA_DIR: mkdtempSync(join(dataDir, "node-")),
+    LOG_LEVEL: "warn",
+  });
   const addWorker = async () => {
     // At info level a worker logs each job it claims.
     const worker = await startWorker({ ...env(), SCRIPTORIUM_WORKERS: "2", LOG_LEVEL: "info" });
@@ -115,6 +123,37 @@ describe("distributed mode: two API nodes and two workers on one PostgreSQL", { 
       expect((await cluster.api(apiB.url, "POST", `/v2/projects/${project.id}/generate/cancel`)).status).toBe(200);
     } finally {
       await llm.stop();
+    }
+  });
+
+  it("serves an export built through node A from node B, and keeps artifact contents in the database: no shared volume", async () => {
+    const project = (await cluster.api<Project>(apiA.url, "POST", "/v2/projects", { ...SMALL, title: "Two Shores", seed: 12 })).body;
+    await cluster.api(apiA.url, "POST", `/v2/projects/${project.id}/generate`, {});
+    await waitUntil(() => cluster.api<JobStatus>(apiA.url, "GET", `/v2/projects/${project.id}/generate/status`), (job) => job.body.status === "completed", 120_000, "generation");
+    const built = await cluster.api<{ items: { format: string; sha256: string }[] }>(apiA.url, "POST", `/v2/projects/${project.id}/export`, { formats: ["pdf", "epub"] });
+    for (const { format, sha256 } of built.body.items) {
+      const download = async (url: string) => {
+        const response = await fetch(`${url}/api/v2/projects/${project.id}/export/${format}`, { headers: { "x-api-key": KEY } });
+        expect(response.status, format).toBe(200);
+        expect(response.headers.get("etag")).toBe(`"${sha256}"`);
+        return Buffer.from(await response.arrayBuffer());
+      };
+      const fromB = await download(apiB.url);
+      expect(createHash("sha256").update(fromB).digest("hex")).toBe(sha256);
+      expect(fromB.equals(await download(apiA.url))).toBe(true);
+    }
+    // Artifact contents go to the database too, each once however many artifacts hold it.
+    const folder = tempDir("scriptorium-distributed-contents-");
+    try {
+      writeFiles(folder, { "lamp/SKILL.md": skillFile({ title: "Lamp", description: "Lights" }), "lamp/notes.md": "Same text\n", "torch/SKILL.md": skillFile({ title: "Torch", description: "Lights" }), "torch/notes.md": "Same text\n" });
+      const collection = (await cluster.api<{ id: string }>(apiA.url, "POST", "/v1/collections", { name: "Lights" })).body;
+      const added = await cluster.api<{ items: { files: { sha256: string }[] }[] }>(apiA.url, "POST", `/v1/collections/${collection.id}/artifacts`, { source: folder });
+      const hashes = [...new Set(added.body.items.flatMap((artifact) => artifact.files.map((file) => file.sha256)))];
+      const stored = await database.query<{ sha256: string; size_bytes: string }>("select sha256, size_bytes from stored_files where sha256 = any($1)", [hashes]);
+      expect(stored.rows.map((row) => row.sha256).sort()).toEqual([...hashes].sort());
+      expect(hashes).toHaveLength(3);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -30,6 +30,7 @@ export function servicesFor(config: Config, log: Logger, database: DatabaseHandl
     jobLeaseSeconds: config.jobLeaseSeconds,
     requestsPerMinute: config.requestsPerMinute,
     exclusiveDatabase: database.kind === "pglite",
+    filesInDatabase: database.kind === "postgres",
     // Other processes share only PostgreSQL; the embedded database has this one alone.
     listen: database.kind === "postgres" ? database.listen : undefined,
     llm: config.llm,

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import {
   ACTIVE_JOB_STATUSES,
   ARTIFACT_TYPES,
@@ -314,3 +314,35 @@ export const projectExports = pgTable(
 );
 
 export type ProjectExportRow = typeof projectExports.$inferSelect;
+
+/** Binary data (PostgreSQL `bytea`), as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/**
+ * File contents kept in the database, so that every process sharing one
+ * PostgreSQL reads every artifact's files and every export without a shared
+ * volume: content-addressed by SHA-256 (stored once however many refer to
+ * it), in chunks, so that a large file is written and read a piece at a
+ * time. The embedded database keeps files in its data directory instead.
+ */
+export const storedFiles = pgTable("stored_files", {
+  sha256: text("sha256").primaryKey(),
+  sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+  chunks: integer("chunks").notNull(),
+  createdAt: instantDefaultNow("created_at"),
+});
+
+export const storedFileChunks = pgTable(
+  "stored_file_chunks",
+  {
+    sha256: text("sha256")
+      .notNull()
+      .references(() => storedFiles.sha256, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    data: bytea("data").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.sha256, table.seq] })],
+);

@@ -1,4 +1,5 @@
 export * from "./errors";
+export { blobHash, DatabaseBlobStore, FileBlobStore, type BlobStore } from "./collections/blob-store";
 export { INLINE_OFFLOAD, performTask, type Offload, type OffloadTask } from "./offload";
 export type { Page, PageRequest } from "./paging";
 export type { ArtifactQuery, ArtifactSort } from "./collections/collection-service";

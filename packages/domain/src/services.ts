@@ -4,7 +4,7 @@ import type { Database, DatabaseHandle } from "@scriptorium/db";
 import { Cluster } from "./cluster/cluster";
 import { AccessService } from "./access/access-service";
 import { RateLimiter } from "./access/rate-limiter";
-import { BlobStore } from "./collections/blob-store";
+import { DatabaseBlobStore, FileBlobStore } from "./collections/blob-store";
 import { CollectionService } from "./collections/collection-service";
 import { GitCache } from "./collections/git";
 import { ExportService } from "./exports/export-service";
@@ -63,6 +63,8 @@ export interface ServiceOptions {
   requestsPerMinute?: number | undefined;
   /** LLM provider keys and the OpenAI-compatible server's URL. Default: none. */
   llm?: LlmEnvironment | undefined;
+  /** Keep artifact contents and exports in the database (PostgreSQL, shared by every node) rather than in the data directory. Default false. */
+  filesInDatabase?: boolean | undefined;
   /** Where export builds and the offline writer's stages run. Default: on the calling thread. */
   offload?: Offload | undefined;
 }
@@ -72,7 +74,9 @@ const DEFAULT_REQUESTS_PER_MINUTE = 6_000;
 const JOB_POLL_INTERVAL_MS = 1_000;
 
 export function createServices(db: Database, options: ServiceOptions): Services {
-  const store = new BlobStore(join(options.dataDir, "blobs"));
+  const localFiles = new FileBlobStore(join(options.dataDir, "blobs"));
+  // With PostgreSQL, files live in the database (every node reads them) and the data directory is each node's cache.
+  const store = options.filesInDatabase ? new DatabaseBlobStore(db, localFiles) : localFiles;
   const git = new GitCache(join(options.dataDir, "git"), {
     githubBaseUrl: options.githubBaseUrl ?? "https://github.com",
     githubToken: options.githubToken,
@@ -91,6 +95,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     projects,
     exportsDir,
     offload ? EXPORT_FORMATS.map((format) => new OffloadedExporter(format, offload)) : undefined,
+    options.filesInDatabase ? store : null,
   );
   const cluster = new Cluster(options.listen ?? null);
   const events = new EventLog(db, new EventBus(), cluster);

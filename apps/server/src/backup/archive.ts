@@ -7,7 +7,8 @@ import { pipeline } from "node:stream/promises";
 import { create, extract } from "tar";
 import { z } from "zod";
 import { EXPORT_FILE_TYPES, EXPORT_FORMATS } from "@scriptorium/contract";
-import { loadTables, readAllTables, reviveRow, TABLES, type DatabaseHandle, type Row } from "@scriptorium/db";
+import { loadTables, readAllTables, reviveRow, storedFiles, TABLES, type DatabaseHandle, type Row } from "@scriptorium/db";
+import { DatabaseBlobStore, FileBlobStore, type BlobStore } from "@scriptorium/domain";
 
 const FORMAT = "scriptorium-backup";
 const VERSION = 1;
@@ -29,13 +30,25 @@ export class RestoreRefusedError extends Error {
   override name = "RestoreRefusedError";
 }
 
+/** Where an installation's files live: its data directory, or (PostgreSQL) the database, cached in the data directory. */
+function filesOf(database: DatabaseHandle, dataDir: string): { blobs: BlobStore; sha256s: () => Promise<string[]> } {
+  const local = new FileBlobStore(join(dataDir, "blobs"));
+  if (database.kind === "pglite") {
+    return { blobs: local, sha256s: async () => (await filesUnder(local.dir)).map((path) => path.replace(/[/\\]/, "")) };
+  }
+  return {
+    blobs: new DatabaseBlobStore(database.db, local),
+    sha256s: async () => (await database.db.select({ sha256: storedFiles.sha256 }).from(storedFiles)).map((row) => row.sha256),
+  };
+}
+
 /** Links a file into the staging folder (same file system: instant, no space), or copies it. */
 async function place(from: string, to: string): Promise<void> {
   await link(from, to).catch(() => copyFile(from, to));
 }
 
 /** Every file under `dir`, as paths relative to it; none when it does not exist. */
-async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
+export async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
   const entries = await readdir(join(dir, prefix), { withFileTypes: true }).catch(() => []);
   const files: string[] = [];
   for (const entry of entries) {
@@ -60,22 +73,24 @@ export async function writeBackup(database: DatabaseHandle, dataDir: string, out
   const staging = await mkdtemp(join(dataDir, ".backup-"));
   try {
     const rows = new Map(await readAllTables(database.db));
+    const { blobs, sha256s } = filesOf(database, dataDir);
     let files = 0;
     await mkdir(join(staging, "blobs"), { recursive: true });
-    for (const blob of await filesUnder(join(dataDir, "blobs"))) {
-      await mkdir(join(staging, "blobs", blob, ".."), { recursive: true });
-      await place(join(dataDir, "blobs", blob), join(staging, "blobs", blob));
+    for (const sha256 of await sha256s()) {
+      await mkdir(join(staging, "blobs", sha256.slice(0, 2)), { recursive: true });
+      await place(await blobs.localPath(sha256), join(staging, "blobs", sha256.slice(0, 2), sha256.slice(2)));
       files += 1;
     }
     const kept: Row[] = [];
     for (const row of rows.get("project_exports") ?? []) {
       const format = EXPORT_FORMATS.find((candidate) => candidate === row.format);
       if (!format) continue;
-      const name = join(String(row.projectId), `${String(row.sha256)}.${EXPORT_FILE_TYPES[format].extension}`);
-      const exists = await stat(join(dataDir, "exports", name)).catch(() => null);
-      if (!exists) continue;
+      const sha256 = String(row.sha256);
+      const name = join(String(row.projectId), `${sha256}.${EXPORT_FILE_TYPES[format].extension}`);
+      const from = database.kind === "pglite" ? join(dataDir, "exports", name) : (await blobs.has(sha256)) ? await blobs.localPath(sha256) : null;
+      if (!from || !(await stat(from).catch(() => null))) continue;
       await mkdir(join(staging, "exports", String(row.projectId)), { recursive: true });
-      await place(join(dataDir, "exports", name), join(staging, "exports", name));
+      await place(from, join(staging, "exports", name));
       kept.push(row);
       files += 1;
     }
@@ -160,6 +175,11 @@ export async function restoreBackup(file: string, open: () => Promise<DatabaseHa
     const database = await open();
     try {
       await loadTables(database.db, rows, onTable);
+      if (database.kind === "postgres") {
+        // Files go into the database, where every node finds them; the data directory keeps them as this node's cache.
+        const { blobs } = filesOf(database, dataDir);
+        for (const dir of FILE_DIRS) for (const path of await filesUnder(join(staging, dir))) await blobs.put(await readFile(join(staging, dir, path)));
+      }
     } finally {
       await database.close();
     }

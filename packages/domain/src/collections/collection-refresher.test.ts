@@ -6,7 +6,7 @@ import type { Logger } from "../logger";
 import { Cluster } from "../cluster/cluster";
 import { createServices, type Services } from "../services";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
-import { BlobStore } from "./blob-store";
+import { blobHash, FileBlobStore, type BlobStore } from "./blob-store";
 import { CollectionRefresher, type RefreshOptions, type RefreshOutcome } from "./collection-refresher";
 import { GitCache } from "./git";
 import { UpstreamReader, type Revision } from "./upstream/upstream-reader";
@@ -36,7 +36,7 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
     test = await openTestDatabase(engine);
     root = tempDir("refresh");
     services = createServices(test.handle.db, { dataDir: join(root, "data"), log });
-    blobs = new BlobStore(join(root, "data", "blobs"));
+    blobs = new FileBlobStore(join(root, "data", "blobs"));
     const { workspace } = await services.access.createWorkspace("Refresh tests");
     ws = workspace.id;
   });
@@ -234,7 +234,7 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
     const [git] = await services.collections.addArtifacts(ws, id, { source: { kind: "git", url: repo.url, path: "commands/deploy.md", ref: "main" }, name: "deploy-git" });
     for (const artifact of [local, git]) {
       expect(artifact).toMatchObject({ type: "command", metadata: { title: "Deploy", description: "Ships it", version: "1.0.0" } });
-      expect(artifact?.files).toEqual([{ path: "deploy.md", sha256: BlobStore.hash(Buffer.from(content)), size: Buffer.byteLength(content), executable: false }]);
+      expect(artifact?.files).toEqual([{ path: "deploy.md", sha256: blobHash(Buffer.from(content)), size: Buffer.byteLength(content), executable: false }]);
       expect((await blobs.get(artifact?.files[0]?.sha256 ?? "")).toString()).toBe(content);
     }
     expect(git?.contentHash).toBe(local?.contentHash);
@@ -313,7 +313,7 @@ describe("refresh serialisation", () => {
       await services.collections.addArtifacts(workspace.id, one.id, { source: join(root, "a") });
       await services.collections.addArtifacts(workspace.id, two.id, { source: join(root, "b") });
       const reader = new SlowReader(new GitCache(join(dataDir, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }), { dataDir });
-      const refresher = new CollectionRefresher(test.handle.db, new BlobStore(join(dataDir, "blobs")), reader, log, new Cluster(null));
+      const refresher = new CollectionRefresher(test.handle.db, new FileBlobStore(join(dataDir, "blobs")), reader, log, new Cluster(null));
 
       await Promise.all([1, 2, 3].map(() => refresher.refresh(workspace.id, one.id, options("metadata"))));
       expect(reader.maxActive).toBe(1);

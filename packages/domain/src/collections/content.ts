@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { StoredFile } from "@scriptorium/contract";
-import { BlobStore } from "./blob-store";
+import { blobHash, type BlobStore } from "./blob-store";
 import type { UpstreamListing } from "./upstream/listing";
 
 /** One hash for an artifact's whole content: its file names, their bytes and executable bits. */
@@ -17,7 +17,7 @@ export function manifestOf(listing: UpstreamListing, contents: Map<string, Buffe
   return listing.files.map((file) => {
     const content = contents.get(file.path);
     if (!content) throw new Error(`${file.path} was not read.`);
-    return { path: file.path, sha256: BlobStore.hash(content), size: content.length, executable: file.executable };
+    return { path: file.path, sha256: blobHash(content), size: content.length, executable: file.executable };
   });
 }
 

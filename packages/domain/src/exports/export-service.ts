@@ -7,6 +7,7 @@ import { DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type ExportFormat, type TrimSize } f
 import { projectExports, type Database, type ProjectExportRow, type ProjectRow } from "@scriptorium/db";
 import { ConflictError, NotFoundError } from "../errors";
 import { latestTextStage, readManuscript } from "../generation/manuscript";
+import type { BlobStore } from "../collections/blob-store";
 import type { ProjectService } from "../generation/project-service";
 import type { Book, BookExporter } from "./book";
 import { DocxExporter } from "./docx";
@@ -86,6 +87,8 @@ function sha256(data: Uint8Array | string): string {
  * its SHA-256 and its row is switched to it in one statement, so a reader
  * sees the old file or the new one, never a partial one; building the same
  * text again gives the same bytes, so repeated requests are idempotent.
+ * Files live in the data directory, or, with `shared` (PostgreSQL), in the
+ * database, from which any node serves them through its local cache.
  */
 export class ExportService {
   private readonly exporters: ReadonlyMap<ExportFormat, BookExporter>;
@@ -95,6 +98,7 @@ export class ExportService {
     private readonly projects: ProjectService,
     private readonly dir: string,
     exporters: readonly BookExporter[] = [new DocxExporter(), new EpubExporter(), new PdfExporter(), new MarkdownExporter(), new TextExporter()],
+    private readonly shared: BlobStore | null = null,
   ) {
     this.exporters = new Map(exporters.map((exporter) => [exporter.format, exporter]));
   }
@@ -147,7 +151,7 @@ export class ExportService {
     if (!row) throw new NotFoundError(`The ${format} export of project`, projectId);
     const exporter = this.exporter(format);
     return {
-      path: this.pathOf(projectId, row.sha256, exporter),
+      path: this.shared ? await this.shared.localPath(row.sha256) : this.pathOf(projectId, row.sha256, exporter),
       filename: row.filename,
       mimeType: exporter.mimeType,
       sha256: row.sha256,
@@ -165,12 +169,17 @@ export class ExportService {
     const exporter = this.exporter(format);
     const bytes = await exporter.build(book);
     const hash = sha256(bytes);
-    const path = this.pathOf(project.id, hash, exporter);
-    await mkdir(join(this.dir, project.id), { recursive: true });
-    // Written aside and renamed into place: a file under its final name is always whole.
-    const partial = `${path}.${process.pid}.partial`;
-    await writeFile(partial, bytes);
-    await rename(partial, path);
+    if (this.shared) {
+      // Stored before the row points at it, so whichever node reads the row finds the file.
+      await this.shared.put(bytes);
+    } else {
+      const path = this.pathOf(project.id, hash, exporter);
+      await mkdir(join(this.dir, project.id), { recursive: true });
+      // Written aside and renamed into place: a file under its final name is always whole.
+      const partial = `${path}.${process.pid}.partial`;
+      await writeFile(partial, bytes);
+      await rename(partial, path);
+    }
     const now = new Date();
     const values = {
       workspaceId: project.workspaceId,
@@ -196,8 +205,8 @@ export class ExportService {
         .returning();
       return { row: saved as ProjectExportRow, replaced: previous?.sha256 };
     });
-    // The previous file is no longer referenced once the row points at the new one.
-    if (replaced && replaced !== hash) await rm(this.pathOf(project.id, replaced, exporter), { force: true });
+    // The previous file is no longer referenced once the row points at the new one. (Files in the database are shared by content and stay.)
+    if (!this.shared && replaced && replaced !== hash) await rm(this.pathOf(project.id, replaced, exporter), { force: true });
     return row;
   }
 
@@ -243,6 +252,7 @@ export class ExportService {
   }
 
   private async fileExists(row: ProjectExportRow): Promise<boolean> {
+    if (this.shared) return this.shared.has(row.sha256);
     const info = await stat(this.pathOf(row.projectId, row.sha256, this.exporter(row.format))).catch(() => null);
     return info?.size === row.sizeBytes;
   }
