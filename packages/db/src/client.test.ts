@@ -36,6 +36,8 @@ describe.each(ENGINES)("database on %s", (engine) => {
         "scene_texts",
         "snapshots",
         "stage_runs",
+        "stored_file_chunks",
+        "stored_files",
         "workspaces",
       ]);
     } finally {
