@@ -200,7 +200,8 @@ switch (task) {
     ensureSystemTools();
     const stopTestPostgres = await ensureTestPostgres();
     step("Building");
-    turbo(["run", "build", "--filter=@scriptorium/server"]);
+    // The dashboard too: one benchmark opens it in Chromium.
+    turbo(["run", "build", "--filter=@scriptorium/server", "--filter=@scriptorium/web"]);
     step("Benchmarks");
     // `npm run bench -- throughput generation` runs only those parts.
     run("npm", ["run", "bench", "--workspace=@scriptorium/bench", "--", ...process.argv.slice(3)]);

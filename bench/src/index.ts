@@ -1,4 +1,5 @@
 import { benchCollections } from "./collections";
+import { benchDashboard } from "./dashboard";
 import { benchDistributed } from "./distributed";
 import { benchExports } from "./exports";
 import { benchFuzz } from "./fuzz";
@@ -11,6 +12,7 @@ import { benchThroughput } from "./throughput";
 const PARTS: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   throughput: benchThroughput,
   collections: benchCollections,
+  dashboard: benchDashboard,
   generation: benchGeneration,
   exports: benchExports,
   heavy: benchHeavyWork,

@@ -72,6 +72,8 @@ const REST_RULES: Record<string, Scope | "convention"> = {
   "/v1/keys": "admin",
   // A workspace comes with its own admin key, so only owners may create one.
   "/v1/workspaces": "owner",
+  // The backup holds every workspace's data and every key's hash: owners only.
+  "/v1/backup": "owner",
 };
 
 /** The same for tRPC, by the procedure's router. */
