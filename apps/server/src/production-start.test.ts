@@ -36,8 +36,22 @@ function npm(clone: string, script: string, env: Record<string, string>): Runnin
   return {
     output: () => output,
     exited,
-    stop: () => {
-      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+    stop: async () => {
+      const group = child.pid;
+      if (group === undefined) return exited;
+      try {
+        process.kill(-group, "SIGTERM");
+      } catch {
+        return exited;
+      }
+      // npm itself ends at once; wait for the whole group (the server closing its database) to be gone.
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        try {
+          process.kill(-group, 0);
+        } catch {
+          break;
+        }
+      }
       return exited;
     },
   };
