@@ -1,5 +1,4 @@
 import type { ExportFormat, WriterProvider } from "@scriptorium/contract";
-import { parseMetadata, type UpstreamMetadata } from "./collections/metadata";
 import type { Book, BookExporter } from "./exports/book";
 import { DocxExporter } from "./exports/docx";
 import { EpubExporter } from "./exports/epub";
@@ -16,13 +15,7 @@ type WriterArguments<M extends WriterMethod> = Parameters<Writer[M]> extends [..
 type WriterResult<M extends WriterMethod> = Awaited<ReturnType<Writer[M]>>;
 
 /** CPU-heavy, pure work, as plain data that can cross to another thread. */
-export type OffloadTask =
-  | { kind: "export"; format: ExportFormat; book: Book }
-  | { kind: "offline-write"; method: WriterMethod; args: unknown[] }
-  | { kind: "parse-metadata"; texts: string[] };
-
-/** One parsed main file: its metadata, or why it could not be read (errors cross threads as messages). */
-export type ParsedMetadata = { metadata: UpstreamMetadata } | { error: string };
+export type OffloadTask = { kind: "export"; format: ExportFormat; book: Book } | { kind: "offline-write"; method: WriterMethod; args: unknown[] };
 
 /**
  * Where heavy work runs: the server hands it to a pool of worker threads,
@@ -42,15 +35,6 @@ const UNINTERRUPTED_CALL: WriterCall = { signal: new AbortController().signal, o
 
 /** Does one task: what a worker thread runs for each message, and what runs inline without a pool. */
 export async function performTask(task: OffloadTask): Promise<unknown> {
-  if (task.kind === "parse-metadata") {
-    return task.texts.map((text): ParsedMetadata => {
-      try {
-        return { metadata: parseMetadata(text) };
-      } catch (error) {
-        return { error: error instanceof Error ? error.message : String(error) };
-      }
-    });
-  }
   if (task.kind === "export") {
     const exporter = EXPORTERS.get(task.format);
     if (!exporter) throw new Error(`No exporter for ${task.format}`);

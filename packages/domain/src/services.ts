@@ -112,7 +112,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     access: new AccessService(db),
     rateLimiter: new RateLimiter(options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE),
     collections: new CollectionService(db, store, upstream),
-    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, offload ?? null),
+    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster),
     snapshots: new SnapshotService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),

@@ -11,9 +11,7 @@ import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import type { BlobStore } from "./blob-store";
 import { contentHashOf, manifestOf, storeContent } from "./content";
 import { mainFileOf } from "./layout";
-import { changedFields, mergeMetadata } from "./metadata";
-import { MetadataParser } from "./metadata-parser";
-import type { Offload } from "../offload";
+import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
 import { toSnapshotArtifact } from "./snapshot-service";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
 
@@ -99,8 +97,6 @@ interface Evaluated {
 /** Upstreams read at once, and artifacts of one upstream read at once. */
 const UPSTREAM_CONCURRENCY = 8;
 const ARTIFACT_CONCURRENCY = 32;
-/** From this many artifacts on, a metadata refresh parses their files in the offload's threads. */
-const OFFLOADED_PARSE_ARTIFACTS = 500;
 const COMMIT = /^[0-9a-f]{40}$/;
 
 function round(ms: number): number {
@@ -131,8 +127,6 @@ export class CollectionRefresher {
     private readonly upstream: UpstreamReader,
     private readonly log: Logger,
     private readonly cluster: Cluster,
-    /** Where a large metadata refresh parses its files; null parses here. */
-    private readonly offload: Offload | null = null,
   ) {}
 
   refresh(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {
@@ -178,8 +172,6 @@ export class CollectionRefresher {
       else groups.set(key, [row]);
     }
 
-    // A large refresh parses on another thread; a small one is quicker parsing here than handing files over.
-    const parser = new MetadataParser(rows.length >= OFFLOADED_PARSE_ARTIFACTS ? this.offload : null);
     const upstreamLimit = pLimit(UPSTREAM_CONCURRENCY);
     const artifactLimit = pLimit(ARTIFACT_CONCURRENCY);
     const evaluated = (
@@ -194,7 +186,7 @@ export class CollectionRefresher {
             } catch (error) {
               return group.map((row) => this.failed(row, error, 0));
             }
-            return Promise.all(group.map((row) => artifactLimit(() => this.evaluate(row, revision, options, parser))));
+            return Promise.all(group.map((row) => artifactLimit(() => this.evaluate(row, revision, options))));
           }),
         ),
       )
@@ -288,7 +280,7 @@ export class CollectionRefresher {
     return { entry: this.entryFor(row, started || performance.now(), { status: "error", error: message }) };
   }
 
-  private async evaluate(row: RefreshRow, revision: Revision, options: RefreshOptions, parser: MetadataParser): Promise<Evaluated> {
+  private async evaluate(row: RefreshRow, revision: Revision, options: RefreshOptions): Promise<Evaluated> {
     const started = performance.now();
     try {
       const upstreamVersion = revision.kind === "git" ? revision.commit : null;
@@ -298,7 +290,7 @@ export class CollectionRefresher {
       if (options.mode === "metadata") {
         const main = await this.upstream.readMainFile(row.source, revision, row.type);
         if (!main) throw new Error("It no longer exists upstream.");
-        const metadata = mergeMetadata(row.metadata, await parser.parse(main.toString("utf8")), options.fields ?? METADATA_FIELDS);
+        const metadata = mergeMetadata(row.metadata, parseMetadata(main.toString("utf8")), options.fields ?? METADATA_FIELDS);
         const changes = changedFields(row.metadata, metadata);
         const entry = this.entryFor(row, started, {
           status: changes.length > 0 ? "refreshed" : "unchanged",
@@ -351,7 +343,7 @@ export class CollectionRefresher {
       const files = await storeContent(this.store, listing, contents);
       const contentHash = contentHashOf(files);
       const mainContent = mainFile ? contents.get(mainFile) : undefined;
-      const metadata = mainContent ? mergeMetadata(row.metadata, await parser.parse(mainContent.toString("utf8")), options.fields ?? METADATA_FIELDS) : row.metadata;
+      const metadata = mainContent ? mergeMetadata(row.metadata, parseMetadata(mainContent.toString("utf8")), options.fields ?? METADATA_FIELDS) : row.metadata;
       const metadataChanges = changedFields(row.metadata, metadata);
       const changes = ["content", ...metadataChanges];
       return {
