@@ -1,6 +1,6 @@
 export * from "./errors";
 export { blobHash, DatabaseBlobStore, FileBlobStore, type BlobStore } from "./collections/blob-store";
-export { INLINE_OFFLOAD, performTask, type Offload, type OffloadTask } from "./offload";
+export { INLINE_OFFLOAD, OffloadedOfflineWriter, performTask, type Offload, type OffloadTask } from "./offload";
 export type { Page, PageRequest } from "./paging";
 export type { ArtifactQuery, ArtifactSort } from "./collections/collection-service";
 export { AccessService, type ApiKey, type BootstrapResult, type IssuedApiKey, type KeyChange, type Principal } from "./access/access-service";

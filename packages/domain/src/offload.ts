@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ExportFormat, WriterProvider } from "@scriptorium/contract";
 import type { Book, BookExporter } from "./exports/book";
 import { DocxExporter } from "./exports/docx";
@@ -6,7 +7,7 @@ import { MarkdownExporter } from "./exports/markdown";
 import { PdfExporter } from "./exports/pdf";
 import { TextExporter } from "./exports/text";
 import { OfflineWriter } from "./generation/writers/offline";
-import type { Writer, WriterCall } from "./generation/writers/writer";
+import type { SceneInput, StoryPlan, Writer, WriterCall } from "./generation/writers/writer";
 
 /** The writer's stage methods. */
 export type WriterMethod = Exclude<keyof Writer, "provider">;
@@ -15,7 +16,35 @@ type WriterArguments<M extends WriterMethod> = Parameters<Writer[M]> extends [..
 type WriterResult<M extends WriterMethod> = Awaited<ReturnType<Writer[M]>>;
 
 /** CPU-heavy, pure work, as plain data that can cross to another thread. */
-export type OffloadTask = { kind: "export"; format: ExportFormat; book: Book } | { kind: "offline-write"; method: WriterMethod; args: unknown[] };
+export type OffloadTask = { kind: "export"; format: ExportFormat; book: Book } | { kind: "offline-write"; method: WriterMethod; args: unknown[]; plan?: PlanRef };
+
+/**
+ * The story plan of a scene call, by reference: a scene stage makes hundreds
+ * of calls with the same plan (the whole outline), so the plan crosses to a
+ * thread once, and later calls name it. A thread that has not seen it yet
+ * answers PLAN_MISSING, and the call is sent again with the plan.
+ */
+export interface PlanRef {
+  id: string;
+  value?: StoryPlan;
+}
+
+export const PLAN_MISSING = "offload: story plan not known here";
+/** Plans a thread keeps: the scene stages of a few jobs at once. */
+const KNOWN_PLANS_MAX = 8;
+const knownPlans = new Map<string, StoryPlan>();
+
+function planOf(ref: PlanRef): StoryPlan {
+  if (ref.value) {
+    knownPlans.delete(ref.id);
+    knownPlans.set(ref.id, ref.value);
+    if (knownPlans.size > KNOWN_PLANS_MAX) knownPlans.delete(knownPlans.keys().next().value as string);
+    return ref.value;
+  }
+  const known = knownPlans.get(ref.id);
+  if (!known) throw new Error(PLAN_MISSING);
+  return known;
+}
 
 /**
  * Where heavy work runs: the server hands it to a pool of worker threads,
@@ -41,7 +70,8 @@ export async function performTask(task: OffloadTask): Promise<unknown> {
     return exporter.build(task.book);
   }
   const method = OFFLINE_WRITER[task.method] as (...args: unknown[]) => Promise<unknown>;
-  return method.call(OFFLINE_WRITER, ...task.args, UNINTERRUPTED_CALL);
+  const args = task.plan ? [...task.args.slice(0, -1), { ...(task.args.at(-1) as Omit<SceneInput, "plan">), plan: planOf(task.plan) }] : task.args;
+  return method.call(OFFLINE_WRITER, ...args, UNINTERRUPTED_CALL);
 }
 
 export const INLINE_OFFLOAD: Offload = { run: performTask };
@@ -70,6 +100,9 @@ export class OffloadedExporter implements BookExporter {
 export class OffloadedOfflineWriter implements Writer {
   readonly provider: WriterProvider = "offline";
 
+  /** The id each plan goes by (a scene stage passes the same plan object to all its calls). */
+  private readonly planIds = new WeakMap<StoryPlan, string>();
+
   constructor(private readonly offload: Offload) {}
 
   private async call<M extends WriterMethod>(method: M, args: WriterArguments<M>, call: WriterCall): Promise<WriterResult<M>> {
@@ -79,12 +112,31 @@ export class OffloadedOfflineWriter implements Writer {
     return result;
   }
 
+  /** A scene call: its input's plan goes by reference once a thread has it (see PlanRef). */
+  private async sceneCall<M extends "draftScene" | "reviseScene" | "auditScene">(method: M, leading: unknown[], input: SceneInput, call: WriterCall): Promise<WriterResult<M>> {
+    call.signal.throwIfAborted();
+    const { plan, ...rest } = input;
+    const known = this.planIds.get(plan);
+    const id = known ?? randomUUID();
+    this.planIds.set(plan, id);
+    const send = (withPlan: boolean) => this.offload.run({ kind: "offline-write", method, args: [...leading, rest], plan: withPlan ? { id, value: plan } : { id } });
+    let result: unknown;
+    try {
+      result = await send(known === undefined);
+    } catch (error) {
+      if (!(error instanceof Error) || error.message !== PLAN_MISSING) throw error;
+      result = await send(true);
+    }
+    call.signal.throwIfAborted();
+    return result as WriterResult<M>;
+  }
+
   highConcept: Writer["highConcept"] = (brief, call) => this.call("highConcept", [brief], call);
   worldBuilding: Writer["worldBuilding"] = (brief, earlier, call) => this.call("worldBuilding", [brief, earlier], call);
   beatSheet: Writer["beatSheet"] = (brief, earlier, call) => this.call("beatSheet", [brief, earlier], call);
   characters: Writer["characters"] = (brief, earlier, call) => this.call("characters", [brief, earlier], call);
   sceneOutline: Writer["sceneOutline"] = (brief, earlier, call) => this.call("sceneOutline", [brief, earlier], call);
-  draftScene: Writer["draftScene"] = (input, call) => this.call("draftScene", [input], call);
-  reviseScene: Writer["reviseScene"] = (stage, input, call) => this.call("reviseScene", [stage, input], call);
-  auditScene: Writer["auditScene"] = (input, call) => this.call("auditScene", [input], call);
+  draftScene: Writer["draftScene"] = (input, call) => this.sceneCall("draftScene", [], input, call);
+  reviseScene: Writer["reviseScene"] = (stage, input, call) => this.sceneCall("reviseScene", [stage], input, call);
+  auditScene: Writer["auditScene"] = (input, call) => this.sceneCall("auditScene", [], input, call);
 }

@@ -1,7 +1,7 @@
 import { isMainThread } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXPORT_FORMATS } from "@scriptorium/contract";
-import { INLINE_OFFLOAD, type OffloadTask } from "@scriptorium/domain";
+import { INLINE_OFFLOAD, OfflineWriter, OffloadedOfflineWriter, type OffloadTask, type StoryPlan, type WriterCall } from "@scriptorium/domain";
 import { sampleBook } from "@scriptorium/domain/testing";
 import { ThreadPoolOffload } from "./thread-pool";
 
@@ -27,5 +27,35 @@ describe("the offload thread pool", () => {
 
   it("passes a failing task's error back to the caller", async () => {
     await expect(pool.run({ kind: "export", format: "rtf" as never, book: sampleBook() })).rejects.toThrow(/No exporter for rtf/);
+  });
+});
+
+describe("the offline writer on the thread pool", () => {
+  const pool = new ThreadPoolOffload(2);
+  afterAll(() => pool.close());
+
+  it("writes the same scenes as inline, sending each stage's plan to a thread once", async () => {
+    const call: WriterCall = { signal: new AbortController().signal, onUsage: () => undefined, remainingBudgetUsd: () => null };
+    const brief = { title: "Threads", author: "", genre: "mystery", synopsis: "", protagonist: "", tone: "", target_words: 3_000, chapters: 2, scenes_per_chapter: 2, seed: 11 };
+    const inline = new OfflineWriter();
+    const highConcept = await inline.highConcept(brief, call);
+    const world = await inline.worldBuilding(brief, { highConcept }, call);
+    const beats = await inline.beatSheet(brief, { highConcept, world }, call);
+    const cast = await inline.characters(brief, { highConcept, world, beats }, call);
+    const outline = await inline.sceneOutline(brief, { highConcept, world, beats, cast }, call);
+    const plan: StoryPlan = { highConcept, world, beats, cast, outline };
+    const tasks: OffloadTask[] = [];
+    const writer = new OffloadedOfflineWriter({ run: (task) => (tasks.push(task), pool.run(task)) });
+    for (const chapter of outline.chapters) {
+      for (const scene of chapter.scenes) {
+        const input = { brief, plan, ref: { chapter: chapter.number, chapterTitle: chapter.title, scene }, text: "", previousText: null };
+        expect(await writer.draftScene(input, call)).toBe(await inline.draftScene(input, call));
+      }
+    }
+    const withPlan = tasks.filter((task) => task.kind === "offline-write" && task.plan?.value !== undefined);
+    // Once, and again only for a thread that had not seen it yet (there are two).
+    expect(withPlan.length).toBeGreaterThanOrEqual(1);
+    expect(withPlan.length).toBeLessThanOrEqual(2);
+    expect(tasks.length - withPlan.length).toBeGreaterThanOrEqual(outline.chapters.flatMap((chapter) => chapter.scenes).length - 1);
   });
 });
