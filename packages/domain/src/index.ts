@@ -1,8 +1,7 @@
 export * from "./errors";
-export { blobHash, DatabaseBlobStore, FileBlobStore, type BlobStore } from "./collections/blob-store";
+export { DatabaseBlobStore, FileBlobStore, type BlobStore } from "./collections/blob-store";
 export { INLINE_OFFLOAD, OffloadedOfflineWriter, performTask, type Offload, type OffloadTask } from "./offload";
-export type { Page, PageRequest } from "./paging";
-export type { ArtifactQuery, ArtifactSort } from "./collections/collection-service";
+export type { Page } from "./paging";
 export { AccessService, type ApiKey, type BootstrapResult, type IssuedApiKey, type KeyChange, type Principal } from "./access/access-service";
 export { scopeIncludes, type ExportFormat, type GenerationEvent, type Scope } from "@scriptorium/contract";
 export { createServices, type ServiceOptions, type Services } from "./services";

@@ -1,8 +1,8 @@
 import { isMainThread } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXPORT_FORMATS } from "@scriptorium/contract";
-import { INLINE_OFFLOAD, OfflineWriter, OffloadedOfflineWriter, type OffloadTask, type StoryPlan, type WriterCall } from "@scriptorium/domain";
-import { sampleBook } from "@scriptorium/domain/testing";
+import { INLINE_OFFLOAD, OfflineWriter, OffloadedOfflineWriter, type OffloadTask } from "@scriptorium/domain";
+import { briefFor, CALL, planFor, sampleBook, sceneRefs } from "@scriptorium/domain/testing";
 import { ThreadPoolOffload } from "./thread-pool";
 
 describe("the offload thread pool", () => {
@@ -35,27 +35,20 @@ describe("the offline writer on the thread pool", () => {
   afterAll(() => pool.close());
 
   it("writes the same scenes as inline, sending each stage's plan to a thread once", async () => {
-    const call: WriterCall = { signal: new AbortController().signal, onUsage: () => undefined, remainingBudgetUsd: () => null };
-    const brief = { title: "Threads", author: "", genre: "mystery", synopsis: "", protagonist: "", tone: "", target_words: 3_000, chapters: 2, scenes_per_chapter: 2, seed: 11 };
+    const brief = briefFor({ title: "Threads", genre: "mystery", target_words: 3_000, chapters: 2, scenes_per_chapter: 2, seed: 11 });
+    const plan = await planFor(brief);
     const inline = new OfflineWriter();
-    const highConcept = await inline.highConcept(brief, call);
-    const world = await inline.worldBuilding(brief, { highConcept }, call);
-    const beats = await inline.beatSheet(brief, { highConcept, world }, call);
-    const cast = await inline.characters(brief, { highConcept, world, beats }, call);
-    const outline = await inline.sceneOutline(brief, { highConcept, world, beats, cast }, call);
-    const plan: StoryPlan = { highConcept, world, beats, cast, outline };
     const tasks: OffloadTask[] = [];
     const writer = new OffloadedOfflineWriter({ run: (task) => (tasks.push(task), pool.run(task)) });
-    for (const chapter of outline.chapters) {
-      for (const scene of chapter.scenes) {
-        const input = { brief, plan, ref: { chapter: chapter.number, chapterTitle: chapter.title, scene }, text: "", previousText: null };
-        expect(await writer.draftScene(input, call)).toBe(await inline.draftScene(input, call));
-      }
+    const refs = sceneRefs(plan);
+    for (const ref of refs) {
+      const input = { brief, plan, ref, text: "", previousText: null };
+      expect(await writer.draftScene(input, CALL)).toBe(await inline.draftScene(input, CALL));
     }
     const withPlan = tasks.filter((task) => task.kind === "offline-write" && task.plan?.value !== undefined);
     // Once, and again only for a thread that had not seen it yet (there are two).
     expect(withPlan.length).toBeGreaterThanOrEqual(1);
     expect(withPlan.length).toBeLessThanOrEqual(2);
-    expect(tasks.length - withPlan.length).toBeGreaterThanOrEqual(outline.chapters.flatMap((chapter) => chapter.scenes).length - 1);
+    expect(tasks.length - withPlan.length).toBeGreaterThanOrEqual(refs.length - 1);
   });
 });

@@ -4,3 +4,4 @@ export { ChatCompletionsServer, completion, providerError, type Reply } from "./
 export { HIGH_CONCEPT, WORLD } from "./llm-fixtures";
 export { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "./sample-book";
 export { convertToPdfWithLibreOffice, epubcheck, epubcheckProblems, pdfInfo, pdfPages, pdfText, type EpubCheckReport } from "./export-validators";
+export { briefFor, CALL, planFor, sceneRefs } from "./offline-book";
