@@ -26,6 +26,8 @@ const CODE_BY_KIND: Record<DomainError["kind"], TRPC_ERROR_CODE_KEY> = {
   unauthorized: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
   rate_limited: "TOO_MANY_REQUESTS",
+  precondition_failed: "PRECONDITION_FAILED",
+  too_large: "PAYLOAD_TOO_LARGE",
 };
 
 export interface ErrorField {

@@ -1,5 +1,6 @@
 export * from "./access";
 export * from "./collections";
+export * from "./contents";
 export * from "./events";
 export * from "./exports";
 export * from "./ids";

@@ -112,8 +112,12 @@ export const artifacts = pgTable(
     resolvedVersion: text("resolved_version").notNull(),
     /** The upstream object the stored copy came from (git tree or blob id); null for local sources. */
     upstreamObject: text("upstream_object"),
+    /** The stored copy's content hash; differs from `baseHash` while the copy has local edits. */
     contentHash: text("content_hash").notNull(),
     files: jsonb("files").$type<StoredFile[]>().notNull(),
+    /** The merge base: the files exactly as upstream had them at the last import or sync (their bytes are blobs too). */
+    baseFiles: jsonb("base_files").$type<StoredFile[]>().notNull(),
+    baseHash: text("base_hash").notNull(),
     metadata: jsonb("metadata").$type<ArtifactMetadata>().notNull(),
     addedAt: instantDefaultNow("added_at"),
     refreshedAt: instant("refreshed_at"),
@@ -152,6 +156,9 @@ export interface SnapshotArtifact {
   upstreamObject: string | null;
   contentHash: string;
   files: StoredFile[];
+  /** Absent in snapshots taken before artifacts kept a merge base: the base was then the stored copy itself. */
+  baseFiles?: StoredFile[];
+  baseHash?: string;
   metadata: ArtifactMetadata;
   addedAt: string;
   refreshedAt: string | null;

@@ -3,7 +3,7 @@
  * place (packages/api/src/errors.ts); the domain never speaks HTTP.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: "not_found" | "conflict" | "invalid" | "unauthorized" | "forbidden" | "rate_limited";
+  abstract readonly kind: "not_found" | "conflict" | "invalid" | "unauthorized" | "forbidden" | "rate_limited" | "precondition_failed" | "too_large";
 }
 
 export class NotFoundError extends DomainError {
@@ -43,6 +43,18 @@ export class UnauthorizedError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly kind = "forbidden";
   override name = "ForbiddenError";
+}
+
+/** A conditional change whose condition no longer holds (a file's If-Match hash is stale): nothing was changed. */
+export class PreconditionFailedError extends DomainError {
+  readonly kind = "precondition_failed";
+  override name = "PreconditionFailedError";
+}
+
+/** Content over one of the limits (CONTENT_LIMITS): nothing was stored. */
+export class TooLargeError extends DomainError {
+  readonly kind = "too_large";
+  override name = "TooLargeError";
 }
 
 export class RateLimitedError extends DomainError {

@@ -5,6 +5,8 @@ import { Cluster } from "./cluster/cluster";
 import { AccessService } from "./access/access-service";
 import { RateLimiter } from "./access/rate-limiter";
 import { DatabaseBlobStore, FileBlobStore } from "./collections/blob-store";
+import { ArtifactFileService } from "./collections/artifact-files";
+import { BundleService } from "./collections/bundles";
 import { CollectionService } from "./collections/collection-service";
 import { GitCache } from "./collections/git";
 import { ExportService } from "./exports/export-service";
@@ -26,6 +28,10 @@ export interface Services {
   access: AccessService;
   rateLimiter: RateLimiter;
   collections: CollectionService;
+  /** An artifact's stored files: read, edited, and any version the collection held, by hash. */
+  files: ArtifactFileService;
+  /** Artifacts and collections as tar.gz bundles. */
+  bundles: BundleService;
   refresher: CollectionRefresher;
   snapshots: SnapshotService;
   projects: ProjectService;
@@ -112,6 +118,8 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     access: new AccessService(db),
     rateLimiter: new RateLimiter(options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE),
     collections: new CollectionService(db, store, upstream),
+    files: new ArtifactFileService(db, store),
+    bundles: new BundleService(db, store),
     refresher: new CollectionRefresher(db, store, upstream, options.log, cluster),
     snapshots: new SnapshotService(db),
     projects,

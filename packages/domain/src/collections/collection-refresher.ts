@@ -2,17 +2,18 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
-import { METADATA_FIELDS, type ArtifactMetadata, type MetadataField, type RefreshMode, type StoredFile } from "@scriptorium/contract";
+import { METADATA_FIELDS, type ArtifactMetadata, type MergeKind, type MetadataField, type OnConflict, type ReasonCode, type RefreshMode, type StoredFile } from "@scriptorium/contract";
 import { artifacts, collections, snapshots, type ArtifactRow, type Database } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { NotFoundError } from "../errors";
 import type { Logger } from "../logger";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
-import type { BlobStore } from "./blob-store";
-import { contentHashOf, manifestOf, storeContent } from "./content";
-import { mainFileOf } from "./layout";
+import { blobHash, type BlobStore } from "./blob-store";
+import { checkContentLimits, modifiedFilesOf, storedMainFile } from "./artifact-files";
+import { contentHashOf, manifestOf } from "./content";
 import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
 import { toSnapshotArtifact } from "./snapshot-service";
+import { fileChanges, mergeThreeWay, type FileChangeSummary, type MergeConflict } from "./three-way";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
 
 export interface RefreshOptions {
@@ -21,6 +22,10 @@ export interface RefreshOptions {
   dryRun: boolean;
   /** Only these metadata fields are updated (metadata and sync modes); all when absent. */
   fields?: readonly MetadataField[] | undefined;
+  /** How a sync settles files changed both here and upstream that cannot be merged. Default "skip". */
+  onConflict?: OnConflict | undefined;
+  /** Entries whose content changes carry unified diffs. */
+  includeDiff?: boolean | undefined;
   requestId: string;
 }
 
@@ -38,8 +43,16 @@ export interface RefreshEntry {
   upstreamVersion: string | null;
   updateAvailable: boolean;
   reason: string | null;
+  /** The reason, machine-readable; absent where there is none. */
+  reasonCode?: ReasonCode;
   error: string | null;
   durationMs: number;
+  /** How an available update would land (check). */
+  merge?: MergeKind;
+  /** From the stored copy to what the entry brings, for entries whose content changes. */
+  filesChanged?: FileChangeSummary[];
+  /** Files changed here and upstream that cannot be merged. */
+  conflicts?: MergeConflict[];
 }
 
 export interface RefreshOutcome {
@@ -56,7 +69,7 @@ export interface RefreshOutcome {
 }
 
 /** What a refresh reads of each artifact: everything but the file list, which only changed artifacts need. */
-type RefreshRow = Pick<ArtifactRow, "id" | "type" | "name" | "source" | "trackedRef" | "resolvedVersion" | "upstreamObject" | "contentHash" | "metadata">;
+type RefreshRow = Pick<ArtifactRow, "id" | "type" | "name" | "source" | "trackedRef" | "resolvedVersion" | "upstreamObject" | "contentHash" | "baseHash" | "metadata">;
 
 /**
  * The RefreshRow of every artifact of a collection, built by the database as
@@ -72,6 +85,7 @@ const REFRESH_ROWS = sql<string>`coalesce(json_agg(json_build_object(
   'resolvedVersion', ${artifacts.resolvedVersion},
   'upstreamObject', ${artifacts.upstreamObject},
   'contentHash', ${artifacts.contentHash},
+  'baseHash', ${artifacts.baseHash},
   'metadata', ${artifacts.metadata}
 ) order by ${artifacts.type}, ${artifacts.name})::text, '[]')`;
 /** Artifacts read per query. */
@@ -81,8 +95,8 @@ const ROWS_PAGE = 2_000;
 interface ArtifactUpdate {
   id: string;
   metadata: ArtifactMetadata;
-  /** New content, when it changed. */
-  content: { files: StoredFile[]; contentHash: string } | null;
+  /** New content, when it changed: the stored copy and the merge base (upstream's files) it now stands on. */
+  content: { files: StoredFile[]; contentHash: string; baseFiles: StoredFile[]; baseHash: string } | null;
   resolvedVersion: string;
   upstreamObject: string | null;
   /** Only re-pins the version (same content, newer commit): needs no snapshot. */
@@ -277,7 +291,14 @@ export class CollectionRefresher {
 
   private failed(row: RefreshRow, error: unknown, started: number): Evaluated {
     const message = error instanceof Error ? error.message : String(error);
-    return { entry: this.entryFor(row, started || performance.now(), { status: "error", error: message }) };
+    return { entry: this.entryFor(row, started || performance.now(), { status: "error", error: message, reasonCode: "error" }) };
+  }
+
+  /** The stored copy's and the merge base's file lists, which the refresh reads only for the artifacts that need them. */
+  private async filesOf(id: string): Promise<Pick<ArtifactRow, "files" | "baseFiles">> {
+    const [row] = await this.db.select({ files: artifacts.files, baseFiles: artifacts.baseFiles }).from(artifacts).where(eq(artifacts.id, id));
+    if (!row) throw new Error("It was removed while the refresh ran.");
+    return row;
   }
 
   private async evaluate(row: RefreshRow, revision: Revision, options: RefreshOptions): Promise<Evaluated> {
@@ -285,81 +306,147 @@ export class CollectionRefresher {
     try {
       const upstreamVersion = revision.kind === "git" ? revision.commit : null;
       if (options.mode !== "metadata" && row.trackedRef !== null && COMMIT.test(row.trackedRef)) {
-        return { entry: this.entryFor(row, started, { status: "skipped", upstreamVersion, reason: `Pinned to commit ${row.trackedRef.slice(0, 12)}: it cannot move.` }) };
-      }
-      if (options.mode === "metadata") {
-        const main = await this.upstream.readMainFile(row.source, revision, row.type);
-        if (!main) throw new Error("It no longer exists upstream.");
-        const metadata = mergeMetadata(row.metadata, parseMetadata(main.toString("utf8")), options.fields ?? METADATA_FIELDS);
-        const changes = changedFields(row.metadata, metadata);
-        const entry = this.entryFor(row, started, {
-          status: changes.length > 0 ? "refreshed" : "unchanged",
-          changes,
-          oldValues: pick(row.metadata, changes),
-          newValues: pick(metadata, changes),
-          upstreamVersion: upstreamVersion ?? row.resolvedVersion,
-        });
-        if (changes.length === 0) return { entry };
         return {
-          entry,
-          update: { id: row.id, metadata, content: null, resolvedVersion: row.resolvedVersion, upstreamObject: row.upstreamObject, repinOnly: false },
+          entry: this.entryFor(row, started, { status: "skipped", upstreamVersion, reason: `Pinned to commit ${row.trackedRef.slice(0, 12)}: it cannot move.`, reasonCode: "pinned" }),
         };
       }
+      if (options.mode === "metadata") return await this.evaluateMetadata(row, revision, options, started);
 
       const listing = await this.upstream.list(row.source, revision);
-      if (!listing) throw new Error("It no longer exists upstream.");
-      const mainFile = mainFileOf(listing.files.map((file) => file.path), row.type, listing.isFile);
+      if (!listing) return { entry: this.entryFor(row, started, { status: "error", error: "It no longer exists upstream.", reasonCode: "upstream_missing" }) };
 
-      // check and sync: has the artifact's own content changed upstream?
+      // check and sync: has upstream changed since the merge base? (A local edit alone is never an update.)
       let contents: Map<string, Buffer> | null = null;
-      let newHash: string;
       let changed: boolean;
       if (listing.object !== null) {
         changed = listing.object !== row.upstreamObject;
-        newHash = row.contentHash;
       } else {
         contents = await this.upstream.read(row.source, revision, listing);
-        newHash = contentHashOf(manifestOf(listing, contents));
-        changed = newHash !== row.contentHash;
+        changed = contentHashOf(manifestOf(listing, contents)) !== row.baseHash;
       }
-      const newVersion = upstreamVersion ?? newHash;
-
-      if (options.mode === "check" || !changed) {
+      if (!changed) {
+        const newVersion = upstreamVersion ?? row.resolvedVersion;
         const entry = this.entryFor(row, started, {
-          status: changed ? "refreshed" : "unchanged",
-          changes: changed ? ["content"] : [],
           upstreamVersion: newVersion,
-          updateAvailable: changed,
-          reason: changed ? null : "The artifact's own files are unchanged upstream.",
+          reason: "The artifact's own files are unchanged upstream.",
+          reasonCode: "unchanged_upstream",
         });
-        const repin = !changed && options.mode === "sync" && newVersion !== row.resolvedVersion;
+        const repin = options.mode === "sync" && newVersion !== row.resolvedVersion;
         return repin
           ? { entry, update: { id: row.id, metadata: row.metadata, content: null, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: true } }
           : { entry };
       }
 
-      // sync with changed content: store it, then re-read metadata from it.
       contents ??= await this.upstream.read(row.source, revision, listing);
-      const files = await storeContent(this.store, listing, contents);
-      const contentHash = contentHashOf(files);
-      const mainContent = mainFile ? contents.get(mainFile) : undefined;
-      const metadata = mainContent ? mergeMetadata(row.metadata, parseMetadata(mainContent.toString("utf8")), options.fields ?? METADATA_FIELDS) : row.metadata;
+      const theirs = manifestOf(listing, contents);
+      checkContentLimits(theirs, "Upstream's new version");
+      const theirsHash = contentHashOf(theirs);
+      const newVersion = upstreamVersion ?? theirsHash;
+      const bySha = new Map<string, Buffer>();
+      for (const content of contents.values()) bySha.set(blobHash(content), content);
+      const stored = await this.filesOf(row.id);
+      const locallyModified = row.contentHash !== row.baseHash;
+      const merged = locallyModified
+        ? await mergeThreeWay(stored.baseFiles, stored.files, theirs, (sha) => this.readContent(sha, bySha), options.onConflict ?? "skip")
+        : { files: theirs, produced: new Map<string, Buffer>(), conflicts: [] };
+      for (const [sha, content] of merged.produced) bySha.set(sha, content);
+      const merge: MergeKind = !locallyModified ? "fast_forward" : merged.conflicts.length > 0 ? "conflict" : "clean";
+      const conflicts = merged.conflicts.length > 0 ? { conflicts: merged.conflicts } : {};
+      const read = (sha: string) => this.readContent(sha, bySha);
+
+      if (options.mode === "sync" && merged.conflicts.length > 0 && (options.onConflict ?? "skip") === "skip") {
+        return {
+          entry: this.entryFor(row, started, {
+            status: "skipped",
+            upstreamVersion: newVersion,
+            updateAvailable: true,
+            merge,
+            ...conflicts,
+            reason: `Changed here and upstream in ways that cannot be merged (${merged.conflicts.map((conflict) => conflict.path).join(", ")}): nothing of it was changed. Sync it with on_conflict "keep_local" or "take_upstream", or edit the files.`,
+            reasonCode: "local_conflict",
+          }),
+        };
+      }
+      const filesChanged = await fileChanges(stored.files, merged.files, read, options.includeDiff ?? false);
+      if (options.mode === "check") {
+        return {
+          entry: this.entryFor(row, started, { status: "refreshed", changes: ["content"], upstreamVersion: newVersion, updateAvailable: true, merge, filesChanged, ...conflicts }),
+        };
+      }
+
+      // sync: store what is new (upstream's files and merged ones), then re-read metadata from the resulting main file.
+      await Promise.all([...merged.files, ...theirs].filter((file) => bySha.has(file.sha256)).map((file) => this.store.put(bySha.get(file.sha256) as Buffer)));
+      const contentHash = contentHashOf(merged.files);
+      const mainFile = storedMainFile({ type: row.type, source: row.source, baseFiles: theirs, files: merged.files });
+      const main = mainFile ? merged.files.find((file) => file.path === mainFile) : undefined;
+      const metadata = main ? mergeMetadata(row.metadata, parseMetadata((await read(main.sha256)).toString("utf8")), options.fields ?? METADATA_FIELDS) : row.metadata;
       const metadataChanges = changedFields(row.metadata, metadata);
-      const changes = ["content", ...metadataChanges];
       return {
         entry: this.entryFor(row, started, {
           status: "refreshed",
-          changes,
+          changes: ["content", ...metadataChanges],
           oldValues: { content_hash: row.contentHash, resolved_version: row.resolvedVersion, ...pick(row.metadata, metadataChanges) },
           newValues: { content_hash: contentHash, resolved_version: newVersion, ...pick(metadata, metadataChanges) },
           upstreamVersion: newVersion,
           updateAvailable: true,
+          merge,
+          filesChanged,
+          ...conflicts,
         }),
-        update: { id: row.id, metadata, content: { files, contentHash }, resolvedVersion: newVersion, upstreamObject: listing.object, repinOnly: false },
+        update: {
+          id: row.id,
+          metadata,
+          content: { files: merged.files, contentHash, baseFiles: theirs, baseHash: theirsHash },
+          resolvedVersion: newVersion,
+          upstreamObject: listing.object,
+          repinOnly: false,
+        },
       };
     } catch (error) {
       return this.failed(row, error, started);
     }
+  }
+
+  /**
+   * `metadata` mode: upstream's main file, merged into the stored metadata.
+   * An artifact whose main file was edited here keeps the metadata of its
+   * own main file instead, and says so.
+   */
+  private async evaluateMetadata(row: RefreshRow, revision: Revision, options: RefreshOptions, started: number): Promise<Evaluated> {
+    const upstreamVersion = revision.kind === "git" ? revision.commit : null;
+    let source: Buffer | null = null;
+    let reasonCode: ReasonCode | undefined;
+    if (row.contentHash !== row.baseHash) {
+      const stored = await this.filesOf(row.id);
+      const mainFile = storedMainFile({ type: row.type, source: row.source, ...stored });
+      const main = mainFile ? stored.files.find((file) => file.path === mainFile) : undefined;
+      if (main && mainFile && modifiedFilesOf(stored).includes(mainFile)) {
+        source = await this.store.get(main.sha256);
+        reasonCode = "locally_modified";
+      }
+    }
+    if (!source) {
+      source = await this.upstream.readMainFile(row.source, revision, row.type);
+      if (!source) return { entry: this.entryFor(row, started, { status: "error", error: "It no longer exists upstream.", reasonCode: "upstream_missing" }) };
+    }
+    const metadata = mergeMetadata(row.metadata, parseMetadata(source.toString("utf8")), options.fields ?? METADATA_FIELDS);
+    const changes = changedFields(row.metadata, metadata);
+    const entry = this.entryFor(row, started, {
+      status: changes.length > 0 ? "refreshed" : "unchanged",
+      changes,
+      oldValues: pick(row.metadata, changes),
+      newValues: pick(metadata, changes),
+      upstreamVersion: upstreamVersion ?? row.resolvedVersion,
+      ...(reasonCode ? { reasonCode, reason: "Its main file has local edits: the metadata comes from the stored copy, not upstream." } : {}),
+    });
+    if (changes.length === 0) return { entry };
+    return { entry, update: { id: row.id, metadata, content: null, resolvedVersion: row.resolvedVersion, upstreamObject: row.upstreamObject, repinOnly: false } };
+  }
+
+  /** A file's bytes: new upstream or merged content first, else the blob store. */
+  private readContent(sha256: string, fresh: Map<string, Buffer>): Promise<Buffer> {
+    const content = fresh.get(sha256);
+    return content ? Promise.resolve(content) : this.store.get(sha256);
   }
 
   /** Writes every update of one refresh in one transaction, after a snapshot of what it replaces. */
@@ -389,6 +476,8 @@ export class CollectionRefresher {
           metadata: update.metadata,
           files: update.content?.files ?? null,
           content_hash: update.content?.contentHash ?? null,
+          base_files: update.content?.baseFiles ?? null,
+          base_hash: update.content?.baseHash ?? null,
           resolved_version: update.resolvedVersion,
           upstream_object: update.upstreamObject,
           changed: !update.repinOnly,
@@ -399,11 +488,13 @@ export class CollectionRefresher {
             metadata = u.metadata,
             files = coalesce(u.files, a.files),
             content_hash = coalesce(u.content_hash, a.content_hash),
+            base_files = coalesce(u.base_files, a.base_files),
+            base_hash = coalesce(u.base_hash, a.base_hash),
             resolved_version = u.resolved_version,
             upstream_object = u.upstream_object,
             updated_at = case when u.changed then ${now.toISOString()}::timestamptz else a.updated_at end
           from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-            as u(id text, metadata jsonb, files jsonb, content_hash text, resolved_version text, upstream_object text, changed boolean)
+            as u(id text, metadata jsonb, files jsonb, content_hash text, base_files jsonb, base_hash text, resolved_version text, upstream_object text, changed boolean)
           where a.id = u.id and a.collection_id = ${collectionId}`);
       }
       if (touched.length > 0) {

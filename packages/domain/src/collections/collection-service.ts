@@ -4,11 +4,12 @@ import { and, eq, ilike, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { describeSource, MAX_ARTIFACTS_PER_IMPORT, type ArtifactSource, type ArtifactType, type SourceInput } from "@scriptorium/contract";
 import { artifacts, collections, isUniqueViolation, type ArtifactRow, type CollectionRow, type Database } from "@scriptorium/db";
-import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import { ConflictError, InvalidError, NotFoundError, TooLargeError } from "../errors";
 import { Keyset, type Page, type PageRequest } from "../paging";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import type { BlobStore } from "./blob-store";
-import { contentHashOf, storeContent } from "./content";
+import { checkContentLimits } from "./artifact-files";
+import { contentHashOf, manifestOf, storeContent } from "./content";
 import { discoverArtifacts, mainFileOf, validateArtifactName } from "./layout";
 import { EMPTY_METADATA, MetadataError, mergeMetadata, parseMetadata } from "./metadata";
 import { parseSource } from "./sources";
@@ -261,6 +262,13 @@ export class CollectionService {
           } catch (error) {
             throw upstreamFailure(childSource, error);
           }
+          try {
+            checkContentLimits(manifestOf(childListing, contents), describeSource(childSource));
+          } catch (error) {
+            // An import is all or nothing: one artifact over the limits refuses the request, like any other bad artifact.
+            if (error instanceof TooLargeError) throw new InvalidError(error.message, [{ path: ["source"], message: error.message }]);
+            throw error;
+          }
           const files = await storeContent(this.store, childListing, contents);
           const contentHash = contentHashOf(files);
           return {
@@ -275,6 +283,9 @@ export class CollectionService {
             upstreamObject: childListing.object,
             contentHash,
             files,
+            // Imported exactly as upstream has it: the stored copy is its own merge base.
+            baseFiles: files,
+            baseHash: contentHash,
             metadata,
             addedAt: now,
             refreshedAt: null,
