@@ -18,6 +18,7 @@ import { ThreadPoolOffload } from "./offload/thread-pool";
 import { BACKUP_PATH, createBackupHandler } from "./http/backup-download";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
 import { createFastEdge } from "./http/fast";
+import { createArtifactContentHandler } from "./http/artifact-content";
 import { credentialsOf, decodeComponent, isCrossSiteWrite, MAX_BODY_BYTES, requestIdOf, requestTarget, sendError, sendJson, type EdgeOptions, type RequestTarget } from "./http/request";
 import { createSessionHandler } from "./http/session";
 import { createTrpcHandler, TRPC_BASE_PATH } from "./http/trpc";
@@ -73,6 +74,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   const trpc = createTrpcHandler(edge);
   const backup = createBackupHandler(edge.contextOf, database, config.dataDir);
   const download = createExportDownloadHandler(edge.contextOf, (workspaceId, projectId, format) => services.exports.file(workspaceId, projectId, format));
+  const artifactContent = createArtifactContentHandler(edge.contextOf);
   const docs = createDocsHandler();
   const session = createSessionHandler(services);
   const dashboardDir =
@@ -124,7 +126,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
       const exportFile = req.method === "GET" || req.method === "HEAD" ? EXPORT_DOWNLOAD_PATH.exec(pathname) : null;
       if (exportFile) return download(req, res, exportFile[1] ?? "", exportFile[2] ?? "");
       if (pathname === BACKUP_PATH && req.method === "GET") return backup(req, res);
-      return fast.rest(req, res, pathname, query);
+      return artifactContent(req, res, pathname, query) ?? fast.rest(req, res, pathname, query);
     }
     if (dashboard && (req.method === "GET" || req.method === "HEAD")) {
       return dashboard(req, res, () => {

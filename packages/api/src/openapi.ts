@@ -1,6 +1,6 @@
 import { forEachOpenApiProcedure, generateOpenApiDocument, getInputOutputParsers, type OpenAPIObject } from "trpc-to-openapi";
 import { z } from "zod";
-import { EXPORT_FILE_TYPES } from "@scriptorium/contract";
+import { CONTENT_LIMITS, EXPORT_FILE_TYPES } from "@scriptorium/contract";
 import { appRouter } from "./root";
 import { ErrorBody } from "./schemas";
 import type { Meta } from "./trpc";
@@ -136,6 +136,111 @@ function documentBackupDownload(document: OpenAPIObject): void {
   };
 }
 
+type PathOperation = NonNullable<NonNullable<OpenAPIObject["paths"]>[string]["put"]>;
+type Parameter = NonNullable<PathOperation["parameters"]>[number];
+type Content = NonNullable<PathOperation["responses"]>[string]["content"];
+
+/**
+ * The routes that carry an artifact's bytes (files, blobs, bundles) are
+ * plain routes, described here by hand like the export download.
+ */
+function documentArtifactContent(document: OpenAPIObject): void {
+  const security: Record<string, string[]>[] = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
+  const binary: Content = { "application/octet-stream": { schema: { type: "string", format: "binary" } } };
+  const gzip: Content = { "application/gzip": { schema: { type: "string", format: "binary" } } };
+  const id = (name: string): Parameter => ({ in: "path" as const, name, required: true, schema: { type: "string", minLength: 1, maxLength: 100 } });
+  const path: Parameter = {
+    in: "path" as const,
+    name: "path",
+    required: true,
+    schema: { type: "string", minLength: 1, maxLength: CONTENT_LIMITS.pathBytes },
+    description: "The file's path in the artifact; may contain `/`. No `..`, absolute path, `.git/` or NUL (422).",
+  };
+  const ifMatch: Parameter = { in: "header" as const, name: "If-Match", required: false, schema: { type: "string" }, description: 'The file\'s ETag ("<sha256>") as last read, or `*`: otherwise 412 and nothing changes' };
+  const ifNoneMatch: Parameter = { in: "header" as const, name: "If-None-Match", required: false, schema: { type: "string" }, description: "An ETag from an earlier download" };
+  const etag = { ETag: { schema: { type: "string" }, description: "Quoted hex SHA-256 of the file" } };
+  const edited: Content = { "application/json": { schema: { $ref: "#/components/schemas/FileEdit" } } };
+  const errors = {
+    "404": { description: "No such collection, artifact or file in this workspace" },
+  };
+  document.paths ??= {};
+  document.paths["/v1/collections/{collection_id}/artifacts/{artifact_id}/files/{path}"] = {
+    get: {
+      operationId: "artifacts-file-read",
+      tags: ["artifacts"],
+      summary: "Download a file of an artifact's stored copy",
+      description: "The bytes with their media type and the SHA-256 as ETag (304 on a matching If-None-Match). Streams.",
+      security,
+      parameters: [id("collection_id"), id("artifact_id"), path, ifNoneMatch],
+      responses: { "200": { description: "The file", headers: etag, content: binary }, "304": { description: "Not modified" }, ...errors },
+    },
+    put: {
+      operationId: "artifacts-file-write",
+      tags: ["artifacts"],
+      summary: "Create or replace a file of an artifact's stored copy",
+      description:
+        `The body is the file's raw bytes (at most ${CONTENT_LIMITS.fileBytes} bytes, else 413). A snapshot is taken first (rollback undoes the edit); ` +
+        "the metadata is re-read when the main file changes; the artifact becomes `locally_modified`. With If-Match, a stale hash answers 412 and nothing changes.",
+      security,
+      parameters: [id("collection_id"), id("artifact_id"), path, ifMatch],
+      requestBody: { required: true, content: binary },
+      responses: {
+        "200": { description: "Replaced", headers: etag, content: edited },
+        "201": { description: "Created", headers: etag, content: edited },
+        "412": { description: "If-Match no longer matches: nothing changed" },
+        "413": { description: "Over a size limit: nothing changed" },
+        "422": { description: "A path that cannot name a file" },
+        ...errors,
+      },
+    },
+    delete: {
+      operationId: "artifacts-file-delete",
+      tags: ["artifacts"],
+      summary: "Delete a file of an artifact's stored copy",
+      description: "After a snapshot, like PUT. With If-Match, a stale hash answers 412 and nothing changes.",
+      security,
+      parameters: [id("collection_id"), id("artifact_id"), path, ifMatch],
+      responses: { "200": { description: "Deleted", content: edited }, "412": { description: "If-Match no longer matches: nothing changed" }, ...errors },
+    },
+  };
+  document.paths["/v1/collections/{collection_id}/blobs/{sha256}"] = {
+    get: {
+      operationId: "collections-blob-read",
+      tags: ["collections"],
+      summary: "Download any version of a file this collection has held, by SHA-256",
+      description: "Current files, merge bases (`base_files`) and snapshots. 404 for a hash this collection never held, whoever else holds it.",
+      security,
+      parameters: [id("collection_id"), { in: "path" as const, name: "sha256", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" } }, ifNoneMatch],
+      responses: { "200": { description: "The bytes", headers: etag, content: binary }, "304": { description: "Not modified" }, ...errors },
+    },
+  };
+  document.paths["/v1/collections/{collection_id}/artifacts/{artifact_id}/bundle"] = {
+    get: {
+      operationId: "artifacts-bundle",
+      tags: ["artifacts"],
+      summary: "Download an artifact as tar.gz (its files under `<name>/`)",
+      security,
+      parameters: [id("collection_id"), id("artifact_id")],
+      responses: { "200": { description: "The bundle, streamed", content: gzip }, ...errors },
+    },
+  };
+  document.paths["/v1/collections/{collection_id}/bundle"] = {
+    get: {
+      operationId: "collections-bundle",
+      tags: ["collections"],
+      summary: "Download a collection (or the artifacts a filter keeps) as tar.gz",
+      description: "Laid out `<type>s/<name>/…`, with `scriptorium-bundle.json` first: the collection and, per artifact, its id, type, name, `resolved_version`, `content_hash` and files (path, sha256). Streamed.",
+      security,
+      parameters: [
+        id("collection_id"),
+        { in: "query" as const, name: "type", required: false, schema: { $ref: "#/components/schemas/ArtifactType" } },
+        { in: "query" as const, name: "name_pattern", required: false, schema: { type: "string" }, description: "Glob on the artifact name, case-insensitive" },
+      ],
+      responses: { "200": { description: "The bundle, streamed", content: gzip }, ...errors },
+    },
+  };
+}
+
 export function buildOpenApiDocument(): OpenAPIObject {
   const document = generateOpenApiDocument(appRouter, {
     title: "Scriptorium API",
@@ -153,6 +258,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
   });
   documentRestQuery(document);
   documentExportDownload(document);
+  documentArtifactContent(document);
   documentBackupDownload(document);
   documentErrors(document);
   return document;

@@ -4,13 +4,19 @@ import {
   ArtifactName,
   ArtifactSource,
   ArtifactType,
+  CONFLICT_KINDS,
+  CONTENT_LIMITS,
+  FILE_CHANGES,
   Id,
+  MERGE_KINDS,
   MetadataField,
   NamePattern,
+  OnConflict,
   PageInput,
   pageOf,
   REFRESH_MODE_ALIASES,
   REFRESH_MODES,
+  REASON_CODES,
   Scope,
   SourceInput,
   StoredFile,
@@ -88,9 +94,14 @@ export const Artifact = z
     source: ArtifactSource,
     tracked_ref: z.string().nullable().meta({ description: "Branch, tag or commit followed upstream; null for the remote's default branch (or a local source)" }),
     resolved_version: z.string().meta({ description: "The commit (git) or content hash (local) the stored copy came from" }),
-    content_hash: z.string(),
+    content_hash: z.string().meta({ description: "Hash of the stored copy's content (file names, bytes, executable bits)" }),
     metadata: ArtifactMetadata,
     files: z.array(StoredFile),
+    base_files: z
+      .array(z.object({ path: z.string(), sha256: z.string() }))
+      .meta({ description: "The merge base: the files exactly as upstream had them at the last import or sync (readable through the collection's blob route)" }),
+    locally_modified: z.boolean().meta({ description: "True while the stored copy differs from its merge base (edited here)" }),
+    modified_files: z.array(z.string()).meta({ description: "Paths added, changed or deleted here since the last import or sync" }),
     added_at: Timestamp,
     refreshed_at: Timestamp.nullable(),
     updated_at: Timestamp,
@@ -144,11 +155,34 @@ export const RefreshInput = z.object({
   artifact_filter: z.object({ type: ArtifactType.optional(), name_pattern: NamePatternInput.optional() }).optional(),
   dry_run: Flag.optional().meta({ description: "Compute everything, apply nothing" }),
   fields: z.array(MetadataField).optional().meta({ description: "Only these metadata fields are updated" }),
+  on_conflict: OnConflict.optional(),
+  include_diff: Flag.optional().meta({ description: `Entries whose content changes carry a unified diff per file (at most ${CONTENT_LIMITS.patchBytes / 1024} KiB each)` }),
   entries: z
     .enum(["all", "changed", "none"])
     .optional()
     .meta({ description: "Which artifacts `result.entries` lists: all (default), changed (all but the plainly unchanged), or none; the counts always cover all" }),
 });
+
+export const FileChangeItem = z
+  .object({
+    path: z.string(),
+    change: z.enum(FILE_CHANGES),
+    additions: z.number().int(),
+    deletions: z.number().int(),
+    patch: z.string().optional().meta({ description: "Unified diff, 3 lines of context (include_diff, text files only)" }),
+    truncated: z.literal(true).optional().meta({ description: "The patch was cut at its size limit" }),
+  })
+  .meta({ id: "FileChange" });
+
+export const ConflictItem = z
+  .object({
+    path: z.string(),
+    kind: z.enum(CONFLICT_KINDS),
+    base_sha256: z.string().nullable(),
+    ours_sha256: z.string().nullable(),
+    theirs_sha256: z.string().nullable(),
+  })
+  .meta({ id: "MergeConflict" });
 
 export const RefreshEntry = z
   .object({
@@ -163,8 +197,15 @@ export const RefreshEntry = z
     upstream_version: z.string().nullable(),
     update_available: z.boolean(),
     reason: z.string().nullable(),
+    reason_code: z.enum(REASON_CODES).optional().meta({ description: "The reason, machine-readable; absent where there is none" }),
     error: z.string().nullable(),
     duration_ms: z.number(),
+    merge: z
+      .enum(MERGE_KINDS)
+      .optional()
+      .meta({ description: "How the update lands: fast_forward (no local edits), clean (merged with them), conflict (needs on_conflict)" }),
+    files_changed: z.array(FileChangeItem).optional().meta({ description: "From the stored copy to what this entry brings; present where content changes" }),
+    conflicts: z.array(ConflictItem).optional().meta({ description: "Files changed here and upstream that cannot be merged" }),
   })
   .meta({ id: "RefreshEntry" });
 
@@ -193,7 +234,7 @@ export const Snapshot = z
   .object({
     id: z.string(),
     collection_id: z.string(),
-    mode: z.string().meta({ description: "What took it: metadata, sync, or rollback (the state a rollback replaced)" }),
+    mode: z.string().meta({ description: "What took it: metadata, sync, edit (a file written or deleted), or rollback (the state a rollback replaced)" }),
     request_id: z.string(),
     artifact_count: z.number().int(),
     artifact_names: z.array(z.string()),
@@ -206,3 +247,27 @@ export const RollbackInput = z.object({ collection_id: Id, snapshot_id: Id.optio
 export const RollbackResponse = z
   .object({ snapshot_id: z.string(), restored_count: z.number().int(), undo_snapshot_id: z.string().meta({ description: "Roll back to this to undo the rollback" }) })
   .meta({ id: "RollbackResponse" });
+
+// ─── Artifact files ──────────────────────────────────────────────────────────
+
+export const ArtifactFile = z
+  .object({ path: z.string(), size: z.number().int(), sha256: z.string(), executable: z.boolean(), media_type: z.string() })
+  .meta({ id: "ArtifactFile" });
+export const ArtifactFileList = z.object({ items: z.array(ArtifactFile) }).meta({ id: "ArtifactFileList" });
+
+const FilePath = z.string().min(1).max(CONTENT_LIMITS.pathBytes).meta({ description: "Relative to the artifact, `/`-separated", example: "scripts/run.sh" });
+export const ArtifactFileInput = ArtifactIdInput.extend({ path: FilePath });
+export const InlineFile = ArtifactFile.extend({ content_base64: z.base64() }).meta({ id: "InlineFile" });
+export const WriteFileInput = ArtifactFileInput.extend({
+  content_base64: z.base64().meta({ description: `The file's bytes, base64 (at most ${CONTENT_LIMITS.inlineFileBytes / 1024 / 1024} MiB; larger files go through PUT …/files/{path})` }),
+  if_match: z.string().max(200).optional().meta({ description: "The sha256 the file must still have (or `*`: it must exist); otherwise 412 and nothing changes" }),
+});
+export const DeleteFileInput = ArtifactFileInput.extend({ if_match: WriteFileInput.shape.if_match });
+export const FileEdit = z
+  .object({
+    file: ArtifactFile.nullable().meta({ description: "The file as written; null after a delete" }),
+    created: z.boolean(),
+    snapshot_id: z.string().meta({ description: "The snapshot taken before the edit: rolling back to it undoes the edit" }),
+    artifact: Artifact,
+  })
+  .meta({ id: "FileEdit" });

@@ -4,7 +4,10 @@ import type { ExportFormat } from "@scriptorium/contract";
 import {
   briefOf,
   type ApiKey as DomainApiKey,
+  modifiedFilesOf,
   type Artifact as DomainArtifact,
+  type ArtifactFile as DomainArtifactFile,
+  type EditOutcome,
   type Collection as DomainCollection,
   type ExportRecord,
   type IssuedApiKey as DomainIssuedApiKey,
@@ -19,7 +22,7 @@ import {
 } from "@scriptorium/domain";
 import type { Export, ExportStatus } from "./export-schemas";
 import type { JobStatus, Manuscript, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
-import type { ApiKey, Artifact, Collection, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
+import type { ApiKey, Artifact, ArtifactFile, Collection, FileEdit, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
 
 /** A page of a list, each item serialized by `toItem`. */
 export function toPage<T, U>(page: Page<T>, toItem: (item: T) => U): { items: U[]; next_cursor: string | null; total?: number } {
@@ -59,6 +62,9 @@ export function toArtifact(row: DomainArtifact): z.infer<typeof Artifact> {
     content_hash: row.contentHash,
     metadata: row.metadata,
     files: row.files,
+    base_files: row.baseFiles.map((file) => ({ path: file.path, sha256: file.sha256 })),
+    locally_modified: row.contentHash !== row.baseHash,
+    modified_files: modifiedFilesOf(row),
     added_at: row.addedAt.toISOString(),
     refreshed_at: row.refreshedAt?.toISOString() ?? null,
     updated_at: row.updatedAt.toISOString(),
@@ -104,8 +110,22 @@ export function toRefreshResponse(outcome: RefreshOutcome, requestId: string, st
         upstream_version: entry.upstreamVersion,
         update_available: entry.updateAvailable,
         reason: entry.reason,
+        ...(entry.reasonCode ? { reason_code: entry.reasonCode } : {}),
         error: entry.error,
         duration_ms: entry.durationMs,
+        ...(entry.merge ? { merge: entry.merge } : {}),
+        ...(entry.filesChanged ? { files_changed: entry.filesChanged } : {}),
+        ...(entry.conflicts
+          ? {
+              conflicts: entry.conflicts.map((conflict) => ({
+                path: conflict.path,
+                kind: conflict.kind,
+                base_sha256: conflict.baseSha256,
+                ours_sha256: conflict.oursSha256,
+                theirs_sha256: conflict.theirsSha256,
+              })),
+            }
+          : {}),
       })),
       duration_ms: outcome.durationMs,
     },
@@ -229,4 +249,12 @@ export function toManuscript(project: DomainProject, manuscript: DomainManuscrip
     words: manuscript.words,
     chapters: manuscript.chapters,
   };
+}
+
+export function toArtifactFile(file: DomainArtifactFile): z.infer<typeof ArtifactFile> {
+  return { path: file.path, size: file.size, sha256: file.sha256, executable: file.executable, media_type: file.mediaType };
+}
+
+export function toFileEdit(edit: EditOutcome): z.infer<typeof FileEdit> {
+  return { file: edit.file ? toArtifactFile(edit.file) : null, created: edit.created, snapshot_id: edit.snapshotId, artifact: toArtifact(edit.artifact) };
 }

@@ -5,23 +5,10 @@ import { pipeline } from "node:stream/promises";
 import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { ExportFormatInput, runGuarded, type Context } from "@scriptorium/api";
 import type { ExportFile, ExportFormat } from "@scriptorium/domain";
-import { decodeComponent, sendProcedureError } from "./request";
+import { contentDisposition, decodeComponent, isCached, sendProcedureError } from "./request";
 
 /** `GET /api/v2/projects/{id}/export/{format}`: the one REST path that answers a file rather than JSON. */
 export const EXPORT_DOWNLOAD_PATH = /^\/api\/v2\/projects\/([^/]+)\/export\/([^/]+)$/;
-
-function contentDisposition(filename: string): string {
-  // Slugs are ASCII already; the RFC 5987 form is there for clients that prefer it.
-  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
-
-/** True when the client's cached copy (If-None-Match) is this very file. */
-function isCached(req: IncomingMessage, etag: string): boolean {
-  const header = req.headers["if-none-match"];
-  if (!header) return false;
-  return header === "*" || header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
-}
 
 /**
  * Serves a built export with its type, download name and ETag (the file's

@@ -165,3 +165,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   return Buffer.concat(chunks);
 }
+
+/** A download's Content-Disposition, with the RFC 5987 form for clients that prefer it. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** True when the client's cached copy (If-None-Match) is this very file. */
+export function isCached(req: IncomingMessage, etag: string): boolean {
+  const header = req.headers["if-none-match"];
+  if (!header) return false;
+  return header === "*" || header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
+}

@@ -1,8 +1,34 @@
-import { AddArtifactsInput, Artifact, ArtifactIdInput, ArtifactList, Deleted, ImportedArtifacts, ListArtifactsInput } from "../schemas";
-import { toArtifact, toPage } from "../serialize";
+import { TRPCError } from "@trpc/server";
+import { CONTENT_LIMITS } from "@scriptorium/contract";
+import {
+  AddArtifactsInput,
+  Artifact,
+  ArtifactFileInput,
+  ArtifactFileList,
+  ArtifactIdInput,
+  ArtifactList,
+  Deleted,
+  DeleteFileInput,
+  FileEdit,
+  ImportedArtifacts,
+  InlineFile,
+  ListArtifactsInput,
+  WriteFileInput,
+} from "../schemas";
+import { toArtifact, toArtifactFile, toFileEdit, toPage } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["artifacts"];
+const FILE_ROUTE = "/api/v1/collections/{collection_id}/artifacts/{artifact_id}/files/{path}";
+
+/** Inline file transfers are for small files; larger ones have a streaming REST route. */
+function refuseLargeInline(path: string, size: number, method: "GET" | "PUT"): void {
+  if (size <= CONTENT_LIMITS.inlineFileBytes) return;
+  throw new TRPCError({
+    code: "PAYLOAD_TOO_LARGE",
+    message: `${path} is ${size} bytes; files over ${CONTENT_LIMITS.inlineFileBytes} bytes (1 MiB) go through ${method} ${FILE_ROUTE}, not inline.`,
+  });
+}
 
 export const artifactsRouter = router({
   list: readProcedure
@@ -62,4 +88,51 @@ export const artifactsRouter = router({
       await ctx.services.collections.removeArtifact(ctx.principal.workspaceId, input.collection_id, input.artifact_id);
       return { id: input.artifact_id, deleted: true as const };
     }),
+
+  files: readProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/v1/collections/{collection_id}/artifacts/{artifact_id}/files",
+        tags: TAGS,
+        summary: "List an artifact's stored files",
+        description: "Sorted by path, with each file's size, SHA-256, executable bit and media type. Read one with GET …/files/{path}.",
+      },
+    })
+    .input(ArtifactIdInput)
+    .output(ArtifactFileList)
+    .query(async ({ ctx, input }) => ({
+      items: (await ctx.services.files.list(ctx.principal.workspaceId, input.collection_id, input.artifact_id)).map(toArtifactFile),
+    })),
+
+  readFile: readProcedure
+    .input(ArtifactFileInput)
+    .output(InlineFile)
+    .query(async ({ ctx, input }) => {
+      const file = await ctx.services.files.open(ctx.principal.workspaceId, input.collection_id, input.artifact_id, input.path);
+      refuseLargeInline(input.path, file.size, "GET");
+      return { ...toArtifactFile(file), content_base64: (await ctx.services.files.bytes(file)).toString("base64") };
+    }),
+
+  writeFile: writeProcedure
+    .input(WriteFileInput)
+    .output(FileEdit)
+    .mutation(async ({ ctx, input }) => {
+      const content = Buffer.from(input.content_base64, "base64");
+      refuseLargeInline(input.path, content.length, "PUT");
+      const edit = await ctx.services.files.write(ctx.principal.workspaceId, input.collection_id, input.artifact_id, input.path, content, {
+        ifMatch: input.if_match,
+        requestId: ctx.requestId,
+      });
+      return toFileEdit(edit);
+    }),
+
+  deleteFile: writeProcedure
+    .input(DeleteFileInput)
+    .output(FileEdit)
+    .mutation(async ({ ctx, input }) =>
+      toFileEdit(
+        await ctx.services.files.delete(ctx.principal.workspaceId, input.collection_id, input.artifact_id, input.path, { ifMatch: input.if_match, requestId: ctx.requestId }),
+      ),
+    ),
 });

@@ -51,7 +51,8 @@ export const collectionsRouter = router({
         summary: "Refresh a collection from upstream",
         description:
           "`metadata` re-reads upstream metadata; `check` reports which artifacts changed upstream, changing nothing; " +
-          "`sync` applies upstream content after a snapshot. `?mode=` overrides the body's mode. " +
+          "`sync` applies upstream content after a snapshot, merging it with local edits (three-way; `on_conflict` settles what cannot be merged). " +
+          "Entries whose content changes list `files_changed` (with `include_diff`, unified diffs). `?mode=` overrides the body's mode. " +
           "One artifact's failure is an `error` entry; it never fails the request.",
       },
       restQuery: ["mode", "entries"],
@@ -65,6 +66,8 @@ export const collectionsRouter = router({
         filter: { type: input.artifact_filter?.type, namePattern: input.artifact_filter?.name_pattern },
         dryRun: input.dry_run ?? false,
         fields: input.fields,
+        onConflict: input.on_conflict,
+        includeDiff: input.include_diff,
         requestId: ctx.requestId,
       });
       return toRefreshResponse(outcome, ctx.requestId, startedAt, input.entries ?? "all");

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { posix } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { lookup as mediaTypeByName } from "mime-types";
@@ -121,6 +122,11 @@ export class ArtifactFileService {
     const file = row.files.find((candidate) => candidate.path === path);
     if (!file) throw new NotFoundError("File", path);
     return { ...withMediaType(file), localPath: await this.store.localPath(file.sha256) };
+  }
+
+  /** An opened file's bytes, whole (for small files; stream `localPath` otherwise). */
+  bytes(file: OpenedFile): Promise<Buffer> {
+    return readFile(file.localPath);
   }
 
   /**

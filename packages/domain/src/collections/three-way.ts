@@ -1,4 +1,4 @@
-import { formatPatch, structuredPatch } from "diff";
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
 import { diff3Merge } from "node-diff3";
 import { CONTENT_LIMITS, type ConflictKind, type FileChange, type OnConflict, type StoredFile } from "@scriptorium/contract";
 import { blobHash } from "./blob-store";
@@ -32,7 +32,7 @@ export interface FileChangeSummary {
   /** Unified diff (3 lines of context), with `includeDiff` and for text files only. */
   patch?: string;
   /** The patch was cut at CONTENT_LIMITS.patchBytes. */
-  truncated?: boolean;
+  truncated?: true;
 }
 
 const TEXT_DECODER = new TextDecoder("utf-8", { fatal: true });
@@ -168,7 +168,7 @@ export async function fileChanges(from: readonly StoredFile[], to: readonly Stor
         else if (line.startsWith("-")) deletions += 1;
       }
     }
-    changes.push({ path, change, additions, deletions, ...(includeDiff ? cutPatch(formatPatch(structured)) : {}) });
+    changes.push({ path, change, additions, deletions, ...(includeDiff ? cutPatch(formatPatch(structured, FILE_HEADERS_ONLY)) : {}) });
   }
   return changes;
 }
