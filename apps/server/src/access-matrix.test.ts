@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AnyTRPCRouter } from "@trpc/server";
@@ -119,10 +120,13 @@ interface Ids {
   snapshot: string;
   project: string;
   key: string;
+  /** A file of the artifact, and the content hash of a version the collection holds. */
+  file: string;
+  blob: string;
 }
 
 /** Ids that exist nowhere: scope checks run before any look-up, so these answer 404 once the key is let through. */
-const NOWHERE: Ids = { collection: "no-such-id", artifact: "no-such-id", snapshot: "no-such-id", project: "no-such-id", key: "no-such-id" };
+const NOWHERE: Ids = { collection: "no-such-id", artifact: "no-such-id", snapshot: "no-such-id", project: "no-such-id", key: "no-such-id", file: "NO-SUCH-FILE.md", blob: "0".repeat(64) };
 
 /** What a bare `{id}` names, by the family of the path. */
 const ID_OF_FAMILY: Record<string, keyof Ids> = { "/v1/collections": "collection", "/v1/keys": "key", "/v2/projects": "project" };
@@ -144,6 +148,10 @@ function pathParameter(path: string, name: string, ids: Ids): string {
       return "1";
     case "format":
       return "txt";
+    case "path":
+      return ids.file;
+    case "sha256":
+      return ids.blob;
     default:
       throw new Error(`No value for path parameter {${name}} of ${path}: add a fixture for it to pathParameter.`);
   }
@@ -184,6 +192,8 @@ function bodies(a: Fixtures): Record<string, object> {
     "POST /v2/projects/{id}/generate/resume": {},
     "POST /v2/projects/{id}/generate/cancel": {},
     "POST /v2/projects/{id}/generate/stages/{stage_number}": {},
+    // A file's raw bytes (sent as JSON text here: any bytes are a file).
+    "PUT /v1/collections/{collection_id}/artifacts/{artifact_id}/files/{path}": { written: "by a stranger" },
   };
 }
 
@@ -197,6 +207,9 @@ function bodyOf(operation: RestOperation, a: Fixtures): object | undefined {
 /** Inputs of the procedures that have no REST route (whose input is otherwise its path parameters and body). */
 const INPUTS_WITHOUT_ROUTE: Record<string, (a: Fixtures) => object> = {
   "generation.events": (a) => ({ project_id: a.ids.project }),
+  "artifacts.readFile": (a) => ({ collection_id: a.ids.collection, artifact_id: a.ids.artifact, path: a.ids.file }),
+  "artifacts.writeFile": (a) => ({ collection_id: a.ids.collection, artifact_id: a.ids.artifact, path: a.ids.file, content_base64: "" }),
+  "artifacts.deleteFile": (a) => ({ collection_id: a.ids.collection, artifact_id: a.ids.artifact, path: a.ids.file }),
 };
 
 /** The operations whose path names something, so must refuse another workspace's. */
@@ -354,7 +367,15 @@ describe("access matrix: every operation of REST and tRPC", () => {
     const key = await createKey("A's spare key", "read");
     a = {
       folder,
-      ids: { collection: collection.id, artifact: added.items[0]?.id ?? "", snapshot: sync.snapshot_id ?? "", project: project.id, key: key.id },
+      ids: {
+        collection: collection.id,
+        artifact: added.items[0]?.id ?? "",
+        snapshot: sync.snapshot_id ?? "",
+        project: project.id,
+        key: key.id,
+        file: "SKILL.md",
+        blob: createHash("sha256").update(skillFile({ title: "Probe", description: "Second" })).digest("hex"),
+      },
     };
     expect(Object.values(a.ids).every(Boolean), JSON.stringify(a.ids)).toBe(true);
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
 import fc from "fast-check";
@@ -148,6 +149,9 @@ function accepted(operation: Operation, input: Record<string, unknown>): boolean
 
 /** Path parameters and input fields that name a stored resource: any value but the fixture's names nothing. */
 const ID_FIELDS = new Set(["collection_id", "artifact_id", "id", "project_id", "snapshot_id"]);
+
+/** The fixture's one artifact file. */
+const CANVAS = skillFile({ title: "Canvas", description: "Draws" });
 
 // ─── Hostile values ──────────────────────────────────────────────────────────
 
@@ -355,6 +359,12 @@ describe("hostile input", () => {
         return ofKey ? fixture.key : fixture.project;
       case "format":
         return "md";
+      case "path":
+        return "SKILL.md";
+      case "sha256":
+        return createHash("sha256").update(CANVAS).digest("hex");
+      case "content_base64":
+        return Buffer.from("hostile").toString("base64");
       case "stage_number":
         return "1";
       case "source":
@@ -394,7 +404,7 @@ describe("hostile input", () => {
   beforeAll(async () => {
     server = await startTestServer("pglite");
     root = tempDir("hostile-input");
-    writeFiles(root, { "skills/canvas/SKILL.md": skillFile({ title: "Canvas", description: "Draws" }) });
+    writeFiles(root, { "skills/canvas/SKILL.md": CANVAS });
     const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
       const answer = await exchange("POST", `${REST_BASE_PATH}${path}`, { body: JSON.stringify(body), headers: JSON_TYPE });
       expect(answer.status, path).toBe(200);

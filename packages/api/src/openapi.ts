@@ -2,7 +2,7 @@ import { forEachOpenApiProcedure, generateOpenApiDocument, getInputOutputParsers
 import { z } from "zod";
 import { CONTENT_LIMITS, EXPORT_FILE_TYPES } from "@scriptorium/contract";
 import { appRouter } from "./root";
-import { ErrorBody } from "./schemas";
+import { ErrorBody, FileEdit } from "./schemas";
 import type { Meta } from "./trpc";
 
 /** REST lives under this prefix; procedures' OpenAPI paths are relative to it. */
@@ -254,7 +254,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
       ApiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key" },
       BearerAuth: { type: "http", scheme: "bearer" },
     },
-    defs: { Error: ErrorBody },
+    defs: { Error: ErrorBody, FileEdit },
   });
   documentRestQuery(document);
   documentExportDownload(document);
