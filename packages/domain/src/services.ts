@@ -3,6 +3,7 @@ import { EXPORT_FORMATS } from "@scriptorium/contract";
 import type { Database, DatabaseHandle } from "@scriptorium/db";
 import { Cluster } from "./cluster/cluster";
 import { AccessService } from "./access/access-service";
+import { LocalSourceAccess } from "./access/local-source-access";
 import { RateLimiter } from "./access/rate-limiter";
 import { DatabaseBlobStore, FileBlobStore } from "./collections/blob-store";
 import { ArtifactFileService } from "./collections/artifact-files";
@@ -45,7 +46,12 @@ export interface Services {
 export interface ServiceOptions {
   /** Holds the artifact blob store, the git cache and the export files; local sources may never read it. */
   dataDir: string;
-  /** Folders local sources (and `file://` git repositories) must lie in, compared by real path. Default: any folder but the data directory. */
+  /**
+   * Folders local sources (and `file://` git repositories) must lie in,
+   * compared by real path; any key that may write may add sources inside
+   * them. Default: any folder but the data directory, and only owner keys of
+   * the first workspace may add such sources.
+   */
   localRoots?: readonly string[] | undefined;
   log: Logger;
   githubToken?: string | undefined;
@@ -117,7 +123,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
   return {
     access: new AccessService(db),
     rateLimiter: new RateLimiter(options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE),
-    collections: new CollectionService(db, store, upstream),
+    collections: new CollectionService(db, store, upstream, new LocalSourceAccess(db, options.localRoots !== undefined)),
     files: new ArtifactFileService(db, store),
     bundles: new BundleService(db, store),
     refresher: new CollectionRefresher(db, store, upstream, options.log, cluster),

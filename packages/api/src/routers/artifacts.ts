@@ -71,13 +71,14 @@ export const artifactsRouter = router({
         path: "/v1/collections/{collection_id}/artifacts",
         tags: TAGS,
         summary: "Add artifacts from a source",
-        description: "A source that is itself an artifact adds one; a folder or repository of artifacts adds every one it holds. All or nothing.",
+        description:
+          "A source that is itself an artifact adds one; a folder or repository of artifacts adds every one it holds. All or nothing. Local folders and file:// repositories read the server's disk: while SCRIPTORIUM_LOCAL_ROOTS is unset only owner keys of the first workspace may add them (403 otherwise); set, any write key may add those inside its folders.",
       },
     })
     .input(AddArtifactsInput)
     .output(ImportedArtifacts)
     .mutation(async ({ ctx, input }) => ({
-      items: (await ctx.services.collections.addArtifacts(ctx.principal.workspaceId, input.collection_id, input)).map(toArtifact),
+      items: (await ctx.services.collections.addArtifacts(ctx.principal, input.collection_id, input)).map(toArtifact),
     })),
 
   remove: writeProcedure

@@ -5,6 +5,7 @@ import { ENGINES, openTestDatabase, type TestDatabase } from "@scriptorium/db/te
 import type { Logger } from "../logger";
 import { Cluster } from "../cluster/cluster";
 import { createServices, type Services } from "../services";
+import { ownerOf } from "../testing/callers";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
 import { blobHash, FileBlobStore, type BlobStore } from "./blob-store";
 import { CollectionRefresher, type RefreshOptions, type RefreshOutcome } from "./collection-refresher";
@@ -62,7 +63,7 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
         "commands/deploy.md": skillFile({ title: "Deploy", description: "Ships it" }),
       });
       id = await collection("local");
-      const added = await services.collections.addArtifacts(ws, id, { source: dir });
+      const added = await services.collections.addArtifacts(ownerOf(ws), id, { source: dir });
       expect(added.map((row) => `${row.type}:${row.name}`).sort()).toEqual(["command:deploy", "skill:bad", "skill:canvas", "skill:pdf"]);
     });
 
@@ -154,10 +155,10 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
       firstCommit = repo.commit("first");
       repo.tag("v1");
       id = await collection("git");
-      const added = await services.collections.addArtifacts(ws, id, { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
+      const added = await services.collections.addArtifacts(ownerOf(ws), id, { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
       expect(added.map((row) => row.name).sort()).toEqual(["canvas", "pdf"]);
       expect(added[0]?.resolvedVersion).toBe(firstCommit);
-      await services.collections.addArtifacts(ws, id, { source: { kind: "git", url: repo.url, path: "skills/canvas", ref: "v1" }, name: "canvas-pinned-tag" });
+      await services.collections.addArtifacts(ownerOf(ws), id, { source: { kind: "git", url: repo.url, path: "skills/canvas", ref: "v1" }, name: "canvas-pinned-tag" });
     });
 
     it("check: a commit elsewhere in the repository is not an update", async () => {
@@ -212,8 +213,8 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
       const gone = new GitRepoFixture(root, "vanishing");
       gone.write({ "SKILL.md": skillFile({ title: "Gone soon" }) }).commit("only");
       const other = await collection("mixed");
-      await services.collections.addArtifacts(ws, other, { source: { kind: "git", url: gone.url, path: "", ref: "main" }, name: "gone" });
-      await services.collections.addArtifacts(ws, other, { source: { kind: "git", url: repo.url, path: "skills/pdf", ref: "main" } });
+      await services.collections.addArtifacts(ownerOf(ws), other, { source: { kind: "git", url: gone.url, path: "", ref: "main" }, name: "gone" });
+      await services.collections.addArtifacts(ownerOf(ws), other, { source: { kind: "git", url: repo.url, path: "skills/pdf", ref: "main" } });
       rmSync(gone.bare, { recursive: true, force: true });
       const outcome = await services.refresher.refresh(ws, other, options("check"));
       expect(outcome.status).toBe("partial");
@@ -230,8 +231,8 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
     const repo = new GitRepoFixture(root, "single-file-repo");
     repo.write({ "commands/deploy.md": content, "commands/rollback.md": skillFile({ title: "Rollback" }) }).commit("first");
     const id = await collection("single files");
-    const [local] = await services.collections.addArtifacts(ws, id, { source: join(dir, "deploy.md"), type: "command" });
-    const [git] = await services.collections.addArtifacts(ws, id, { source: { kind: "git", url: repo.url, path: "commands/deploy.md", ref: "main" }, name: "deploy-git" });
+    const [local] = await services.collections.addArtifacts(ownerOf(ws), id, { source: join(dir, "deploy.md"), type: "command" });
+    const [git] = await services.collections.addArtifacts(ownerOf(ws), id, { source: { kind: "git", url: repo.url, path: "commands/deploy.md", ref: "main" }, name: "deploy-git" });
     for (const artifact of [local, git]) {
       expect(artifact).toMatchObject({ type: "command", metadata: { title: "Deploy", description: "Ships it", version: "1.0.0" } });
       expect(artifact?.files).toEqual([{ path: "deploy.md", sha256: blobHash(Buffer.from(content)), size: Buffer.byteLength(content), executable: false }]);
@@ -270,7 +271,7 @@ describe("GitHub sources", () => {
       const services = createServices(test.handle.db, { dataDir: join(root, "data"), log, githubBaseUrl: `file://${root}` });
       const { workspace } = await services.access.createWorkspace("GitHub");
       const { id } = await services.collections.create(workspace.id, { name: "from github" });
-      const [added] = await services.collections.addArtifacts(workspace.id, id, { source: "octo/skills/canvas@v1.0.0" });
+      const [added] = await services.collections.addArtifacts(ownerOf(workspace.id), id, { source: "octo/skills/canvas@v1.0.0" });
       expect(added).toMatchObject({ name: "canvas", type: "skill", source: { kind: "github", repo: "octo/skills", path: "canvas", ref: "v1.0.0" }, trackedRef: "v1.0.0" });
       expect(added?.metadata.description).toBe("From GitHub");
       const outcome = await services.refresher.refresh(workspace.id, id, options("check"));
@@ -310,8 +311,8 @@ describe("refresh serialisation", () => {
       writeFiles(root, { "a/SKILL.md": skillFile({ title: "A" }), "b/SKILL.md": skillFile({ title: "B" }) });
       const one = await services.collections.create(workspace.id, { name: "one" });
       const two = await services.collections.create(workspace.id, { name: "two" });
-      await services.collections.addArtifacts(workspace.id, one.id, { source: join(root, "a") });
-      await services.collections.addArtifacts(workspace.id, two.id, { source: join(root, "b") });
+      await services.collections.addArtifacts(ownerOf(workspace.id), one.id, { source: join(root, "a") });
+      await services.collections.addArtifacts(ownerOf(workspace.id), two.id, { source: join(root, "b") });
       const reader = new SlowReader(new GitCache(join(dataDir, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }), { dataDir });
       const refresher = new CollectionRefresher(test.handle.db, new FileBlobStore(join(dataDir, "blobs")), reader, log, new Cluster(null));
 

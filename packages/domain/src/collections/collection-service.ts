@@ -4,6 +4,7 @@ import { and, eq, ilike, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { describeSource, MAX_ARTIFACTS_PER_IMPORT, type ArtifactSource, type ArtifactType, type SourceInput } from "@scriptorium/contract";
 import { artifacts, collections, isUniqueViolation, type ArtifactRow, type CollectionRow, type Database } from "@scriptorium/db";
+import type { Caller, LocalSourceAccess } from "../access/local-source-access";
 import { ConflictError, InvalidError, NotFoundError, TooLargeError } from "../errors";
 import { Keyset, type Page, type PageRequest } from "../paging";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
@@ -70,6 +71,7 @@ export class CollectionService {
     private readonly db: Database,
     private readonly store: BlobStore,
     private readonly upstream: UpstreamReader,
+    private readonly localAccess: LocalSourceAccess,
   ) {}
 
   /** The workspace's collections by name, a page at a time. */
@@ -202,14 +204,28 @@ export class CollectionService {
    * Copies one artifact, or every artifact a folder or repository holds,
    * into the collection. All or nothing: a bad artifact, or a name already
    * taken, adds none of them.
+   *
+   * A source on this server's disk (a local path or a `file://` repository)
+   * is first checked as written against the data directory and the
+   * configured roots (422), then against who may add such sources (403),
+   * and only then looked up: neither refusal tells whether anything exists
+   * at the path.
    */
   async addArtifacts(
-    workspaceId: string,
+    caller: Caller,
     collectionId: string,
     input: { source: SourceInput; type?: ArtifactType | undefined; name?: string | undefined },
   ): Promise<ArtifactRow[]> {
+    const workspaceId = caller.workspaceId;
     await this.get(workspaceId, collectionId);
     const source = parseSource(input.source);
+    let onServerDisk;
+    try {
+      onServerDisk = (await this.upstream.serverDiskPath(source)) !== null;
+    } catch (error) {
+      throw upstreamFailure(source, error);
+    }
+    if (onServerDisk) await this.localAccess.ensureMayAdd(caller);
     let revision;
     let listing;
     try {

@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourceInput } from "@scriptorium/contract";
 import { openTestDatabase, type TestDatabase } from "@scriptorium/db/testing";
-import { InvalidError } from "../errors";
+import { LOCAL_SOURCES_FORBIDDEN } from "../access/local-source-access";
+import { ForbiddenError, InvalidError } from "../errors";
 import type { Logger } from "../logger";
 import { createServices, type Services } from "../services";
+import { ownerOf } from "../testing/callers";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
 
 /**
@@ -54,7 +56,7 @@ describe("local sources and the data directory", () => {
   /** The refusal of an import: a typed 422 naming the source; no artifact added, nothing of the data directory anywhere. */
   async function refused(source: SourceInput, using = services): Promise<string> {
     const id = await collection(using);
-    const error = await using.collections.addArtifacts(ws, id, { source, type: "command" }).then(
+    const error = await using.collections.addArtifacts(ownerOf(ws), id, { source, type: "command" }).then(
       () => null,
       (caught: unknown) => caught,
     );
@@ -76,7 +78,7 @@ describe("local sources and the data directory", () => {
 
   it("refuses the data directory, anything in it and any folder holding it, without naming the data directory", async () => {
     // Something must already be stored, so that expectNoLeak has blobs to look at.
-    await services.collections.addArtifacts(ws, await collection(), { source: sources });
+    await services.collections.addArtifacts(ownerOf(ws), await collection(), { source: sources });
     const cases: [SourceInput, RegExp][] = [
       [dataDir, /lies inside Scriptorium's data directory/],
       [join(dataDir, "owner.key"), /lies inside Scriptorium's data directory/],
@@ -94,7 +96,7 @@ describe("local sources and the data directory", () => {
     }
     // A look-alike beside it is no part of it.
     writeFiles(root, { "data-other/commands/ship.md": skillFile({ title: "Ship" }) });
-    const [ship] = await services.collections.addArtifacts(ws, await collection(), { source: join(root, "data-other") });
+    const [ship] = await services.collections.addArtifacts(ownerOf(ws), await collection(), { source: join(root, "data-other") });
     expect(ship?.metadata.title).toBe("Ship");
   });
 
@@ -107,7 +109,7 @@ describe("local sources and the data directory", () => {
     expect(await refused(join(dir, "key.md"))).toMatch(/is a symlink/);
     expect(await refused(join(dir, "data"))).toMatch(/is a symlink/);
     expect(await refused(join(dir, "data", "owner.key"))).toMatch(/goes through a symlink/);
-    const added = await services.collections.addArtifacts(ws, await collection(), { source: dir });
+    const added = await services.collections.addArtifacts(ownerOf(ws), await collection(), { source: dir });
     expect(added.map((row) => row.name)).toEqual(["beta"]);
     expect(JSON.stringify(added)).not.toContain(MARKER);
     expectNoLeak();
@@ -127,7 +129,7 @@ describe("local sources and the data directory", () => {
   it("refuses file:// git repositories in the data directory, such as another import's mirror", async () => {
     const repo = new GitRepoFixture(join(root, "repos"), "skills");
     repo.write({ "skills/gamma/SKILL.md": skillFile({ title: "Gamma" }) }).commit("first");
-    await services.collections.addArtifacts(ws, await collection(), { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
+    await services.collections.addArtifacts(ownerOf(ws), await collection(), { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
     const [mirror] = readdirSync(join(dataDir, "git")).filter((name) => name.endsWith(".git"));
     if (!mirror) throw new Error("The import should have made a mirror.");
     for (const url of [`file://${join(dataDir, "git", mirror)}`, `file://elsewhere${join(dataDir, "git", mirror)}`, `file://${join(root, "repos")}/../data/git/${mirror}`]) {
@@ -148,13 +150,13 @@ describe("local sources and the data directory", () => {
     const confined = createServices(test.handle.db, { dataDir, log: silent, localRoots: [allowedLink, root] });
     const onlyAllowed = createServices(test.handle.db, { dataDir, log: silent, localRoots: [allowedLink] });
 
-    const [delta] = await onlyAllowed.collections.addArtifacts(ws, await collection(onlyAllowed), { source: join(allowed, "skills") });
+    const [delta] = await onlyAllowed.collections.addArtifacts(ownerOf(ws), await collection(onlyAllowed), { source: join(allowed, "skills") });
     expect(delta?.metadata.title).toBe("Delta");
     const outside = await refused(join(root, "allowed-not"), onlyAllowed);
     expect(outside).toBe(`Cannot read ${join(root, "allowed-not")}: ${join(root, "allowed-not")} is outside the folders local sources may be read from (SCRIPTORIUM_LOCAL_ROOTS: ${allowedLink}).`);
     expect(await refused({ kind: "git", url: repo.url, path: "skills", ref: "main" }, onlyAllowed)).toMatch(/is outside the folders/);
     expect(await refused(join(dataDir, "owner.key"), confined)).toMatch(/lies inside Scriptorium's data directory/);
-    const [epsilon] = await confined.collections.addArtifacts(ws, await collection(confined), { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
+    const [epsilon] = await confined.collections.addArtifacts(ownerOf(ws), await collection(confined), { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
     expect(epsilon?.name).toBe("epsilon");
   });
 
@@ -162,7 +164,7 @@ describe("local sources and the data directory", () => {
     const dir = join(root, "moving");
     writeFiles(dir, { "skills/zeta/SKILL.md": skillFile({ title: "Zeta", description: "Before" }), "skills/eta/SKILL.md": skillFile({ title: "Eta", description: "Before" }) });
     const id = await collection();
-    await services.collections.addArtifacts(ws, id, { source: dir });
+    await services.collections.addArtifacts(ownerOf(ws), id, { source: dir });
     const stored = async () => (await services.collections.listArtifacts(ws, id)).items.map(({ refreshedAt: _, ...row }) => row);
     const before = await stored();
     const refresh = async (using: Services, mode: "metadata" | "check" | "sync") => {
@@ -199,5 +201,32 @@ describe("local sources and the data directory", () => {
     expect((await services.snapshots.list(ws, id)).items).toEqual([]);
     expectNoLeak();
     expect(existsSync(join(dir, "blobs"))).toBe(false);
+  });
+
+  it("lets only owner keys of the first workspace add local and file:// sources while no roots are configured", async () => {
+    const repo = new GitRepoFixture(join(root, "tenant-repos"), "skills");
+    repo.write({ "skills/theta/SKILL.md": skillFile({ title: "Theta" }) }).commit("first");
+    const second = (await services.access.createWorkspace("Second")).workspace.id;
+    const inSecond = (await services.collections.create(second, { name: "tenant" })).id;
+    const inFirst = await collection();
+    const callers = [
+      { workspaceId: ws, scope: "admin" as const, collectionId: inFirst },
+      { workspaceId: ws, scope: "write" as const, collectionId: inFirst },
+      { workspaceId: second, scope: "owner" as const, collectionId: inSecond },
+    ];
+    for (const { collectionId, ...caller } of callers) {
+      for (const source of [sources, join(root, "nothing-here"), { kind: "git" as const, url: repo.url, path: "skills", ref: "main" }]) {
+        const error = await services.collections.addArtifacts(caller, collectionId, { source }).then(() => null, (caught: unknown) => caught);
+        expect(error, `${JSON.stringify(caller)} ${JSON.stringify(source)}`).toBeInstanceOf(ForbiddenError);
+        expect((error as ForbiddenError).message).toBe(LOCAL_SOURCES_FORBIDDEN);
+      }
+    }
+    expect((await services.collections.get(ws, inFirst)).artifactCount).toBe(0);
+    expect((await services.collections.get(second, inSecond)).artifactCount).toBe(0);
+
+    // With roots configured, the roots are the bound: any caller may add inside them.
+    const confined = createServices(test.handle.db, { dataDir, log: silent, localRoots: [join(root, "tenant-repos")] });
+    const [theta] = await confined.collections.addArtifacts({ workspaceId: second, scope: "write" }, inSecond, { source: { kind: "git", url: repo.url, path: "skills", ref: "main" } });
+    expect(theta?.name).toBe("theta");
   });
 });

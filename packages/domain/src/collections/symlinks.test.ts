@@ -10,6 +10,7 @@ import { openTestDatabase, type TestDatabase } from "@scriptorium/db/testing";
 import { DomainError } from "../errors";
 import type { Logger } from "../logger";
 import { createServices, type Services } from "../services";
+import { ownerOf } from "../testing/callers";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "../testing/upstream-fixtures";
 import { GitCache } from "./git";
 import { UpstreamReader } from "./upstream/upstream-reader";
@@ -300,8 +301,8 @@ describe("symlinks in sources", () => {
           source = join(run, "via", "hostile");
         }
         const [hostile, twin] = [await collection(), await collection()];
-        const got = await imported(() => services.collections.addArtifacts(ws, hostile, { source }), hostileDir);
-        const expected = rootKind === "real" ? await imported(() => services.collections.addArtifacts(ws, twin, { source: twinDir }), twinDir) : { ok: false, error: "InvalidError" };
+        const got = await imported(() => services.collections.addArtifacts(ownerOf(ws), hostile, { source }), hostileDir);
+        const expected = rootKind === "real" ? await imported(() => services.collections.addArtifacts(ownerOf(ws), twin, { source: twinDir }), twinDir) : { ok: false, error: "InvalidError" };
         expect(got).toEqual(expected);
         // All or nothing: a refused import leaves no artifact behind.
         expect((await services.collections.get(ws, hostile)).artifactCount).toBe(got.ok ? got.artifacts.length : 0);
@@ -329,8 +330,8 @@ describe("symlinks in sources", () => {
         writeTree(hostileDir, tree);
         copyWithoutHostile(hostileDir, twinDir);
         const [hostile, twin] = [await collection(), await collection()];
-        await services.collections.addArtifacts(ws, hostile, { source: hostileDir });
-        await services.collections.addArtifacts(ws, twin, { source: twinDir });
+        await services.collections.addArtifacts(ownerOf(ws), hostile, { source: hostileDir });
+        await services.collections.addArtifacts(ownerOf(ws), twin, { source: twinDir });
 
         placeHostile(hostileDir, tree, false);
         if (replaceRoot) {
@@ -427,8 +428,8 @@ describe("symlinks in sources", () => {
         const twinPath = path === "" ? twinDir : join(twinDir, path);
 
         const [hostile, twin] = [await collection(), await collection()];
-        const got = await imported(() => services.collections.addArtifacts(ws, hostile, { source: { kind: "git", url: repo.url, path, ref: "main" } }), null);
-        const expected = await imported(() => services.collections.addArtifacts(ws, twin, { source: twinPath }), null);
+        const got = await imported(() => services.collections.addArtifacts(ownerOf(ws), hostile, { source: { kind: "git", url: repo.url, path, ref: "main" } }), null);
+        const expected = await imported(() => services.collections.addArtifacts(ownerOf(ws), twin, { source: twinPath }), null);
         // Git sources record the path in the repository, local ones their own: compare the rest.
         const withoutSources = (outcome: Outcome) => (outcome.ok ? { ...outcome, artifacts: outcome.artifacts.map((artifact) => ({ ...artifact, source: "" })) } : outcome);
         expect(withoutSources(got)).toEqual(withoutSources(expected));
@@ -469,7 +470,7 @@ describe("symlinks in sources", () => {
     };
     const add = async (path: string) => {
       const id = await collection();
-      return imported(() => services.collections.addArtifacts(ws, id, { source: { kind: "git", url: repo.url, path, ref: "main" }, type: "skill" }), null);
+      return imported(() => services.collections.addArtifacts(ownerOf(ws), id, { source: { kind: "git", url: repo.url, path, ref: "main" }, type: "skill" }), null);
     };
 
     // (A tree entry with an empty name does not even reach the remote: git's unpacker refuses it.)

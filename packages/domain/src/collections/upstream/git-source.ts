@@ -22,11 +22,12 @@ export interface GitRevision {
 const SYMLINK_MODE = "120000";
 
 /**
- * The folder git reads for a `file://` URL: git ignores the host and
- * percent-decodes the path, and resolves `..` on the file system (after
- * following links), as realpath does; null for any other URL.
+ * The folder a `file://` URL names, as written: git ignores the host and
+ * percent-decodes the path; null for any other URL. Git resolves `..` on the
+ * file system (after following links), as realpath does, so the bounds are
+ * checked against this path and again against its real path.
  */
-async function fileUrlFolder(url: string): Promise<string | null> {
+function fileUrlPath(url: string): string | null {
   if (!url.startsWith("file://")) return null;
   const rest = url.slice("file://".length);
   const slash = rest.indexOf("/");
@@ -37,7 +38,7 @@ async function fileUrlFolder(url: string): Promise<string | null> {
     throw new UpstreamError(`${url} is not a valid file:// URL.`);
   }
   if (!isAbsolute(path)) throw new UpstreamError(`${url} names no absolute path.`);
-  return realpath(path).catch(() => resolve(path));
+  return resolve(path);
 }
 
 /** The copyable files of a tree, sorted by path, so any folder's files are one contiguous range. */
@@ -94,11 +95,28 @@ export class GitSource implements UpstreamSource<GitArtifactSource, GitRevision>
     return `${this.location(source).url}\n${source.ref ?? ""}`;
   }
 
+  /**
+   * The folder a `file://` repository is read from, once it is known to be
+   * allowed as written (nothing at it is looked up); null for a repository
+   * read over the network. The GitHub host is the operator's setting, not
+   * the caller's, so only `git` sources can name one.
+   */
+  async allowedPath(source: GitArtifactSource): Promise<string | null> {
+    const path = source.kind === "git" ? fileUrlPath(source.url) : null;
+    if (path !== null) ensureAllowed(path, await localBounds(this.localRules));
+    return path;
+  }
+
   async revision(source: GitArtifactSource): Promise<GitRevision> {
     const { url } = this.location(source);
-    // A file:// repository is a local read too, by git (the GitHub host is the operator's setting, not the caller's).
-    const folder = source.kind === "git" ? await fileUrlFolder(url) : null;
-    if (folder !== null) ensureAllowed(folder, await localBounds(this.localRules));
+    // A file:// repository is a local read too, by git: checked as written, then by the real path git will follow.
+    const path = source.kind === "git" ? fileUrlPath(url) : null;
+    if (path !== null) {
+      const bounds = await localBounds(this.localRules);
+      ensureAllowed(path, bounds);
+      const real = await realpath(path).catch(() => path);
+      if (real !== path) ensureAllowed(real, bounds, path);
+    }
     const commit = await this.git.resolve(url, source.ref);
     await this.git.ensure(url, commit);
     return { kind: "git", url, commit, tree: await this.git.tree(url, commit) };

@@ -47,14 +47,15 @@ function isWithin(path: string, folder: string): boolean {
  * (the embedded database, every workspace's stored copies and git mirrors,
  * `owner.key`), anything in it, and any folder holding it, since importing
  * that folder would walk into it; and, when roots are configured, anything
- * outside them. The messages name only the path the caller gave.
+ * outside them. The messages name only the path the caller gave (`shown`,
+ * when `path` is the real path it leads to), never where a link led.
  */
-export function ensureAllowed(path: string, bounds: LocalBounds): void {
+export function ensureAllowed(path: string, bounds: LocalBounds, shown: string = path): void {
   for (const dataDir of bounds.dataDir) {
-    if (isWithin(path, dataDir)) throw new UpstreamError(`${path} lies inside Scriptorium's data directory, which is never read as a source.`);
-    if (isWithin(dataDir, path)) throw new UpstreamError(`${path} holds Scriptorium's data directory, which is never read as a source: add a folder that does not hold it.`);
+    if (isWithin(path, dataDir)) throw new UpstreamError(`${shown} lies inside Scriptorium's data directory, which is never read as a source.`);
+    if (isWithin(dataDir, path)) throw new UpstreamError(`${shown} holds Scriptorium's data directory, which is never read as a source: add a folder that does not hold it.`);
   }
   if (bounds.roots && !bounds.roots.paths.some((root) => isWithin(path, root))) {
-    throw new UpstreamError(`${path} is outside the folders local sources may be read from (SCRIPTORIUM_LOCAL_ROOTS: ${bounds.roots.listed.join(", ")}).`);
+    throw new UpstreamError(`${shown} is outside the folders local sources may be read from (SCRIPTORIUM_LOCAL_ROOTS: ${bounds.roots.listed.join(", ")}).`);
   }
 }

@@ -16,6 +16,12 @@ export interface LocalRevision {
   bounds: LocalBounds;
 }
 
+/** Refuses a path by how it is written, without looking anything up at it. */
+function ensureWrittenPathAllowed(root: string, bounds: LocalBounds): void {
+  if (!isAbsolute(root)) throw new UpstreamError(`Local sources need an absolute path (got "${root}").`);
+  ensureAllowed(resolve(root), bounds);
+}
+
 /**
  * What a local source's path holds; null when nothing is there. A local
  * source is read only by its real path: neither the source nor any folder
@@ -27,8 +33,7 @@ export interface LocalRevision {
  * real path to be read at all, comparing it as given compares its real path.
  */
 async function localRoot(root: string, bounds: LocalBounds): Promise<{ isFile: boolean } | null> {
-  if (!isAbsolute(root)) throw new UpstreamError(`Local sources need an absolute path (got "${root}").`);
-  ensureAllowed(resolve(root), bounds);
+  ensureWrittenPathAllowed(root, bounds);
   const info = await lstat(root).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
     throw new UpstreamError(`Cannot read ${root}: ${error.code ?? error.message}`);
@@ -47,6 +52,16 @@ export class LocalSource implements UpstreamSource<LocalArtifactSource, LocalRev
   /** Every local source is one upstream: the filesystem has no refs to resolve. */
   key(): string {
     return "local";
+  }
+
+  /**
+   * The path the source reads, once it is known to be allowed as written;
+   * nothing at it is looked up, so a refusal is the same whether or not
+   * something is there.
+   */
+  async allowedPath(source: LocalArtifactSource): Promise<string> {
+    ensureWrittenPathAllowed(source.path, await localBounds(this.rules));
+    return resolve(source.path);
   }
 
   async revision(): Promise<LocalRevision> {

@@ -42,6 +42,16 @@ export class UpstreamReader {
     return source.kind === "local" ? this.local.key() : this.remote.key(source);
   }
 
+  /**
+   * The folder or file on this server's disk a source reads (a local path,
+   * or a `file://` repository), once it is known to be allowed as written;
+   * null for a source read over the network. Nothing at the path is looked
+   * up, so a refusal says the same whether or not anything is there.
+   */
+  async serverDiskPath(source: ArtifactSource): Promise<string | null> {
+    return source.kind === "local" ? this.local.allowedPath(source) : this.remote.allowedPath(source);
+  }
+
   async revision(source: ArtifactSource): Promise<Revision> {
     return source.kind === "local" ? this.local.revision() : this.remote.revision(source);
   }
