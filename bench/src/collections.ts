@@ -13,7 +13,7 @@ const LOCAL_CHANGED = 1_000;
 const GIT_REPOSITORIES = 20;
 const ARTIFACTS_PER_REPOSITORY = 50;
 
-async function api<T>(server: Service, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(server: Service, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${server.url}/api${path}`, {
     method,
     headers: { "x-api-key": OWNER_KEY, ...(body === undefined ? {} : { "content-type": "application/json" }) },

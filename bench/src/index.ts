@@ -1,4 +1,5 @@
 import { benchCollections } from "./collections";
+import { benchContents } from "./contents";
 import { benchDashboard } from "./dashboard";
 import { benchDistributed } from "./distributed";
 import { benchExports } from "./exports";
@@ -12,6 +13,7 @@ import { benchThroughput } from "./throughput";
 const PARTS: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   throughput: benchThroughput,
   collections: benchCollections,
+  contents: benchContents,
   dashboard: benchDashboard,
   generation: benchGeneration,
   exports: benchExports,

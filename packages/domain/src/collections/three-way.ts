@@ -1,4 +1,4 @@
-import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from "diff";
 import { diff3Merge } from "node-diff3";
 import { CONTENT_LIMITS, type ConflictKind, type FileChange, type OnConflict, type StoredFile } from "@scriptorium/contract";
 import { blobHash } from "./blob-store";
@@ -132,6 +132,54 @@ export function differingPaths(from: readonly StoredFile[], to: readonly StoredF
   return [...new Set([...before.keys(), ...after.keys()])].filter((path) => !sameFile(before.get(path), after.get(path))).sort();
 }
 
+/** Line counts up to which a diff is computed at once; larger files are diffed in steps, so the server keeps answering meanwhile. */
+const SYNC_DIFF_LINES = 4_000;
+/** How long one file's diff may take; beyond it the change is shown as a whole-file replacement. */
+const DIFF_TIMEOUT_MS = 2_000;
+
+function lineCount(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count += 1;
+  return count;
+}
+
+/** Every old line removed and every new line added, for a diff that would take too long to compute line by line. */
+function replacement(path: string, oldText: string, newText: string): StructuredPatch {
+  const split = (text: string) => (text === "" ? [] : text.replace(/\n$/, "").split("\n"));
+  const removed = split(oldText);
+  const added = split(newText);
+  return {
+    oldFileName: `a/${path}`,
+    newFileName: `b/${path}`,
+    oldHeader: undefined,
+    newHeader: undefined,
+    hunks: [
+      {
+        oldStart: removed.length === 0 ? 0 : 1,
+        oldLines: removed.length,
+        newStart: added.length === 0 ? 0 : 1,
+        newLines: added.length,
+        lines: [...removed.map((line) => `-${line}`), ...added.map((line) => `+${line}`)],
+      },
+    ],
+  };
+}
+
+/** The unified diff of one text file, 3 lines of context; bounded in time. */
+function lineDiff(path: string, oldText: string, newText: string): Promise<StructuredPatch> {
+  const names = [`a/${path}`, `b/${path}`] as const;
+  if (lineCount(oldText) + lineCount(newText) <= SYNC_DIFF_LINES) {
+    return Promise.resolve(structuredPatch(names[0], names[1], oldText, newText, undefined, undefined, { context: 3, timeout: DIFF_TIMEOUT_MS }) ?? replacement(path, oldText, newText));
+  }
+  return new Promise((resolve) => {
+    structuredPatch(names[0], names[1], oldText, newText, undefined, undefined, {
+      context: 3,
+      timeout: DIFF_TIMEOUT_MS,
+      callback: (patch) => resolve(patch ?? replacement(path, oldText, newText)),
+    });
+  });
+}
+
 function cutPatch(patch: string): { patch: string; truncated?: true } {
   if (Buffer.byteLength(patch, "utf8") <= CONTENT_LIMITS.patchBytes) return { patch };
   // Cut at a line end within the limit, so the patch stays readable.
@@ -159,7 +207,7 @@ export async function fileChanges(from: readonly StoredFile[], to: readonly Stor
       changes.push({ path, change, additions: 0, deletions: 0 });
       continue;
     }
-    const structured = structuredPatch(`a/${path}`, `b/${path}`, oldText, newText, undefined, undefined, { context: 3 });
+    const structured = await lineDiff(path, oldText, newText);
     let additions = 0;
     let deletions = 0;
     for (const hunk of structured.hunks) {
