@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   SCRIPTORIUM_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
   /** Worker threads for export builds and the offline writer's stages; default one per CPU core but one, which the event loop keeps. */
   SCRIPTORIUM_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /** `off` stores artifacts without the security review (no findings, nothing held back): only for measuring what the review costs. */
+  SCRIPTORIUM_SECURITY_REVIEW: z.enum(["on", "off"]).default("on"),
   /** How long a process starting beside PostgreSQL waits for it to answer before giving up; 0 gives up at once. */
   SCRIPTORIUM_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   OPENAI_API_KEY: z.string().optional(),
@@ -69,6 +71,8 @@ export interface Config {
   workers: number;
   /** Worker threads that build exports and run the offline writer. */
   threads: number;
+  /** Review every stored and incoming artifact file. */
+  securityReview: boolean;
   jobLeaseSeconds: number;
   /** How long to wait at start for a PostgreSQL server that does not answer yet. */
   dbWaitSeconds: number;
@@ -104,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultDashboardDir: string |
     dashboardDir: dashboard === "off" ? null : dashboard ? resolve(dashboard) : defaultDashboardDir,
     workers: e.SCRIPTORIUM_WORKERS,
     threads: e.SCRIPTORIUM_THREADS ?? Math.max(1, availableParallelism() - 1),
+    securityReview: e.SCRIPTORIUM_SECURITY_REVIEW === "on",
     jobLeaseSeconds: e.SCRIPTORIUM_JOB_LEASE_SECONDS,
     dbWaitSeconds: e.SCRIPTORIUM_DB_WAIT_SECONDS,
     requestsPerMinute: e.SCRIPTORIUM_RATE_LIMIT,

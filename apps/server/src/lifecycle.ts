@@ -35,6 +35,7 @@ export function servicesFor(config: Config, log: Logger, database: DatabaseHandl
     listen: database.kind === "postgres" ? database.listen : undefined,
     llm: config.llm,
     offload,
+    securityReview: config.securityReview,
   });
 }
 

@@ -7,6 +7,8 @@ import {
   CONFLICT_KINDS,
   CONTENT_LIMITS,
   FILE_CHANGES,
+  Finding,
+  FindingSeverity,
   Id,
   MERGE_KINDS,
   MetadataField,
@@ -102,6 +104,9 @@ export const Artifact = z
       .meta({ description: "The merge base: the files exactly as upstream had them at the last import or sync (readable through the collection's blob route)" }),
     locally_modified: z.boolean().meta({ description: "True while the stored copy differs from its merge base (edited here)" }),
     modified_files: z.array(z.string()).meta({ description: "Paths added, changed or deleted here since the last import or sync" }),
+    findings_summary: z
+      .object({ high: z.number().int(), medium: z.number().int(), low: z.number().int() })
+      .meta({ description: "How many findings the security review has on the stored copy, by severity (GET …/findings lists them)" }),
     added_at: Timestamp,
     refreshed_at: Timestamp.nullable(),
     updated_at: Timestamp,
@@ -135,6 +140,7 @@ export const ListArtifactsInput = PageInput.extend({
   q: z.string().trim().max(200).optional().meta({ description: "Words that must each appear in the name, description or tags (case-insensitive)", example: "pdf form" }),
   sort: z.enum(["name", "updated_at"]).optional().meta({ description: "name (default) or updated_at" }),
   order: z.enum(["asc", "desc"]).optional().meta({ description: "Default: asc for name, desc (newest first) for updated_at" }),
+  findings: FindingSeverity.optional().meta({ description: "Only artifacts with a security-review finding of this severity or a higher one" }),
 });
 export const ArtifactIdInput = z.object({ collection_id: Id, artifact_id: Id });
 export const AddArtifactsInput = z.object({
@@ -156,6 +162,10 @@ export const RefreshInput = z.object({
   dry_run: Flag.optional().meta({ description: "Compute everything, apply nothing" }),
   fields: z.array(MetadataField).optional().meta({ description: "Only these metadata fields are updated" }),
   on_conflict: OnConflict.optional(),
+  accept_findings: z
+    .union([z.literal("all"), z.array(z.string().max(1_200)).max(10_000)])
+    .optional()
+    .meta({ description: 'High findings a sync may bring in anyway: "<rule_id>@<path>" keys from findings_added, or "all"' }),
   include_diff: Flag.optional().meta({ description: `Entries whose content changes carry a unified diff per file (at most ${CONTENT_LIMITS.patchBytes / 1024} KiB each)` }),
   entries: z
     .enum(["all", "changed", "none"])
@@ -206,6 +216,8 @@ export const RefreshEntry = z
       .meta({ description: "How the update lands: fast_forward (no local edits), clean (merged with them), conflict (needs on_conflict)" }),
     files_changed: z.array(FileChangeItem).optional().meta({ description: "From the stored copy to what this entry brings; present where content changes" }),
     conflicts: z.array(ConflictItem).optional().meta({ description: "Files changed here and upstream that cannot be merged" }),
+    findings_added: z.array(Finding).optional().meta({ description: "Security-review findings the entry's content brings that the stored copy does not have" }),
+    findings_removed: z.array(Finding).optional().meta({ description: "Findings of the stored copy that the entry's content no longer has" }),
   })
   .meta({ id: "RefreshEntry" });
 
@@ -271,3 +283,5 @@ export const FileEdit = z
     artifact: Artifact,
   })
   .meta({ id: "FileEdit" });
+
+export const FindingList = z.object({ items: z.array(Finding) }).meta({ id: "FindingList" });

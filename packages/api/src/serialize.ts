@@ -4,6 +4,7 @@ import type { ExportFormat } from "@scriptorium/contract";
 import {
   briefOf,
   type ApiKey as DomainApiKey,
+  findingsSummary,
   modifiedFilesOf,
   type Artifact as DomainArtifact,
   type ArtifactFile as DomainArtifactFile,
@@ -65,6 +66,7 @@ export function toArtifact(row: DomainArtifact): z.infer<typeof Artifact> {
     base_files: row.baseFiles.map((file) => ({ path: file.path, sha256: file.sha256 })),
     locally_modified: row.contentHash !== row.baseHash,
     modified_files: modifiedFilesOf(row),
+    findings_summary: findingsSummary(row.findings),
     added_at: row.addedAt.toISOString(),
     refreshed_at: row.refreshedAt?.toISOString() ?? null,
     updated_at: row.updatedAt.toISOString(),
@@ -115,6 +117,8 @@ export function toRefreshResponse(outcome: RefreshOutcome, requestId: string, st
         duration_ms: entry.durationMs,
         ...(entry.merge ? { merge: entry.merge } : {}),
         ...(entry.filesChanged ? { files_changed: entry.filesChanged } : {}),
+        ...(entry.findingsAdded ? { findings_added: entry.findingsAdded } : {}),
+        ...(entry.findingsRemoved ? { findings_removed: entry.findingsRemoved } : {}),
         ...(entry.conflicts
           ? {
               conflicts: entry.conflicts.map((conflict) => ({

@@ -63,3 +63,21 @@ export type FileChange = (typeof FILE_CHANGES)[number];
 /** Machine-readable reasons on refresh entries, beside the free-text `reason`. */
 export const REASON_CODES = ["pinned", "local_conflict", "security_review", "locally_modified", "upstream_missing", "unchanged_upstream", "error"] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** How sure a finding of the security review is to be harmful; `high` holds an update back. */
+export const FINDING_SEVERITIES = ["high", "medium", "low"] as const;
+export const FindingSeverity = z.enum(FINDING_SEVERITIES).meta({ id: "FindingSeverity" });
+export type FindingSeverity = z.infer<typeof FindingSeverity>;
+
+/** What the security review found in one file of an artifact. */
+export const Finding = z
+  .object({
+    rule_id: z.string(),
+    severity: FindingSeverity,
+    path: z.string(),
+    line: z.number().int().meta({ description: "1-based; 0 when the finding is about the whole file" }),
+    excerpt: z.string().meta({ description: "The matched text, cut to 200 characters" }),
+    message: z.string(),
+  })
+  .meta({ id: "Finding" });
+export type Finding = z.infer<typeof Finding>;

@@ -12,6 +12,7 @@ import {
   STAGE_STATUSES,
   TRIM_SIZES,
   type ArtifactMetadata,
+  type Finding,
   type ArtifactSource,
   type ArtifactType,
   type GenerationEventPayload,
@@ -119,6 +120,8 @@ export const artifacts = pgTable(
     baseFiles: jsonb("base_files").$type<StoredFile[]>().notNull(),
     baseHash: text("base_hash").notNull(),
     metadata: jsonb("metadata").$type<ArtifactMetadata>().notNull(),
+    /** What the security review found in the stored copy. */
+    findings: jsonb("findings").$type<Finding[]>().notNull().default([]),
     addedAt: instantDefaultNow("added_at"),
     refreshedAt: instant("refreshed_at"),
     updatedAt: instantDefaultNow("updated_at"),
@@ -159,6 +162,8 @@ export interface SnapshotArtifact {
   /** Absent in snapshots taken before artifacts kept a merge base: the base was then the stored copy itself. */
   baseFiles?: StoredFile[];
   baseHash?: string;
+  /** Absent in snapshots taken before the security review existed. */
+  findings?: Finding[];
   metadata: ArtifactMetadata;
   addedAt: string;
   refreshedAt: string | null;

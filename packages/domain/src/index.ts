@@ -11,6 +11,7 @@ export { CollectionService, type Artifact, type Collection } from "./collections
 export { modifiedFilesOf, type ArtifactFile, type EditOutcome, type OpenedFile } from "./collections/artifact-files";
 export type { Bundle } from "./collections/bundles";
 export type { FileChangeSummary, MergeConflict } from "./collections/three-way";
+export { findingsSummary } from "./review/security-review";
 export { type RefreshEntry, type RefreshOptions, type RefreshOutcome } from "./collections/collection-refresher";
 export { type RollbackOutcome, type Snapshot } from "./collections/snapshot-service";
 export * from "./generation/outputs";

@@ -14,6 +14,7 @@ import { ExportService } from "./exports/export-service";
 import { OffloadedExporter, OffloadedOfflineWriter, type Offload } from "./offload";
 import { CollectionRefresher } from "./collections/collection-refresher";
 import { SnapshotService } from "./collections/snapshot-service";
+import { SecurityReview } from "./review/security-review";
 import { UpstreamReader } from "./collections/upstream/upstream-reader";
 import { JobEngine } from "./generation/job-engine";
 import { JobQueue } from "./generation/job-queue";
@@ -77,6 +78,8 @@ export interface ServiceOptions {
   llm?: LlmEnvironment | undefined;
   /** Keep artifact contents and exports in the database (PostgreSQL, shared by every node) rather than in the data directory. Default false. */
   filesInDatabase?: boolean | undefined;
+  /** Review every stored and incoming artifact file (docs/security-review.md). Default true; false only to measure what the review costs. */
+  securityReview?: boolean | undefined;
   /** Where export builds and the offline writer's stages run. Default: on the calling thread. */
   offload?: Offload | undefined;
 }
@@ -110,6 +113,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     options.filesInDatabase ? store : null,
   );
   const cluster = new Cluster(options.listen ?? null);
+  const review = new SecurityReview(options.securityReview ?? true);
   const events = new EventLog(db, new EventBus(), cluster);
   const queue = new JobQueue(db, events, options.jobLeaseSeconds ?? DEFAULT_JOB_LEASE_SECONDS);
   const runner = new StageRunner(db, queue, (writer) =>
@@ -123,10 +127,10 @@ export function createServices(db: Database, options: ServiceOptions): Services 
   return {
     access: new AccessService(db),
     rateLimiter: new RateLimiter(options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE),
-    collections: new CollectionService(db, store, upstream, new LocalSourceAccess(db, options.localRoots !== undefined)),
-    files: new ArtifactFileService(db, store),
+    collections: new CollectionService(db, store, upstream, new LocalSourceAccess(db, options.localRoots !== undefined), review),
+    files: new ArtifactFileService(db, store, review),
     bundles: new BundleService(db, store),
-    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster),
+    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review),
     snapshots: new SnapshotService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),

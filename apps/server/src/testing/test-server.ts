@@ -35,6 +35,7 @@ export async function startTestServer(engine: Engine = "pglite", overrides: Part
       jobLeaseSeconds: 15,
       dbWaitSeconds: 0,
       threads: 2,
+      securityReview: true,
       // Tests poll as fast as they can; the limit has its own test.
       requestsPerMinute: 0,
       llm: { openaiApiKey: undefined, anthropicApiKey: undefined, llmBaseUrl: undefined, llmApiKey: undefined },

@@ -10,6 +10,7 @@ import {
   Deleted,
   DeleteFileInput,
   FileEdit,
+  FindingList,
   ImportedArtifacts,
   InlineFile,
   ListArtifactsInput,
@@ -51,6 +52,7 @@ export const artifactsRouter = router({
           q: input.q,
           sort: input.sort,
           order: input.order,
+          findings: input.findings,
           limit: input.limit,
           cursor: input.cursor,
         }),
@@ -105,6 +107,20 @@ export const artifactsRouter = router({
     .query(async ({ ctx, input }) => ({
       items: (await ctx.services.files.list(ctx.principal.workspaceId, input.collection_id, input.artifact_id)).map(toArtifactFile),
     })),
+
+  findings: readProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/v1/collections/{collection_id}/artifacts/{artifact_id}/findings",
+        tags: TAGS,
+        summary: "What the security review found in an artifact's stored copy",
+        description: "Every finding, by path and line: rule, severity, excerpt and message. The rules are documented in docs/security-review.md.",
+      },
+    })
+    .input(ArtifactIdInput)
+    .output(FindingList)
+    .query(async ({ ctx, input }) => ({ items: (await ctx.services.collections.getArtifact(ctx.principal.workspaceId, input.collection_id, input.artifact_id)).findings })),
 
   readFile: readProcedure
     .input(ArtifactFileInput)

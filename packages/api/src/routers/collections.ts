@@ -68,6 +68,7 @@ export const collectionsRouter = router({
         fields: input.fields,
         onConflict: input.on_conflict,
         includeDiff: input.include_diff,
+        acceptFindings: input.accept_findings,
         requestId: ctx.requestId,
       });
       return toRefreshResponse(outcome, ctx.requestId, startedAt, input.entries ?? "all");

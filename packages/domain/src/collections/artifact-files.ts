@@ -10,6 +10,7 @@ import type { BlobStore } from "./blob-store";
 import { contentHashOf } from "./content";
 import { mainFileOf } from "./layout";
 import { EMPTY_METADATA, mergeMetadata, parseMetadata } from "./metadata";
+import type { SecurityReview } from "../review/security-review";
 import { toSnapshotArtifact } from "./snapshot-service";
 import { differingPaths } from "./three-way";
 
@@ -99,6 +100,7 @@ export class ArtifactFileService {
   constructor(
     private readonly db: Database,
     private readonly store: BlobStore,
+    private readonly review: SecurityReview,
   ) {}
 
   private async artifact(workspaceId: string, collectionId: string, artifactId: string): Promise<ArtifactRow> {
@@ -224,12 +226,14 @@ export class ArtifactFileService {
       const mainFile = storedMainFile(row);
       let metadata = row.metadata;
       if (mainFile === path && next.mainContent) metadata = mergeMetadata(EMPTY_METADATA, parseMetadata(next.mainContent.toString("utf8")));
+      // The review runs on every edit: the edited file is read afresh, the others keep their findings.
+      const findings = await this.review.review(files, (sha256) => this.store.get(sha256), row);
       const snapshotId = randomUUID();
       await tx.insert(snapshots).values({ id: snapshotId, workspaceId, collectionId, mode: "edit", requestId, artifacts: [toSnapshotArtifact(row)] });
       const now = new Date();
       const [updated] = await tx
         .update(artifacts)
-        .set({ files, contentHash: contentHashOf(files), metadata, updatedAt: now })
+        .set({ files, contentHash: contentHashOf(files), metadata, findings, updatedAt: now })
         .where(eq(artifacts.id, artifactId))
         .returning();
       await tx.update(collections).set({ updatedAt: now }).where(eq(collections.id, collectionId));

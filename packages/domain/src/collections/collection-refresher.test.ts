@@ -12,6 +12,7 @@ import { CollectionRefresher, type RefreshOptions, type RefreshOutcome } from ".
 import { GitCache } from "./git";
 import { UpstreamReader, type Revision } from "./upstream/upstream-reader";
 import type { ArtifactSource } from "@scriptorium/contract";
+import { SecurityReview } from "../review/security-review";
 
 const logged: object[] = [];
 const log: Logger = { info: (fields) => logged.push(fields), warn: () => undefined, error: () => undefined };
@@ -314,7 +315,7 @@ describe("refresh serialisation", () => {
       await services.collections.addArtifacts(ownerOf(workspace.id), one.id, { source: join(root, "a") });
       await services.collections.addArtifacts(ownerOf(workspace.id), two.id, { source: join(root, "b") });
       const reader = new SlowReader(new GitCache(join(dataDir, "git"), { githubBaseUrl: "https://github.com", githubToken: undefined }), { dataDir });
-      const refresher = new CollectionRefresher(test.handle.db, new FileBlobStore(join(dataDir, "blobs")), reader, log, new Cluster(null));
+      const refresher = new CollectionRefresher(test.handle.db, new FileBlobStore(join(dataDir, "blobs")), reader, log, new Cluster(null), new SecurityReview());
 
       await Promise.all([1, 2, 3].map(() => refresher.refresh(workspace.id, one.id, options("metadata"))));
       expect(reader.maxActive).toBe(1);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
-import { METADATA_FIELDS, type ArtifactMetadata, type MergeKind, type MetadataField, type OnConflict, type ReasonCode, type RefreshMode, type StoredFile } from "@scriptorium/contract";
+import { METADATA_FIELDS, type ArtifactMetadata, type Finding, type MergeKind, type MetadataField, type OnConflict, type ReasonCode, type RefreshMode, type StoredFile } from "@scriptorium/contract";
 import { artifacts, collections, snapshots, type ArtifactRow, type Database } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { NotFoundError } from "../errors";
@@ -12,6 +12,7 @@ import { blobHash, type BlobStore } from "./blob-store";
 import { checkContentLimits, modifiedFilesOf, storedMainFile } from "./artifact-files";
 import { contentHashOf, manifestOf } from "./content";
 import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
+import { findingKey, type SecurityReview } from "../review/security-review";
 import { toSnapshotArtifact } from "./snapshot-service";
 import { fileChanges, mergeThreeWay, type FileChangeSummary, type MergeConflict } from "./three-way";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
@@ -26,6 +27,8 @@ export interface RefreshOptions {
   onConflict?: OnConflict | undefined;
   /** Entries whose content changes carry unified diffs. */
   includeDiff?: boolean | undefined;
+  /** High findings a sync may bring in anyway: `<rule_id>@<path>` keys, or "all". */
+  acceptFindings?: "all" | readonly string[] | undefined;
   requestId: string;
 }
 
@@ -53,6 +56,9 @@ export interface RefreshEntry {
   filesChanged?: FileChangeSummary[];
   /** Files changed here and upstream that cannot be merged. */
   conflicts?: MergeConflict[];
+  /** What the security review finds in what the entry brings and not in the stored copy, and the reverse. */
+  findingsAdded?: Finding[];
+  findingsRemoved?: Finding[];
 }
 
 export interface RefreshOutcome {
@@ -96,7 +102,7 @@ interface ArtifactUpdate {
   id: string;
   metadata: ArtifactMetadata;
   /** New content, when it changed: the stored copy and the merge base (upstream's files) it now stands on. */
-  content: { files: StoredFile[]; contentHash: string; baseFiles: StoredFile[]; baseHash: string } | null;
+  content: { files: StoredFile[]; contentHash: string; baseFiles: StoredFile[]; baseHash: string; findings: Finding[] } | null;
   resolvedVersion: string;
   upstreamObject: string | null;
   /** Only re-pins the version (same content, newer commit): needs no snapshot. */
@@ -112,6 +118,17 @@ interface Evaluated {
 const UPSTREAM_CONCURRENCY = 8;
 const ARTIFACT_CONCURRENCY = 32;
 const COMMIT = /^[0-9a-f]{40}$/;
+
+/** The findings an update adds and removes, compared by `<rule_id>@<path>`. */
+function findingChanges(before: readonly Finding[], after: readonly Finding[]): { findingsAdded: Finding[]; findingsRemoved: Finding[] } {
+  const beforeKeys = new Set(before.map(findingKey));
+  const afterKeys = new Set(after.map(findingKey));
+  return { findingsAdded: after.filter((finding) => !beforeKeys.has(findingKey(finding))), findingsRemoved: before.filter((finding) => !afterKeys.has(findingKey(finding))) };
+}
+
+function isAccepted(finding: Finding, accepted: RefreshOptions["acceptFindings"]): boolean {
+  return accepted === "all" || (accepted?.includes(findingKey(finding)) ?? false);
+}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
@@ -141,6 +158,7 @@ export class CollectionRefresher {
     private readonly upstream: UpstreamReader,
     private readonly log: Logger,
     private readonly cluster: Cluster,
+    private readonly review: SecurityReview,
   ) {}
 
   refresh(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {
@@ -295,8 +313,8 @@ export class CollectionRefresher {
   }
 
   /** The stored copy's and the merge base's file lists, which the refresh reads only for the artifacts that need them. */
-  private async filesOf(id: string): Promise<Pick<ArtifactRow, "files" | "baseFiles">> {
-    const [row] = await this.db.select({ files: artifacts.files, baseFiles: artifacts.baseFiles }).from(artifacts).where(eq(artifacts.id, id));
+  private async filesOf(id: string): Promise<Pick<ArtifactRow, "files" | "baseFiles" | "findings">> {
+    const [row] = await this.db.select({ files: artifacts.files, baseFiles: artifacts.baseFiles, findings: artifacts.findings }).from(artifacts).where(eq(artifacts.id, id));
     if (!row) throw new Error("It was removed while the refresh ran.");
     return row;
   }
@@ -368,9 +386,26 @@ export class CollectionRefresher {
         };
       }
       const filesChanged = await fileChanges(stored.files, merged.files, read, options.includeDiff ?? false);
+      const findings = await this.review.review(merged.files, read, stored);
+      const review = findingChanges(stored.findings, findings);
       if (options.mode === "check") {
         return {
-          entry: this.entryFor(row, started, { status: "refreshed", changes: ["content"], upstreamVersion: newVersion, updateAvailable: true, merge, filesChanged, ...conflicts }),
+          entry: this.entryFor(row, started, { status: "refreshed", changes: ["content"], upstreamVersion: newVersion, updateAvailable: true, merge, filesChanged, ...conflicts, ...review }),
+        };
+      }
+      const heldBack = review.findingsAdded.filter((finding) => finding.severity === "high" && !isAccepted(finding, options.acceptFindings));
+      if (heldBack.length > 0) {
+        return {
+          entry: this.entryFor(row, started, {
+            status: "skipped",
+            upstreamVersion: newVersion,
+            updateAvailable: true,
+            merge,
+            ...conflicts,
+            ...review,
+            reason: `The update adds ${heldBack.length} high-severity finding${heldBack.length === 1 ? "" : "s"} of the security review (${heldBack.map(findingKey).join(", ")}): nothing of it was changed. Review them, then sync with accept_findings naming them (or "all").`,
+            reasonCode: "security_review",
+          }),
         };
       }
 
@@ -392,11 +427,12 @@ export class CollectionRefresher {
           merge,
           filesChanged,
           ...conflicts,
+          ...review,
         }),
         update: {
           id: row.id,
           metadata,
-          content: { files: merged.files, contentHash, baseFiles: theirs, baseHash: theirsHash },
+          content: { files: merged.files, contentHash, baseFiles: theirs, baseHash: theirsHash, findings },
           resolvedVersion: newVersion,
           upstreamObject: listing.object,
           repinOnly: false,
@@ -478,6 +514,7 @@ export class CollectionRefresher {
           content_hash: update.content?.contentHash ?? null,
           base_files: update.content?.baseFiles ?? null,
           base_hash: update.content?.baseHash ?? null,
+          findings: update.content?.findings ?? null,
           resolved_version: update.resolvedVersion,
           upstream_object: update.upstreamObject,
           changed: !update.repinOnly,
@@ -490,11 +527,12 @@ export class CollectionRefresher {
             content_hash = coalesce(u.content_hash, a.content_hash),
             base_files = coalesce(u.base_files, a.base_files),
             base_hash = coalesce(u.base_hash, a.base_hash),
+            findings = coalesce(u.findings, a.findings),
             resolved_version = u.resolved_version,
             upstream_object = u.upstream_object,
             updated_at = case when u.changed then ${now.toISOString()}::timestamptz else a.updated_at end
           from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-            as u(id text, metadata jsonb, files jsonb, content_hash text, base_files jsonb, base_hash text, resolved_version text, upstream_object text, changed boolean)
+            as u(id text, metadata jsonb, files jsonb, content_hash text, base_files jsonb, base_hash text, findings jsonb, resolved_version text, upstream_object text, changed boolean)
           where a.id = u.id and a.collection_id = ${collectionId}`);
       }
       if (touched.length > 0) {

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { join, posix } from "node:path";
-import { and, eq, ilike, inArray, sql } from "drizzle-orm";
+import { and, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import pLimit from "p-limit";
-import { describeSource, MAX_ARTIFACTS_PER_IMPORT, type ArtifactSource, type ArtifactType, type SourceInput } from "@scriptorium/contract";
+import { describeSource, MAX_ARTIFACTS_PER_IMPORT, type ArtifactSource, type ArtifactType, type FindingSeverity, type SourceInput, type StoredFile } from "@scriptorium/contract";
 import { artifacts, collections, isUniqueViolation, type ArtifactRow, type CollectionRow, type Database } from "@scriptorium/db";
 import type { Caller, LocalSourceAccess } from "../access/local-source-access";
 import { ConflictError, InvalidError, NotFoundError, TooLargeError } from "../errors";
 import { Keyset, type Page, type PageRequest } from "../paging";
+import type { SecurityReview } from "../review/security-review";
 import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import type { BlobStore } from "./blob-store";
 import { checkContentLimits } from "./artifact-files";
@@ -42,6 +43,17 @@ export interface ArtifactQuery extends ArtifactFilter, PageRequest {
   q?: string | undefined;
   sort?: ArtifactSort | undefined;
   order?: "asc" | "desc" | undefined;
+  /** Only artifacts with a finding of this severity or a higher one. */
+  findings?: FindingSeverity | undefined;
+}
+
+/** The severities at or above each one. */
+const AT_LEAST: Record<FindingSeverity, FindingSeverity[]> = { high: ["high"], medium: ["high", "medium"], low: ["high", "medium", "low"] };
+
+/** Artifacts with a finding of `severity` or higher (jsonb containment, one test per severity). */
+function withFindings(severity: FindingSeverity | undefined): SQL | undefined {
+  if (!severity) return undefined;
+  return or(...AT_LEAST[severity].map((level) => sql`${artifacts.findings} @> ${JSON.stringify([{ severity: level }])}::jsonb`));
 }
 
 /** `q` as words, each a LIKE pattern matching it literally anywhere. */
@@ -58,6 +70,13 @@ export type Artifact = ArtifactRow;
 /** Artifacts of one import read and stored at once. */
 const IMPORT_CONCURRENCY = 32;
 
+/** A file's bytes among content just read upstream, by its hash in the manifest made of it. */
+function readIn(contents: Map<string, Buffer>, files: readonly StoredFile[], sha256: string): Promise<Buffer> {
+  const file = files.find((candidate) => candidate.sha256 === sha256);
+  const content = file ? contents.get(file.path) : undefined;
+  return content ? Promise.resolve(content) : Promise.reject(new Error(`No content read for ${sha256}`));
+}
+
 /** Names upstream failures for people, as a 422 on the request that triggered them. */
 function upstreamFailure(source: ArtifactSource, error: unknown): InvalidError {
   if (error instanceof GitError || error instanceof UpstreamError || error instanceof MetadataError) {
@@ -72,6 +91,7 @@ export class CollectionService {
     private readonly store: BlobStore,
     private readonly upstream: UpstreamReader,
     private readonly localAccess: LocalSourceAccess,
+    private readonly review: SecurityReview,
   ) {}
 
   /** The workspace's collections by name, a page at a time. */
@@ -158,6 +178,7 @@ export class CollectionService {
             eq(artifacts.collectionId, collectionId),
             query.type ? eq(artifacts.type, query.type) : undefined,
             ...words.map((word) => ilike(searchable, word)),
+            withFindings(query.findings),
             keyset.after(cursor),
           ),
         )
@@ -179,7 +200,7 @@ export class CollectionService {
       }
     }
     const page = keyset.page(found, limit, (row) => row.artifact.id, (row) => row.artifact);
-    const unfiltered = !query.type && !query.namePattern && words.length === 0;
+    const unfiltered = !query.type && !query.namePattern && words.length === 0 && !query.findings;
     return unfiltered ? { ...page, total: collection.artifactCount } : page;
   }
 
@@ -287,6 +308,8 @@ export class CollectionService {
           }
           const files = await storeContent(this.store, childListing, contents);
           const contentHash = contentHashOf(files);
+          // Reviewed on import; high findings are flagged, not refused (docs/security-review.md).
+          const findings = await this.review.review(files, (sha256) => readIn(contents, files, sha256));
           return {
             id: randomUUID(),
             workspaceId,
@@ -303,6 +326,7 @@ export class CollectionService {
             baseFiles: files,
             baseHash: contentHash,
             metadata,
+            findings,
             addedAt: now,
             refreshedAt: null,
             updatedAt: now,
