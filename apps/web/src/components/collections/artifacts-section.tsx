@@ -3,6 +3,7 @@
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
+import Link from "next/link";
 import { useId, useMemo, useState } from "react";
 import { describeSource, type ArtifactType } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
@@ -10,6 +11,7 @@ import { ArtifactTypeSelect } from "@/components/collections/artifact-type-selec
 import { RemoveArtifactDialog } from "@/components/collections/remove-artifact-dialog";
 import { LoadMore } from "@/components/load-more";
 import { RelativeTime } from "@/components/relative-time";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
@@ -17,6 +19,7 @@ import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { WriteButton } from "@/components/write-access";
+import { artifactHref } from "@/lib/artifact-files";
 import { displayVersion, pluralize, type Artifact } from "@/lib/collections";
 import { loadedItems, nextPageOptions } from "@/lib/paging";
 import { errorMessage, useTRPC } from "@/lib/trpc";
@@ -83,7 +86,19 @@ function ArtifactName({ artifact }: { artifact: Artifact }) {
   const { title, description } = artifact.metadata;
   return (
     <div className="grid max-w-80 min-w-48 gap-0.5 whitespace-normal">
-      <span className="font-medium break-words">{artifact.name}</span>
+      <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        <Link
+          href={artifactHref(artifact.collection_id, artifact.id)}
+          className="rounded-sm font-medium break-words underline-offset-4 outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
+        >
+          {artifact.name}
+        </Link>
+        {artifact.locally_modified ? (
+          <Badge variant="amber" title={`Edited here: ${artifact.modified_files.join(", ")}`}>
+            locally modified
+          </Badge>
+        ) : null}
+      </span>
       {title && title !== artifact.name ? <span className="text-xs break-words">{title}</span> : null}
       {description ? <span className="line-clamp-2 text-xs text-muted-foreground">{description}</span> : null}
     </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, PencilIcon, SearchXIcon, Trash2Icon } from "lucide-react";
+import { AlertCircleIcon, DownloadIcon, PencilIcon, SearchXIcon, Trash2Icon } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { AddSourceSection } from "@/components/collections/add-source-section";
@@ -14,9 +14,11 @@ import { BackLink, DetailProblem, type BackTarget } from "@/components/detail-pr
 import { PageHeader } from "@/components/page-header";
 import { RetryButton } from "@/components/problem-card";
 import { RelativeTime } from "@/components/relative-time";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
+import { collectionBundleHref } from "@/lib/artifact-files";
 import { pluralize, type Collection } from "@/lib/collections";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
@@ -98,6 +100,12 @@ function CollectionHeader({ collection }: { collection: Collection }) {
         }
         actions={
           <>
+            <Button variant="outline" asChild>
+              <a href={collectionBundleHref(collection.id)} download title="Every artifact's files as a .tar.gz, with a manifest">
+                <DownloadIcon aria-hidden="true" />
+                Download
+              </a>
+            </Button>
             <WriteButton variant="outline" onClick={() => setEditing(true)}>
               <PencilIcon aria-hidden="true" />
               Edit

@@ -1,9 +1,10 @@
 "use client";
 
-import { CheckCircle2Icon } from "lucide-react";
+import { AlertTriangleIcon, CheckCircle2Icon } from "lucide-react";
 import { useId, useState } from "react";
-import type { RefreshMode } from "@scriptorium/contract";
+import type { OnConflict, RefreshMode } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
+import { hasReview, MERGE_DETAILS, SyncReviewed, UpdateReview } from "@/components/collections/update-review";
 import { RelativeTime } from "@/components/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -25,16 +26,32 @@ const MODE_LABELS: Record<RefreshMode, string> = { metadata: "Metadata refresh",
 /** In a check, "refreshed" means upstream has something new, not that anything was applied. */
 function entryStatusBadge(entry: RefreshEntry, mode: RefreshMode): { label: string; variant: EntryBadgeVariant } {
   if (entry.status === "refreshed" && mode === "check") return { label: "update available", variant: "amber" };
+  if (entry.status === "skipped" && entry.reason_code === "local_conflict") return { label: "skipped: conflicts with your edits", variant: "red" };
   return { label: entry.status, variant: ENTRY_STATUS_VARIANTS[entry.status] };
 }
 
-export function RefreshResultView({ result }: { result: RefreshResult }) {
+interface RefreshResultViewProps {
+  result: RefreshResult;
+  collectionId: string;
+  canWrite: boolean;
+  /** A sync started from this result's review is running. */
+  syncPending: boolean;
+  /** Why that sync failed, if it did. */
+  syncError: unknown;
+  /** Runs the sync that applies a check's updates. */
+  onSync: (onConflict: OnConflict) => void;
+}
+
+export function RefreshResultView({ result, collectionId, canWrite, syncPending, syncError, onSync }: RefreshResultViewProps) {
   const headingId = useId();
   const toggleId = useId();
   const [showUnchanged, setShowUnchanged] = useState(false);
   const { entries } = result.result;
   const unchangedCount = result.result.unchanged_count;
   const shownEntries = showUnchanged ? entries : entries.filter((entry) => entry.status !== "unchanged");
+  const reviewed = entries.filter(hasReview);
+  const updateCount = entries.filter((entry) => entry.status === "refreshed").length;
+  const conflictCount = entries.reduce((sum, entry) => sum + (entry.conflicts?.length ?? 0), 0);
 
   const stats = [
     { label: result.mode === "check" ? "Changed upstream" : "Refreshed", value: result.result.refreshed_count },
@@ -116,6 +133,11 @@ export function RefreshResultView({ result }: { result: RefreshResult }) {
           )}
         </div>
       )}
+
+      {reviewed.length > 0 ? <UpdateReview entries={reviewed} collectionId={collectionId} applied={result.mode !== "check" && !result.dry_run} /> : null}
+      {result.mode === "check" && updateCount > 0 ? (
+        <SyncReviewed updateCount={updateCount} conflictCount={conflictCount} canWrite={canWrite} pending={syncPending} error={syncError} onSync={onSync} />
+      ) : null}
     </div>
   );
 }
@@ -130,7 +152,18 @@ function RefreshEntryRow({ entry, mode }: { entry: RefreshEntry; mode: RefreshMo
         <ArtifactTypeBadge type={entry.type} />
       </TableCell>
       <TableCell>
-        <Badge variant={status.variant}>{status.label}</Badge>
+        <div className="flex flex-wrap gap-1">
+          <Badge variant={status.variant}>
+            {entry.reason_code === "local_conflict" ? <AlertTriangleIcon aria-hidden="true" /> : null}
+            {status.label}
+          </Badge>
+          {entry.merge && mode === "check" ? (
+            <Badge variant={MERGE_DETAILS[entry.merge].variant} title={MERGE_DETAILS[entry.merge].description}>
+              {entry.merge === "conflict" ? <AlertTriangleIcon aria-hidden="true" /> : null}
+              {MERGE_DETAILS[entry.merge].label}
+            </Badge>
+          ) : null}
+        </div>
       </TableCell>
       <TableCell>
         {lines.length > 0 ? (

@@ -3,12 +3,13 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { LoaderCircleIcon, RefreshCwIcon } from "lucide-react";
-import { useId } from "react";
+import { useId, useRef, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { z } from "zod";
-import { ArtifactType, NamePattern, REFRESH_MODES, type RefreshMode } from "@scriptorium/contract";
+import { ArtifactType, NamePattern, OnConflict, REFRESH_MODES, type RefreshMode } from "@scriptorium/contract";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
 import { RefreshResultView } from "@/components/collections/refresh-result";
+import { OnConflictChoice } from "@/components/collections/update-review";
 import { useInvalidateCollection } from "@/components/collections/use-invalidate-collection";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
@@ -16,13 +17,14 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { ReadOnlyNotice, useCanWrite } from "@/components/write-access";
+import type { RefreshResult } from "@/lib/collections";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 
 const MODE_DETAILS: Record<RefreshMode, { label: string; description: string }> = {
   metadata: { label: "Metadata", description: "Re-reads titles, descriptions, versions and tags upstream; files stay as they are." },
-  check: { label: "Check", description: "Reports which artifacts changed upstream; changes nothing." },
-  sync: { label: "Sync", description: "Copies upstream files and metadata in, after a snapshot you can roll back to." },
+  check: { label: "Check for updates", description: "Shows what changed upstream, file by file, to review before a sync; changes nothing." },
+  sync: { label: "Sync", description: "Copies upstream files and metadata in, merged with edits made here, after a snapshot you can roll back to." },
 };
 
 // The API's own field schemas, so mistakes show before a round trip.
@@ -31,8 +33,10 @@ const RefreshForm = z.object({
   type: ArtifactType.nullable(),
   name_pattern: NamePattern,
   dry_run: z.boolean(),
+  on_conflict: OnConflict,
 });
 type RefreshForm = z.infer<typeof RefreshForm>;
+type RefreshFilter = { type?: ArtifactType | undefined; name_pattern?: string | undefined };
 
 /** Runs a metadata refresh, an update check or a sync, and shows what it found. */
 export function RefreshSection({ collectionId }: { collectionId: string }) {
@@ -42,13 +46,26 @@ export function RefreshSection({ collectionId }: { collectionId: string }) {
   const ids = { heading: useId(), mode: useId(), type: useId(), pattern: useId(), dryRun: useId() };
   const form = useForm<RefreshForm>({
     resolver: zodResolver(RefreshForm),
-    defaultValues: { mode: "metadata", type: null, name_pattern: "", dry_run: false },
+    defaultValues: { mode: "metadata", type: null, name_pattern: "", dry_run: false, on_conflict: "skip" },
   });
   const patternError = form.formState.errors.name_pattern?.message;
+  const mode = form.watch("mode");
+  // The filter of the refresh on screen: a sync started from its review applies to the same artifacts.
+  const [shownFilter, setShownFilter] = useState<RefreshFilter | undefined>(undefined);
 
+  // Which control started the refresh on screen: its error shows beside that control.
+  const [origin, setOrigin] = useState<"form" | "review">("form");
+  const originRef = useRef<"form" | "review">("form");
+  // The last answer stays on screen while the next refresh runs, so a review does not vanish under its own sync button.
+  const [shownResult, setShownResult] = useState<RefreshResult | null>(null);
   const refresh = useMutation(
     trpc.collections.refresh.mutationOptions({
+      onMutate: () => {
+        // A new form refresh replaces the answer; a sync from a review keeps the review up until its own answer arrives.
+        if (originRef.current === "form") setShownResult(null);
+      },
       onSuccess: async (result) => {
+        setShownResult(result);
         // A check or a dry run changes nothing; anything else may have changed artifacts and taken a snapshot.
         if (result.mode !== "check" && !result.dry_run) await invalidateCollection();
       },
@@ -57,12 +74,25 @@ export function RefreshSection({ collectionId }: { collectionId: string }) {
 
   function submit(values: RefreshForm) {
     const filter = { type: values.type ?? undefined, name_pattern: values.name_pattern || undefined };
+    const artifactFilter = filter.type || filter.name_pattern ? filter : undefined;
+    setShownFilter(artifactFilter);
+    originRef.current = "form";
+    setOrigin("form");
     refresh.mutate({
       collection_id: collectionId,
       mode: values.mode,
-      artifact_filter: filter.type || filter.name_pattern ? filter : undefined,
+      artifact_filter: artifactFilter,
       dry_run: values.dry_run,
+      // A check is read before a sync, and a dry run in its place: both show each file's diff.
+      include_diff: values.mode === "check" || values.dry_run,
+      on_conflict: values.mode === "sync" ? values.on_conflict : undefined,
     });
+  }
+
+  function syncReviewed(onConflict: OnConflict) {
+    originRef.current = "review";
+    setOrigin("review");
+    refresh.mutate({ collection_id: collectionId, mode: "sync", artifact_filter: shownFilter, on_conflict: onConflict });
   }
 
   return (
@@ -143,6 +173,14 @@ export function RefreshSection({ collectionId }: { collectionId: string }) {
                 </div>
               </div>
 
+              {mode === "sync" ? (
+                <Controller
+                  control={form.control}
+                  name="on_conflict"
+                  render={({ field }) => <OnConflictChoice value={field.value} onChange={field.onChange} disabled={!canWrite} />}
+                />
+              ) : null}
+
               <div className="flex items-start gap-2.5">
                 <input id={ids.dryRun} type="checkbox" className="mt-0.5 size-4 accent-primary" aria-describedby={`${ids.dryRun}-note`} {...form.register("dry_run")} />
                 <div className="grid gap-1">
@@ -153,7 +191,7 @@ export function RefreshSection({ collectionId }: { collectionId: string }) {
                 </div>
               </div>
 
-              <FormError error={refresh.error} />
+              <FormError error={origin === "form" ? refresh.error : null} />
               <div className="flex flex-wrap items-center gap-3">
                 <Button type="submit" disabled={refresh.isPending}>
                   {refresh.isPending ? <LoaderCircleIcon className="animate-spin" aria-hidden="true" /> : <RefreshCwIcon aria-hidden="true" />}
@@ -168,7 +206,16 @@ export function RefreshSection({ collectionId }: { collectionId: string }) {
             </fieldset>
           </form>
         </CardContent>
-        {refresh.data ? <RefreshResultView result={refresh.data} /> : null}
+        {shownResult ? (
+          <RefreshResultView
+            result={shownResult}
+            collectionId={collectionId}
+            canWrite={canWrite}
+            syncPending={refresh.isPending}
+            syncError={origin === "review" ? refresh.error : null}
+            onSync={syncReviewed}
+          />
+        ) : null}
       </Card>
     </section>
   );

@@ -5,8 +5,9 @@ import { useTRPC } from "@/lib/trpc";
 
 /**
  * Marks everything shown about one collection as stale: the list (counts,
- * update times), its header, its artifacts under every filter, its snapshots.
- * Adding, removing, refreshing and rolling back can change all of them.
+ * update times), its header, its artifacts (the list under every filter,
+ * each artifact, its files and their contents), its snapshots. Adding,
+ * removing, refreshing, rolling back and editing a file can change all of them.
  */
 export function useInvalidateCollection(collectionId: string): () => Promise<void> {
   const trpc = useTRPC();
@@ -15,7 +16,7 @@ export function useInvalidateCollection(collectionId: string): () => Promise<voi
     await Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.collections.list.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.collections.get.queryKey({ collection_id: collectionId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.artifacts.list.infiniteQueryKey({ collection_id: collectionId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.artifacts.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.collections.snapshots.infiniteQueryKey({ collection_id: collectionId }) }),
     ]);
   };
