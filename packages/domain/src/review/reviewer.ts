@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { load as loadYaml } from "js-yaml";
 import { parse as parseToml } from "smol-toml";
 import type { Finding } from "@scriptorium/contract";
-import { reviewShell, type ShellMatch } from "./shell";
+import { programsRun, reviewShell, type ShellMatch } from "./shell";
 import { ruleOf, type RuleId } from "./rules";
 
 /** Which rules read a file, decided by its path alone (so findings can be cached by content hash and role). */
@@ -60,16 +60,20 @@ const PROMPT_INJECTION: readonly RegExp[] = [
   /\b(?:disregard|ignore|bypass)\s+(?:your|all)\s+(?:safety\s+)?(?:rules|guidelines|restrictions|policies)\b/i,
   /\byou\s+are\s+now\s+(?:in\s+)?(?:developer|jailbreak|dan|god)\s+mode\b/i,
   /\bkeep\s+this\s+(?:secret|hidden)\s+from\s+the\s+user\b/i,
+  /\b(?:never|do\s+not|don't)\s+(?:show|reveal|mention|display|report)\b[^.\n]{0,60}\bto\s+the\s+user\b/i,
+  /\b(?:hide|conceal)\b[^.\n]{0,40}\bfrom\s+the\s+user\b/i,
 ];
 
 /** Zero-width characters, bidirectional overrides and isolates, Unicode tags. */
-const INVISIBLE = /[\u200b-\u200d\u2060-\u2064\u180e\u202a-\u202e\u2066-\u2069]|\udb40[\udc00-\udc7f]/u;
+const INVISIBLE = /[\u200b-\u200d\u2060-\u2064\u180e\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/u;
 const ENCODED_BLOB = /[A-Za-z0-9+/]{400,}={0,2}|\b[0-9a-fA-F]{400,}\b/;
-const RAW_SCRIPT_URL = /https?:\/\/(?:raw\.githubusercontent\.com|gist\.githubusercontent\.com|gist\.github\.com\/[^\s)]*\/raw|pastebin\.com\/raw|paste\.[\w.]+\/raw|[^\s)"'<>]+\.(?:sh|ps1|py|bash))(?:[^\s)"'<>]*)/i;
+const RAW_SCRIPT_URL = /https?:\/\/(?:(?:raw\.githubusercontent\.com|gist\.githubusercontent\.com|pastebin\.com\/raw|paste\.[\w.]+\/raw)[^\s)"'<>]*|gist\.github\.com\/[^\s)"'<>]*\/raw[^\s)"'<>]*|[^\s/)"'<>]+\/[^\s)"'<>]*\.(?:sh|ps1|py|bash)(?=[?#\s)"'<>]|$)[^\s)"'<>]*)/i;
 const COMMENT = /<!--([\s\S]*?)-->/g;
-const COMMENT_COMMAND = /\b(?:curl|wget|bash|sh\s+-c|base64|eval|nc|powershell)\b|https?:\/\//i;
-const COMMENT_AGENT = /\b(?:assistant|agent|model|claude|llm|ai)\b/i;
-const COMMENT_IMPERATIVE = /\b(?:must|always|never|do\s+not|don't|ignore|instead|secretly|quietly|silently)\b/i;
+const COMMENT_COMMAND = /\b(?:curl|wget|bash|sh\s+-c|base64|eval|nc|powershell)\b|https?:\/\/|`[^`\n]+`|~\/\.[\w-]/i;
+/** A comment that speaks to the agent… */
+const COMMENT_AGENT = /\b(?:assistant|agent|model|claude|llm|ai|system|you|you're|your)\b/i;
+/** …and tells it to do something. */
+const COMMENT_IMPERATIVE = /\b(?:must|always|never|do\s+not|don't|ignore|instead|secretly|quietly|silently|send|upload|open|read|commit|push|delete|remove|install|execute|run|add)\b/i;
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/;
 const SHELL_FENCES = new Set(["bash", "sh", "shell", "zsh", "console", "shell-session", "terminal", "ksh"]);
 
@@ -181,7 +185,8 @@ function quoted(word: string): string {
 
 const TOKEN_FORMATS = /\b(?:ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,}|gh[ousr]_[A-Za-z0-9]{36}|sk-(?:ant-)?[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|npm_[A-Za-z0-9]{36})\b/;
 const SECRET_NAME = /token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth/i;
-const PLACEHOLDER = /^\s*$|^\$|^<.*>$|your|xxx|changeme|example|placeholder|\*{3}|\.{3}|replace|todo|redacted|^\{\{.*\}\}$|^env:/i;
+/** Values that stand for a secret rather than being one: references to the environment, templates, and the usual fill-ins. */
+const PLACEHOLDER = /^\s*$|\$\{[^}]+\}|^\$[A-Z_]|^(?:bearer\s+)?\$|^<[^>]*>$|^(?:bearer\s+)?<[^>]*>$|^your[-_ ]|x{4,}|\*{3,}|^\.{3}$|^(?:changeme|change[-_]me|placeholder|replace[-_ ]?me|todo|redacted|none|null|secret|password|token)$|^\{\{.*\}\}$|^env:/i;
 
 function secretIn(name: string, value: string): boolean {
   return TOKEN_FORMATS.test(value) || (SECRET_NAME.test(name) && !PLACEHOLDER.test(value) && value.length >= 8);
@@ -195,9 +200,15 @@ const REGISTRY_RUNNERS: Record<string, { skip: RegExp; pinned: (spec: string) =>
 };
 
 function mcpRules(config: Record<string, Json>, raw: string, list: FindingList): void {
-  const containers = ["mcpServers", "servers", "mcp_servers", "context_servers"].map((key) => config[key]).filter(isObject);
+  const containers = ["mcpServers", "servers", "mcp_servers", "context_servers"].map((key) => config[key]);
   for (const servers of containers) {
-    for (const [name, server] of Object.entries(servers)) {
+    // Keyed by name (most clients), or a list of servers that carry their own names (some YAML configs).
+    const entries: [string, Json][] = Array.isArray(servers)
+      ? servers.map((server, at) => [isObject(server) && typeof server.name === "string" ? server.name : `#${at + 1}`, server])
+      : isObject(servers)
+        ? Object.entries(servers)
+        : [];
+    for (const [name, server] of entries) {
       if (!isObject(server)) continue;
       const command = typeof server.command === "string" ? server.command : "";
       const args = strings(server.args);
@@ -237,7 +248,8 @@ function mcpRules(config: Record<string, Json>, raw: string, list: FindingList):
 
 const TOOL_EVENTS = new Set(["PreToolUse", "PostToolUse", "PostToolUseFailure"]);
 const EVERY_TURN_EVENTS = new Set(["UserPromptSubmit", "SessionStart", "Stop", "SubagentStop", "PreCompact"]);
-const FROM_OUTSIDE = /(?:^|\s)(?:~\/|\$HOME|\/(?!dev\/null)[\w.-]+\/|\.\.\/)/;
+/** A program outside the artifact: in the home folder, above it, or an absolute path other than the system's own tools. */
+const OUTSIDE = /^(?:~\/|\$HOME|\$\{HOME\}|\.\.\/|\/(?!(?:usr\/)?(?:local\/)?s?bin\/|opt\/homebrew\/bin\/))/;
 const INSIDE_ARTIFACT = /\$\{?CLAUDE_PLUGIN_ROOT\}?|\$\{?CLAUDE_PROJECT_DIR\}?/;
 
 function hookRules(config: Record<string, Json>, raw: string, list: FindingList): void {
@@ -254,9 +266,9 @@ function hookRules(config: Record<string, Json>, raw: string, list: FindingList)
       for (const command of commands) {
         const line = lineOfValue(raw, JSON.stringify(command).slice(1, -1)) || lineOfValue(raw, command.split("\n")[0] ?? command);
         list.addShell(reviewShell(command).map((match) => ({ ...match, line: 0 })), line);
-        const remote = /\b(?:curl|wget)\b/.test(command) || (FROM_OUTSIDE.test(command) && !INSIDE_ARTIFACT.test(command));
+        const remote = /\b(?:curl|wget)\b/.test(command) || programsRun(command).some((program) => OUTSIDE.test(program) && !INSIDE_ARTIFACT.test(program));
         if (broad && remote) list.add("hook.broad-remote", line, command, `A ${event} hook on ${everyTool ? "every tool call" : "every turn"} runs code from the network or from outside the artifact.`);
-        else if (everyTool) list.add("hook.broad-matcher", line, command, `A ${event} hook runs on every tool call.`);
+        if (everyTool) list.add("hook.broad-matcher", line, command, `A ${event} hook runs on every tool call.`);
       }
     }
   }

@@ -11,6 +11,8 @@ export interface ShellMatch {
 
 /** One simple command: its words (after assignments and wrappers like `sudo`), and what connects it to the next. */
 interface Command {
+  /** The command word as written (`/usr/bin/curl`, `./run.sh`). */
+  word: string;
   name: string;
   args: string[];
   /** Redirection targets (`> file`, `>> file`). */
@@ -95,10 +97,11 @@ export function commandsOf(text: string): Command[] {
           while ((words[index] ?? "").startsWith("-")) index += 1;
         } else break;
       }
-      const name = commandName(words[index] ?? "");
+      const word = words[index] ?? "";
+      const name = commandName(word);
       const args = words.slice(index + 1);
       for (const word of words) for (const text of substitutionsIn(word)) substituted.push(commandsOf(text));
-      const command: Command = { name, args, writes, reads, elevated, next, substituted };
+      const command: Command = { word, name, args, writes, reads, elevated, next, substituted };
       (inner.at(-1)?.commands ?? commands).push(command);
     }
     words = [];
@@ -238,7 +241,9 @@ function commandMatches(commands: Command[], emit: (ruleId: RuleId, command: Com
     if (command.elevated) emit("shell.sudo", command, "Runs with administrator rights.");
     const words = [command.name, ...command.args, ...command.reads];
     if (words.some((word) => CREDENTIAL_PATH.test(word)) || KEYCHAIN.test(words.join(" "))) emit("secrets.credential-files", command, "Reads the user's credentials.");
-    if (["cat", "source", ".", "head", "tail", "less", "more", "grep", "export", "xargs", "cp", "base64"].includes(command.name) && [...command.args, ...command.reads].some((word) => DOTENV.test(word))) {
+    // What the command reads: its arguments (for cp, all but the destination) and its input redirections.
+    const readArgs = command.name === "cp" ? command.args.slice(0, -1) : command.args;
+    if (["cat", "source", ".", "head", "tail", "less", "more", "grep", "export", "xargs", "cp", "base64"].includes(command.name) && [...readArgs, ...command.reads].some((word) => DOTENV.test(word))) {
       emit("secrets.dotenv", command, "Reads a .env file, where projects keep their secrets.");
     } else if (command.reads.some((word) => DOTENV.test(word))) emit("secrets.dotenv", command, "Reads a .env file, where projects keep their secrets.");
     sendingMatches(command, inner, emit);
@@ -251,10 +256,10 @@ function sendingMatches(command: Command, inner: Command[], emit: (ruleId: RuleI
   if (command.name === "curl") {
     const uploads = command.args.some(
       (arg, at) =>
-        ((["-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--json"].includes(arg) || /^-[a-zA-Z]*d$/.test(arg)) && /^@|\$\(|`|\$[A-Za-z{]/.test(command.args[at + 1] ?? "")) ||
+        ((["-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--json"].includes(arg) || /^-[a-zA-Z]*d$/.test(arg)) && /^@|\$\(|`/.test(command.args[at + 1] ?? "")) ||
         (["-F", "--form"].includes(arg) && /=@|=<|\$\(/.test(command.args[at + 1] ?? "")) ||
         ["-T", "--upload-file"].includes(arg) ||
-        /^--data(?:-binary|-raw|-urlencode)?=[@$`]/.test(arg),
+        /^--data(?:-binary|-raw|-urlencode)?=(?:@|\$\(|`)/.test(arg),
     );
     const posts = command.args.some((arg, at) => ["-d", "--data", "--data-binary", "--data-raw", "--json", "-F", "--form"].includes(arg) || /^--data/.test(arg) || (arg === "-X" && /^post$/i.test(command.args[at + 1] ?? "")));
     if (remote.length > 0 && (uploads || inner.length > 0)) emit("exfil.upload", command, "Sends files or command output over the network.");
@@ -342,7 +347,7 @@ export function reviewShell(text: string): ShellMatch[] {
     for (const command of flatten(commands)) {
       // Downloaded to a file, then made executable or run: the same as piping it into a shell.
       if (FETCHERS.has(command.name)) {
-        const target = command.args.find((arg, at) => ["-o", "-O", "--output", "--output-document"].includes(command.args[at - 1] ?? "") && arg !== "-") ?? command.writes[0];
+        const target = command.args.find((arg, at) => /^(?:-[a-zA-Z]*[oO]|--output|--output-document)$/.test(command.args[at - 1] ?? "") && arg !== "-") ?? command.writes[0];
         const url = urlsOf(command)[0];
         const name = target ?? (command.name === "wget" && url ? url.split("?")[0]?.split("/").pop() : undefined);
         if (name) downloads.set(name.replace(/^\.\//, "").split("/").pop() ?? name, line);
@@ -355,4 +360,15 @@ export function reviewShell(text: string): ShellMatch[] {
     }
   }
   return matches;
+}
+
+/** The programs and scripts a command line runs, as written: each command's word, and the script an interpreter is given. */
+export function programsRun(text: string): string[] {
+  let commands: Command[];
+  try {
+    commands = flatten(commandsOf(text));
+  } catch {
+    return [];
+  }
+  return commands.flatMap((command) => [command.word, ...(isInterpreter(command) ? command.args.filter((arg) => !arg.startsWith("-")).slice(0, 1) : [])]);
 }
