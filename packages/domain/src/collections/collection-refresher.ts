@@ -386,7 +386,7 @@ export class CollectionRefresher {
         };
       }
       const filesChanged = await fileChanges(stored.files, merged.files, read, options.includeDiff ?? false);
-      const findings = await this.review.review(merged.files, read, stored);
+      const findings = await this.review.review(merged.files, read, stored, listing.links ?? []);
       const review = findingChanges(stored.findings, findings);
       if (options.mode === "check") {
         return {

@@ -309,7 +309,7 @@ export class CollectionService {
           const files = await storeContent(this.store, childListing, contents);
           const contentHash = contentHashOf(files);
           // Reviewed on import; high findings are flagged, not refused (docs/security-review.md).
-          const findings = await this.review.review(files, (sha256) => readIn(contents, files, sha256));
+          const findings = await this.review.review(files, (sha256) => readIn(contents, files, sha256), undefined, childListing.links ?? []);
           return {
             id: randomUUID(),
             workspaceId,

@@ -66,7 +66,21 @@ const PROMPT_INJECTION: readonly RegExp[] = [
 
 /** Zero-width characters, bidirectional overrides and isolates, Unicode tags. */
 const INVISIBLE = /[\u200b-\u200d\u2060-\u2064\u180e\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/u;
-const ENCODED_BLOB = /[A-Za-z0-9+/]{400,}={0,2}|\b[0-9a-fA-F]{400,}\b/;
+/** Runs of base64 (or hex) characters at least this long are encoded blobs. */
+const ENCODED_BLOB_CHARS = 400;
+
+/** Where the first long base64 or hex run starts, and its length; a linear scan (a regex over megabytes of one run would backtrack). */
+function encodedBlob(text: string): { index: number; length: number } | null {
+  let start = 0;
+  for (let at = 0; at <= text.length; at += 1) {
+    const code = at < text.length ? text.charCodeAt(at) : 0;
+    const inRun = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 43 || code === 47;
+    if (inRun) continue;
+    if (at - start >= ENCODED_BLOB_CHARS && /[0-9+/]/.test(text.slice(start, Math.min(at, start + 4_000)))) return { index: start, length: at - start };
+    start = at + 1;
+  }
+  return null;
+}
 const RAW_SCRIPT_URL = /https?:\/\/(?:(?:raw\.githubusercontent\.com|gist\.githubusercontent\.com|pastebin\.com\/raw|paste\.[\w.]+\/raw)[^\s)"'<>]*|gist\.github\.com\/[^\s)"'<>]*\/raw[^\s)"'<>]*|[^\s/)"'<>]+\/[^\s)"'<>]*\.(?:sh|ps1|py|bash)(?=[?#\s)"'<>]|$)[^\s)"'<>]*)/i;
 const COMMENT = /<!--([\s\S]*?)-->/g;
 const COMMENT_COMMAND = /\b(?:curl|wget|bash|sh\s+-c|base64|eval|nc|powershell)\b|https?:\/\/|`[^`\n]+`|~\/\.[\w-]/i;
@@ -118,8 +132,8 @@ function textRules(text: string, list: FindingList): void {
     const code = invisible[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0");
     list.add("md.invisible-characters", lineAt(text, invisible.index), `U+${code}`, `An invisible character (U+${code}) hides text from people but not from the model.`);
   }
-  const blob = ENCODED_BLOB.exec(text);
-  if (blob) list.add("content.encoded-blob", lineAt(text, blob.index), `${blob[0].slice(0, 60)}…`, `A ${blob[0].length}-character encoded run.`);
+  const blob = encodedBlob(text);
+  if (blob) list.add("content.encoded-blob", lineAt(text, blob.index), `${text.slice(blob.index, blob.index + 60)}…`, `A ${blob.length}-character encoded run.`);
   const lines = text.split("\n");
   const long = lines.findIndex((line) => line.length > LONG_LINE);
   if (long !== -1) list.add("file.unreviewable", long + 1, "", `Line ${long + 1} is ${lines[long]?.length ?? 0} characters long: too long to review as text.`);
@@ -312,10 +326,20 @@ const SCRIPT_CREDENTIALS = /["'`](?:~|\$HOME)?[^"'`\n]*\/\.(?:ssh\/id_|aws\/cred
  */
 export function reviewFile(path: string, content: Buffer): FileFinding[] {
   const list = new FindingList();
+  try {
+    reviewInto(list, path, content);
+  } catch {
+    // A rule that cannot cope with this input (a regex out of stack on a pathological line): the file is reported, never the process.
+    list.add("file.unreviewable", 0, "", "The review could not read this file to the end.");
+  }
+  return list.items;
+}
+
+function reviewInto(list: FindingList, path: string, content: Buffer): void {
   const role = roleOf(path);
   if (isExecutable(content)) {
     list.add("file.executable-binary", 0, "", "A compiled program inside the artifact.");
-    return list.items;
+    return;
   }
   let text: string;
   try {
@@ -324,10 +348,10 @@ export function reviewFile(path: string, content: Buffer): FileFinding[] {
   } catch {
     if (role === "text") list.add("file.binary", 0, "", "A binary file: its content cannot be reviewed as text.");
     else list.add("file.unreviewable", 0, "", "Not valid UTF-8 text, though its name says it is text.");
-    return list.items;
+    return;
   }
   textRules(text, list);
-  if (list.overTime()) return list.items;
+  if (list.overTime()) return;
   const shebang = /^#!.*\b(?:ba|z|k|da)?sh\b/.test(text);
   if (role === "shell" || shebang) list.addShell(reviewShell(text), 1);
   else if (role === "markdown") markdownRules(text, list);
@@ -337,5 +361,4 @@ export function reviewFile(path: string, content: Buffer): FileFinding[] {
     if (match) list.add("secrets.credential-files", lineAt(text, match.index), match[0], "Reads the user's credentials.");
   }
   list.overTime();
-  return list.items;
 }

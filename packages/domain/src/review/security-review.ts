@@ -1,5 +1,6 @@
 import type { Finding, StoredFile } from "@scriptorium/contract";
 import { roleOf, reviewFile, type FileFinding } from "./reviewer";
+import { ruleOf } from "./rules";
 
 /** Files' findings remembered per content hash and role: review results of unchanged files are never computed twice. */
 const CACHE_LIMIT = 200_000;
@@ -35,8 +36,12 @@ export class SecurityReview {
   /** `enabled: false` reviews nothing (for measuring what the review costs). */
   constructor(readonly enabled = true) {}
 
-  /** The findings of a set of files; `read` gives a file's bytes by hash. */
-  async review(files: readonly StoredFile[], read: (sha256: string) => Promise<Buffer>, known?: KnownFindings): Promise<Finding[]> {
+  /**
+   * The findings of a set of files; `read` gives a file's bytes by hash.
+   * `links` are the symbolic links upstream had among them (never stored,
+   * but reported); without them (an edit), the known ones stay reported.
+   */
+  async review(files: readonly StoredFile[], read: (sha256: string) => Promise<Buffer>, known?: KnownFindings, links?: readonly string[]): Promise<Finding[]> {
     if (!this.enabled) return [];
     const knownByPath = new Map<string, FileFinding[]>();
     if (known) {
@@ -56,6 +61,11 @@ export class SecurityReview {
       const fileFindings = reused ?? (await this.reviewOne(file, read));
       for (const finding of fileFindings) findings.push({ ...finding, path: file.path });
     }
+    const rule = ruleOf("file.symlink");
+    for (const link of links ?? []) {
+      findings.push({ rule_id: rule.id, severity: rule.severity, path: link, line: 0, excerpt: link, message: "A symbolic link upstream: it was not copied, and the artifact may not work as its author meant without it." });
+    }
+    if (known && !links) for (const finding of known.findings) if (finding.rule_id === rule.id && !files.some((file) => file.path === finding.path)) findings.push(finding);
     return sortFindings(findings);
   }
 

@@ -57,6 +57,18 @@ function blobsOf(tree: Map<string, TreeEntry>): { path: string; entry: TreeEntry
   return blobs;
 }
 
+const sortedLinks = new WeakMap<Map<string, TreeEntry>, string[]>();
+
+/** The tree's symlink entries (usually none), computed once per tree. */
+function linksOf(tree: Map<string, TreeEntry>): string[] {
+  let links = sortedLinks.get(tree);
+  if (!links) {
+    links = [...tree].filter(([, entry]) => entry.type === "blob" && entry.mode === SYMLINK_MODE).map(([path]) => path).sort();
+    sortedLinks.set(tree, links);
+  }
+  return links;
+}
+
 function listGitTree(tree: Map<string, TreeEntry>, path: string): UpstreamListing {
   const prefix = path === "" ? "" : `${path}/`;
   const blobs = blobsOf(tree);
@@ -80,7 +92,11 @@ function listGitTree(tree: Map<string, TreeEntry>, path: string): UpstreamListin
     if (isIgnored(relativePath)) continue;
     files.push({ path: relativePath, executable: blob.entry.mode === "100755", oid: blob.entry.oid });
   }
-  return { isFile: false, files, object: signatureOf(files) };
+  const links = linksOf(tree)
+    .filter((link) => link.startsWith(prefix))
+    .map((link) => link.slice(prefix.length))
+    .filter((link) => !isIgnored(link));
+  return { isFile: false, files, object: signatureOf(files), ...(links.length > 0 ? { links } : {}) };
 }
 
 /** Git and GitHub repositories, read through the git cache at one resolved commit. */

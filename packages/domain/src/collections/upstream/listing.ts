@@ -18,6 +18,8 @@ export interface UpstreamListing {
    * does; a commit elsewhere in the repository leaves it alone. Null for local sources.
    */
   object: string | null;
+  /** Symbolic links where files would be (relative paths like `files`'): never copied, but the security review reports them. */
+  links?: string[];
 }
 
 /**
@@ -56,12 +58,17 @@ export function partitionListing(listing: UpstreamListing, roots: readonly { pat
       if (key === "") return undefined;
     }
   };
+  const relativeTo = (root: string, part: UpstreamListing, path: string) => (part.isFile ? posix.basename(path) : root === "" ? path : path.slice(root.length + 1));
   for (const file of listing.files) {
     const found = owner(file.path);
     if (!found) continue;
     const [root, part] = found;
-    const relativePath = part.isFile ? posix.basename(file.path) : root === "" ? file.path : file.path.slice(root.length + 1);
-    part.files.push({ ...file, path: relativePath });
+    part.files.push({ ...file, path: relativeTo(root, part, file.path) });
+  }
+  for (const link of listing.links ?? []) {
+    const found = owner(link);
+    if (!found || found[1].isFile) continue;
+    (found[1].links ??= []).push(relativeTo(found[0], found[1], link));
   }
   if (listing.object !== null) for (const part of parts.values()) part.object = signatureOf(part.files);
   return parts;

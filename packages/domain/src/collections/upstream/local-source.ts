@@ -75,19 +75,21 @@ export class LocalSource implements UpstreamSource<LocalArtifactSource, LocalRev
     // Local files are stored without their mode bits (folders are walked without a stat per file).
     if (found.isFile) return { isFile: true, files: [{ path: basename(root), executable: false }], object: null };
     const files: UpstreamFile[] = [];
+    const links: string[] = [];
     const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
       throw new UpstreamError(`Cannot list ${root}: ${error.code ?? error.message}`);
     });
     for (const entry of entries) {
       // Symlinks are never followed, FIFOs and sockets never read: only regular files are part of an artifact.
-      if (!entry.isFile()) continue;
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const full = join(entry.parentPath, entry.name);
       const relativePath = relative(root, full).split(sep).join("/");
       if (isIgnored(relativePath)) continue;
-      files.push({ path: relativePath, executable: false });
+      if (entry.isSymbolicLink()) links.push(relativePath);
+      else files.push({ path: relativePath, executable: false });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : 1));
-    return { isFile: false, files, object: null };
+    return { isFile: false, files, object: null, ...(links.length > 0 ? { links: links.sort() } : {}) };
   }
 
   /** Folders are probed for their main file by name, without a walk of the folder. */
