@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { REVIEW_TIME_LIMIT_MS, reviewFile, roleOf } from "./reviewer";
+import { REVIEW_RULES } from "./rules";
 import { SecurityReview } from "./security-review";
 
 const rules = (path: string, content: string | Buffer) => reviewFile(path, Buffer.isBuffer(content) ? content : Buffer.from(content)).map((finding) => finding.rule_id);
@@ -79,5 +82,13 @@ describe("the security review's cache", () => {
     expect(imported).toMatchObject([{ rule_id: "file.symlink", severity: "medium", path: "config" }]);
     expect(await review.review([file], read, { files: [file], findings: imported })).toEqual(imported);
     expect(await review.review([file], read, { files: [file], findings: imported }, [])).toEqual([]);
+  });
+});
+
+describe("the rules table", () => {
+  it("is documented in docs/security-review.md, rule by rule with its severity", () => {
+    const doc = readFileSync(fileURLToPath(new URL("../../../../docs/security-review.md", import.meta.url)), "utf8");
+    const missing = REVIEW_RULES.filter((rule) => !doc.includes(`| \`${rule.id}\` | ${rule.severity} |`)).map((rule) => rule.id);
+    expect(missing).toEqual([]);
   });
 });
