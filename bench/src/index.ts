@@ -8,12 +8,14 @@ import { benchGeneration } from "./generation";
 import { benchHeavyWork } from "./heavy";
 import { benchLoad } from "./load";
 import { printReport, type BenchResult } from "./report";
+import { benchReview } from "./review";
 import { benchThroughput } from "./throughput";
 
 const PARTS: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   throughput: benchThroughput,
   collections: benchCollections,
   contents: benchContents,
+  review: benchReview,
   dashboard: benchDashboard,
   generation: benchGeneration,
   exports: benchExports,
