@@ -39,10 +39,6 @@ function artifactColumns(onRemove: (artifact: Artifact) => void) {
       header: "Name",
       cell: (info) => <ArtifactName artifact={info.row.original} />,
     }),
-    column.accessor("findings_summary", {
-      header: "Findings",
-      cell: (info) => <FindingsSummaryBadges summary={info.getValue()} />,
-    }),
     column.display({
       id: "version",
       header: "Version",
@@ -104,6 +100,8 @@ function ArtifactName({ artifact }: { artifact: Artifact }) {
             locally modified
           </Badge>
         ) : null}
+        {/* Beside the name rather than in a column of their own: the table is already as wide as the page. */}
+        <FindingsSummaryBadges summary={artifact.findings_summary} />
       </span>
       {title && title !== artifact.name ? <span className="text-xs break-words">{title}</span> : null}
       {description ? <span className="line-clamp-2 text-xs text-muted-foreground">{description}</span> : null}
