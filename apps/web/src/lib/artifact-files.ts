@@ -4,11 +4,18 @@ import { CONTENT_LIMITS } from "@scriptorium/contract";
 export type ArtifactFile = RouterOutputs["artifacts"]["files"]["items"][number];
 export type InlineFile = RouterOutputs["artifacts"]["readFile"];
 
-/** The artifact page's address; a query string, as the static export has no dynamic segments. */
-export function artifactHref(collectionId: string, artifactId: string, path?: string): string {
+/** The artifact page's address; a query string, as the static export has no dynamic segments. `line` marks a line of the open file. */
+export function artifactHref(collectionId: string, artifactId: string, path?: string, line?: number): string {
   const query = new URLSearchParams({ collection: collectionId, id: artifactId });
   if (path) query.set("file", path);
+  if (path && line !== undefined && line > 0) query.set("line", String(line));
   return `/collections/artifact?${query.toString()}`;
+}
+
+/** The `line` of the artifact page's address, when it names one. */
+export function parseLine(value: string | null): number | undefined {
+  if (value === null || !/^[1-9][0-9]{0,8}$/.test(value)) return undefined;
+  return Number(value);
 }
 
 const collectionsApi = (collectionId: string) => `/api/v1/collections/${encodeURIComponent(collectionId)}`;

@@ -9,6 +9,7 @@ import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge"
 import { FileTree } from "@/components/collections/file-tree";
 import { FileViewer } from "@/components/collections/file-viewer";
 import { NewFileDialog } from "@/components/collections/new-file-dialog";
+import { SecurityReviewPanel } from "@/components/collections/security-review";
 import { BackLink, DetailProblem, type BackTarget } from "@/components/detail-problem";
 import { PageHeader } from "@/components/page-header";
 import { ProblemCard, RetryButton } from "@/components/problem-card";
@@ -17,7 +18,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useCanWrite } from "@/components/write-access";
-import { artifactBundleHref, artifactHref, type ArtifactFile } from "@/lib/artifact-files";
+import { artifactBundleHref, artifactHref, parseLine, type ArtifactFile } from "@/lib/artifact-files";
 import { collectionHref, displayVersion, pluralize, type Artifact } from "@/lib/collections";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
@@ -35,7 +36,15 @@ export function ArtifactView() {
       </DetailProblem>
     );
   }
-  return <ArtifactDetail key={`${collectionId}/${artifactId}`} collectionId={collectionId} artifactId={artifactId} openPath={params.get("file")} />;
+  return (
+    <ArtifactDetail
+      key={`${collectionId}/${artifactId}`}
+      collectionId={collectionId}
+      artifactId={artifactId}
+      openPath={params.get("file")}
+      line={parseLine(params.get("line"))}
+    />
+  );
 }
 
 /** The file to open when the address names none: the artifact's main file if it has one at its root, else the first. */
@@ -43,7 +52,7 @@ function defaultFile(files: readonly ArtifactFile[]): ArtifactFile | undefined {
   return files.find((file) => /^(SKILL|AGENT|COMMAND|README)\.md$/i.test(file.path)) ?? files.find((file) => /^[^/]+\.md$/i.test(file.path)) ?? files[0];
 }
 
-function ArtifactDetail({ collectionId, artifactId, openPath }: { collectionId: string; artifactId: string; openPath: string | null }) {
+function ArtifactDetail({ collectionId, artifactId, openPath, line }: { collectionId: string; artifactId: string; openPath: string | null; line: number | undefined }) {
   const trpc = useTRPC();
   const router = useRouter();
   const canWrite = useCanWrite();
@@ -93,10 +102,20 @@ function ArtifactDetail({ collectionId, artifactId, openPath }: { collectionId: 
   const selected = (openPath ? items.find((file) => file.path === openPath) : undefined) ?? (openPath ? undefined : defaultFile(items));
   const modified = new Set(artifact.data.modified_files);
 
-  function open(path: string | null) {
-    if (path === selected?.path) return;
-    if (dirty.current && !window.confirm("Leave the editor? Your unsaved changes to this file will be lost.")) return;
+  /** Whether the open file may be replaced: unsaved text in the editor is asked about first. */
+  function mayLeave(): boolean {
+    if (dirty.current && !window.confirm("Leave the editor? Your unsaved changes to this file will be lost.")) return false;
     dirty.current = false;
+    return true;
+  }
+
+  /** A link to a line of the open file keeps the editor as it is; one to another file replaces it. */
+  function mayOpen(path: string): boolean {
+    return path === selected?.path || mayLeave();
+  }
+
+  function open(path: string | null) {
+    if (path === selected?.path || !mayLeave()) return;
     router.replace(path ? artifactHref(collectionId, artifactId, path) : artifactHref(collectionId, artifactId), { scroll: false });
   }
 
@@ -104,6 +123,9 @@ function ArtifactDetail({ collectionId, artifactId, openPath }: { collectionId: 
     <>
       <BackLink {...back} />
       <ArtifactHeader artifact={artifact.data} canWrite={canWrite} onNewFile={() => setCreating(true)} />
+      <div className="mb-6">
+        <SecurityReviewPanel collectionId={collectionId} artifactId={artifactId} summary={artifact.data.findings_summary} mayOpen={mayOpen} />
+      </div>
       {/* minmax(0, 1fr): long lines scroll inside the viewer instead of widening the page. */}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[17rem_minmax(0,1fr)]">
         <FileTree
@@ -129,6 +151,8 @@ function ArtifactDetail({ collectionId, artifactId, openPath }: { collectionId: 
             collectionId={collectionId}
             artifactId={artifactId}
             file={selected}
+            // Only the file the address names is marked: the default file opened without one has no line.
+            line={openPath === selected.path ? line : undefined}
             modified={modified.has(selected.path)}
             canWrite={canWrite}
             onDirtyChange={setDirty}

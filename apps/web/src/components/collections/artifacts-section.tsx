@@ -5,9 +5,11 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "
 import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
 import Link from "next/link";
 import { useId, useMemo, useState } from "react";
-import { describeSource, type ArtifactType } from "@scriptorium/contract";
+import { describeSource, type ArtifactType, type FindingSeverity } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
+import { FindingsSummaryBadges } from "@/components/collections/finding-badges";
+import { FindingsFilterSelect } from "@/components/collections/findings-filter-select";
 import { RemoveArtifactDialog } from "@/components/collections/remove-artifact-dialog";
 import { LoadMore } from "@/components/load-more";
 import { RelativeTime } from "@/components/relative-time";
@@ -98,6 +100,8 @@ function ArtifactName({ artifact }: { artifact: Artifact }) {
             locally modified
           </Badge>
         ) : null}
+        {/* Beside the name rather than in a column of their own: the table is already as wide as the page. */}
+        <FindingsSummaryBadges summary={artifact.findings_summary} />
       </span>
       {title && title !== artifact.name ? <span className="text-xs break-words">{title}</span> : null}
       {description ? <span className="line-clamp-2 text-xs text-muted-foreground">{description}</span> : null}
@@ -105,23 +109,30 @@ function ArtifactName({ artifact }: { artifact: Artifact }) {
   );
 }
 
-/** The collection's artifacts, a page at a time, filtered on the server by type, a name pattern and words. */
+/** The collection's artifacts, a page at a time, filtered on the server by type, security-review findings, a name pattern and words. */
 export function ArtifactsSection({ collectionId }: { collectionId: string }) {
   const trpc = useTRPC();
   const headingId = useId();
   const typeFilterId = useId();
   const patternFilterId = useId();
   const [typeFilter, setTypeFilter] = useState<ArtifactType | null>(null);
+  const findingsFilterId = useId();
+  const [findingsFilter, setFindingsFilter] = useState<FindingSeverity | null>(null);
   const searchId = useId();
   const [namePattern, setNamePattern] = useState("");
   const [words, setWords] = useState("");
   const settledPattern = useDebouncedValue(namePattern.trim(), 300);
   const settledWords = useDebouncedValue(words.trim(), 300);
-  const isFiltered = typeFilter !== null || settledPattern !== "" || settledWords !== "";
+  const isFiltered = typeFilter !== null || findingsFilter !== null || settledPattern !== "" || settledWords !== "";
 
   const artifacts = useInfiniteQuery(
     trpc.artifacts.list.infiniteQueryOptions(
-      { collection_id: collectionId, type: typeFilter ?? undefined, name_pattern: settledPattern || undefined, q: settledWords || undefined },
+      {
+        collection_id: collectionId,
+        type: typeFilter ?? undefined,
+        findings: findingsFilter ?? undefined,
+        name_pattern: settledPattern || undefined, q: settledWords || undefined,
+      },
       // While a new filter loads, the previous rows stay instead of a flash of skeleton.
       { ...nextPageOptions, placeholderData: keepPreviousData },
     ),
@@ -134,6 +145,7 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
 
   function clearFilters() {
     setTypeFilter(null);
+    setFindingsFilter(null);
     setNamePattern("");
     setWords("");
   }
@@ -154,12 +166,18 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
                 : "\u00a0"}
             </p>
           </div>
-          <div className="grid grid-cols-2 gap-3 sm:flex sm:items-end">
+          <div className="grid grid-cols-2 gap-3 sm:flex sm:flex-wrap sm:items-end md:justify-end">
             <div className="grid gap-1.5">
               <Label htmlFor={typeFilterId} className="text-xs text-muted-foreground">
                 Filter by type
               </Label>
               <ArtifactTypeSelect id={typeFilterId} value={typeFilter} onChange={setTypeFilter} anyLabel="All types" className="sm:w-36" />
+            </div>
+            <div className="grid gap-1.5">
+              <Label htmlFor={findingsFilterId} className="text-xs text-muted-foreground">
+                Findings
+              </Label>
+              <FindingsFilterSelect id={findingsFilterId} value={findingsFilter} onChange={setFindingsFilter} className="sm:w-40" />
             </div>
             <div className="grid gap-1.5">
               <Label htmlFor={searchId} className="text-xs text-muted-foreground">

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { AlertCircleIcon, AlertTriangleIcon, DownloadIcon, LoaderCircleIcon, PencilIcon, RotateCcwIcon, SaveIcon, Trash2Icon, XIcon } from "lucide-react";
-import { useEffect, useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { DeleteFileDialog } from "@/components/collections/delete-file-dialog";
 import { useInvalidateCollection } from "@/components/collections/use-invalidate-collection";
@@ -36,6 +36,8 @@ interface FileViewerProps {
   collectionId: string;
   artifactId: string;
   file: ArtifactFile;
+  /** A line to mark and scroll to (1-based), as a security-review finding links to it. */
+  line?: number | undefined;
   /** Edited here since the last import or sync. */
   modified: boolean;
   canWrite: boolean;
@@ -45,7 +47,7 @@ interface FileViewerProps {
 }
 
 /** One file: text highlighted (and editable), images previewed, anything else described with a download link. */
-export function FileViewer({ collectionId, artifactId, file, modified, canWrite, onDirtyChange, onDeleted }: FileViewerProps) {
+export function FileViewer({ collectionId, artifactId, file, line, modified, canWrite, onDirtyChange, onDeleted }: FileViewerProps) {
   const trpc = useTRPC();
   const headingId = useId();
   const [deleting, setDeleting] = useState(false);
@@ -152,7 +154,7 @@ export function FileViewer({ collectionId, artifactId, file, modified, canWrite,
           }}
         />
       ) : (
-        <CodeView path={file.path} text={text} />
+        <CodeView path={file.path} text={text} line={line} />
       )}
 
       {canWrite ? (
@@ -169,22 +171,41 @@ export function FileViewer({ collectionId, artifactId, file, modified, canWrite,
   );
 }
 
-/** Text with line numbers, highlighted when its language is known. */
-function CodeView({ path, text }: { path: string; text: string }) {
+/** Text with line numbers, highlighted when its language is known; one line marked when asked. */
+function CodeView({ path, text, line }: { path: string; text: string; line?: number | undefined }) {
   const language = languageOf(path, text);
   const html = useMemo(() => highlightedHtml(text, language), [text, language]);
   // A final line break ends the last line; it does not start a numbered empty one.
   const lineCount = text.length === 0 ? 1 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
   const numbers = useMemo(() => Array.from({ length: lineCount }, (_, index) => index + 1).join("\n"), [lineCount]);
+  const marked = line !== undefined && line >= 1 && line <= lineCount ? line : undefined;
+  const markRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (marked !== undefined) markRef.current?.scrollIntoView({ block: "center" });
+  }, [marked, html]);
   if (text.length === 0) return <p className="px-5 py-8 text-center text-sm text-muted-foreground">This file is empty.</p>;
   return (
-    <div className="flex max-h-[75vh] overflow-auto bg-muted/20 font-mono text-xs leading-5">
-      <pre aria-hidden="true" className="sticky left-0 shrink-0 border-r bg-muted/60 px-3 py-3 text-right text-muted-foreground select-none">
-        {numbers}
-      </pre>
-      <pre className="min-w-0 flex-1 px-4 py-3" aria-label={`Contents of ${path}`} tabIndex={0}>
-        {html === null ? <code>{text}</code> : <code className="hljs" dangerouslySetInnerHTML={{ __html: html }} />}
-      </pre>
+    <div className="max-h-[75vh] overflow-auto bg-muted/20 font-mono text-xs leading-5">
+      {/* w-max: the row grows with the longest line, so the mark spans it when scrolled sideways. */}
+      <div className="relative flex w-max min-w-full">
+        {marked !== undefined ? (
+          // Lines are 1.25rem (leading-5) below 0.75rem of padding: the mark sits behind the text, over the right line.
+          <div
+            ref={markRef}
+            aria-hidden="true"
+            data-marked-line={marked}
+            className="pointer-events-none absolute inset-x-0 h-5 border-y border-amber-300 bg-amber-100/70 dark:border-amber-800 dark:bg-amber-900/40"
+            style={{ top: `calc(0.75rem + ${(marked - 1) * 1.25}rem)` }}
+          />
+        ) : null}
+        <pre aria-hidden="true" className="sticky left-0 z-10 shrink-0 border-r bg-muted/60 px-3 py-3 text-right text-muted-foreground select-none">
+          {numbers}
+        </pre>
+        <pre className="relative flex-1 px-4 py-3" aria-label={`Contents of ${path}`} tabIndex={0}>
+          {html === null ? <code>{text}</code> : <code className="hljs" dangerouslySetInnerHTML={{ __html: html }} />}
+        </pre>
+      </div>
+      {marked !== undefined ? <p className="sr-only">Line {marked} is marked.</p> : null}
     </div>
   );
 }

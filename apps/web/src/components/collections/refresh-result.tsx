@@ -1,13 +1,14 @@
 "use client";
 
-import { AlertTriangleIcon, CheckCircle2Icon } from "lucide-react";
-import { useId, useState } from "react";
+import { AlertTriangleIcon, CheckCircle2Icon, ShieldAlertIcon } from "lucide-react";
+import { useId, useMemo, useState } from "react";
 import type { OnConflict, RefreshMode } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
-import { hasReview, MERGE_DETAILS, SyncReviewed, UpdateReview } from "@/components/collections/update-review";
+import { hasReview, highFindingsAdded, isHeldBack, MERGE_DETAILS, SyncReviewed, UpdateReview, type FindingAcceptance } from "@/components/collections/update-review";
 import { RelativeTime } from "@/components/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { findingKey } from "@/lib/findings";
 import { changeLines, formatDuration, pluralize, type RefreshEntry, type RefreshResult } from "@/lib/collections";
 
 const RESULT_STATUS_VARIANTS = { success: "green", partial: "amber", error: "red" } as const satisfies Record<RefreshResult["status"], "green" | "amber" | "red">;
@@ -27,6 +28,7 @@ const MODE_LABELS: Record<RefreshMode, string> = { metadata: "Metadata refresh",
 function entryStatusBadge(entry: RefreshEntry, mode: RefreshMode): { label: string; variant: EntryBadgeVariant } {
   if (entry.status === "refreshed" && mode === "check") return { label: "update available", variant: "amber" };
   if (entry.status === "skipped" && entry.reason_code === "local_conflict") return { label: "skipped: conflicts with your edits", variant: "red" };
+  if (entry.status === "skipped" && entry.reason_code === "security_review") return { label: "skipped: held back by the security review", variant: "red" };
   return { label: entry.status, variant: ENTRY_STATUS_VARIANTS[entry.status] };
 }
 
@@ -38,8 +40,8 @@ interface RefreshResultViewProps {
   syncPending: boolean;
   /** Why that sync failed, if it did. */
   syncError: unknown;
-  /** Runs the sync that applies a check's updates. */
-  onSync: (onConflict: OnConflict) => void;
+  /** Runs the sync that applies a check's updates, with the high findings accepted in its review. */
+  onSync: (onConflict: OnConflict, acceptFindings: readonly string[]) => void;
 }
 
 export function RefreshResultView({ result, collectionId, canWrite, syncPending, syncError, onSync }: RefreshResultViewProps) {
@@ -52,6 +54,29 @@ export function RefreshResultView({ result, collectionId, canWrite, syncPending,
   const reviewed = entries.filter(hasReview);
   const updateCount = entries.filter((entry) => entry.status === "refreshed").length;
   const conflictCount = entries.reduce((sum, entry) => sum + (entry.conflicts?.length ?? 0), 0);
+
+  // High findings accepted in a check's review, sent with its sync; a new result starts with none (the view is keyed by it).
+  const [accepted, setAccepted] = useState<ReadonlySet<string>>(() => new Set());
+  const canAccept = result.mode === "check" && updateCount > 0;
+  const acceptance: FindingAcceptance | undefined = canAccept
+    ? {
+        accepted,
+        disabled: !canWrite || syncPending,
+        onToggle: (key, accept) =>
+          setAccepted((current) => {
+            const next = new Set(current);
+            if (accept) next.add(key);
+            else next.delete(key);
+            return next;
+          }),
+      }
+    : undefined;
+  // Only keys of findings this result shows: nothing else is sent to the sync.
+  const acceptedKeys = useMemo(() => {
+    const offered = new Set(entries.flatMap((entry) => highFindingsAdded(entry).map(findingKey)));
+    return [...accepted].filter((key) => offered.has(key)).sort();
+  }, [accepted, entries]);
+  const heldBackCount = entries.filter((entry) => entry.status === "refreshed" && isHeldBack(entry, accepted)).length;
 
   const stats = [
     { label: result.mode === "check" ? "Changed upstream" : "Refreshed", value: result.result.refreshed_count },
@@ -134,9 +159,20 @@ export function RefreshResultView({ result, collectionId, canWrite, syncPending,
         </div>
       )}
 
-      {reviewed.length > 0 ? <UpdateReview entries={reviewed} collectionId={collectionId} applied={result.mode !== "check" && !result.dry_run} /> : null}
-      {result.mode === "check" && updateCount > 0 ? (
-        <SyncReviewed updateCount={updateCount} conflictCount={conflictCount} canWrite={canWrite} pending={syncPending} error={syncError} onSync={onSync} />
+      {reviewed.length > 0 ? (
+        <UpdateReview entries={reviewed} collectionId={collectionId} applied={result.mode !== "check" && !result.dry_run} acceptance={acceptance} />
+      ) : null}
+      {canAccept ? (
+        <SyncReviewed
+          updateCount={updateCount}
+          conflictCount={conflictCount}
+          heldBackCount={heldBackCount}
+          acceptedKeys={acceptedKeys}
+          canWrite={canWrite}
+          pending={syncPending}
+          error={syncError}
+          onSync={onSync}
+        />
       ) : null}
     </div>
   );
@@ -155,6 +191,7 @@ function RefreshEntryRow({ entry, mode }: { entry: RefreshEntry; mode: RefreshMo
         <div className="flex flex-wrap gap-1">
           <Badge variant={status.variant}>
             {entry.reason_code === "local_conflict" ? <AlertTriangleIcon aria-hidden="true" /> : null}
+            {entry.reason_code === "security_review" ? <ShieldAlertIcon aria-hidden="true" /> : null}
             {status.label}
           </Badge>
           {entry.merge && mode === "check" ? (
@@ -181,6 +218,12 @@ function RefreshEntryRow({ entry, mode }: { entry: RefreshEntry; mode: RefreshMo
       <TableCell className="max-w-80 min-w-48 whitespace-normal">
         {entry.error ? (
           <span className="text-destructive">{entry.error}</span>
+        ) : entry.reason_code === "security_review" ? (
+          // The API's reason names its accept_findings field; here the way out is the review's checkboxes.
+          <span className="text-muted-foreground">
+            Not changed: the update adds {pluralize(highFindingsAdded(entry).length, "high finding")} of the security review. Check for updates again,
+            read the findings and accept them to apply it.
+          </span>
         ) : entry.reason ? (
           <span className="text-muted-foreground">{entry.reason}</span>
         ) : (

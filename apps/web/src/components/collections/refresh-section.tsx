@@ -89,10 +89,16 @@ export function RefreshSection({ collectionId }: { collectionId: string }) {
     });
   }
 
-  function syncReviewed(onConflict: OnConflict) {
+  function syncReviewed(onConflict: OnConflict, acceptFindings: readonly string[]) {
     originRef.current = "review";
     setOrigin("review");
-    refresh.mutate({ collection_id: collectionId, mode: "sync", artifact_filter: shownFilter, on_conflict: onConflict });
+    refresh.mutate({
+      collection_id: collectionId,
+      mode: "sync",
+      artifact_filter: shownFilter,
+      on_conflict: onConflict,
+      accept_findings: acceptFindings.length > 0 ? [...acceptFindings] : undefined,
+    });
   }
 
   return (
@@ -208,6 +214,8 @@ export function RefreshSection({ collectionId }: { collectionId: string }) {
         </CardContent>
         {shownResult ? (
           <RefreshResultView
+            // Each result starts over: no finding accepted, unchanged entries hidden.
+            key={shownResult.request_id}
             result={shownResult}
             collectionId={collectionId}
             canWrite={canWrite}

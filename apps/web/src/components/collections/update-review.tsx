@@ -1,15 +1,18 @@
 "use client";
 
-import { AlertTriangleIcon, ChevronRightIcon, FileDiffIcon, GitMergeIcon, LoaderCircleIcon, RefreshCwIcon } from "lucide-react";
+import { AlertTriangleIcon, ChevronRightIcon, FileDiffIcon, GitMergeIcon, LoaderCircleIcon, RefreshCwIcon, ShieldAlertIcon, ShieldCheckIcon } from "lucide-react";
 import Link from "next/link";
 import { useId, useState } from "react";
 import { ON_CONFLICT, type ConflictKind, type MergeKind, type OnConflict } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
+import { FindingsSummaryBadges } from "@/components/collections/finding-badges";
+import { FindingRow } from "@/components/collections/security-review";
 import { FormError } from "@/components/form-error";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { artifactHref } from "@/lib/artifact-files";
 import { pluralize, shortenHash, type RefreshEntry } from "@/lib/collections";
+import { compareFindings, findingKey, summarize, type Finding } from "@/lib/findings";
 import { cn } from "@/lib/utils";
 
 type FileChangeItem = NonNullable<RefreshEntry["files_changed"]>[number];
@@ -37,13 +40,42 @@ export const ON_CONFLICT_DETAILS: Record<OnConflict, { label: string; descriptio
   },
 };
 
-/** Whether a refresh entry carries anything to review: file changes, conflicts, or how it would merge. */
+/** Whether a refresh entry carries anything to review: file changes, conflicts, or findings of the security review. */
 export function hasReview(entry: RefreshEntry): boolean {
-  return (entry.files_changed?.length ?? 0) > 0 || (entry.conflicts?.length ?? 0) > 0;
+  return (
+    (entry.files_changed?.length ?? 0) > 0 ||
+    (entry.conflicts?.length ?? 0) > 0 ||
+    (entry.findings_added?.length ?? 0) > 0 ||
+    (entry.findings_removed?.length ?? 0) > 0
+  );
 }
 
-/** Each artifact's changes, file by file with its diff, merges and conflicts marked: what to read before running a sync. */
-export function UpdateReview({ entries, collectionId, applied }: { entries: RefreshEntry[]; collectionId: string; applied: boolean }) {
+/** The high findings an update brings: a sync holds it back unless each of them is accepted. */
+export function highFindingsAdded(entry: RefreshEntry): Finding[] {
+  return (entry.findings_added ?? []).filter((finding) => finding.severity === "high");
+}
+
+/** Whether a check's update would be held back by the security review, given the findings accepted so far. */
+export function isHeldBack(entry: RefreshEntry, accepted: ReadonlySet<string>): boolean {
+  return highFindingsAdded(entry).some((finding) => !accepted.has(findingKey(finding)));
+}
+
+/** High findings the person accepts before a sync, by `<rule_id>@<path>`; absent where nothing can be accepted (a sync's result). */
+export interface FindingAcceptance {
+  accepted: ReadonlySet<string>;
+  onToggle: (key: string, accept: boolean) => void;
+  disabled: boolean;
+}
+
+interface UpdateReviewProps {
+  entries: RefreshEntry[];
+  collectionId: string;
+  applied: boolean;
+  acceptance?: FindingAcceptance | undefined;
+}
+
+/** Each artifact's changes, file by file with its diff, merges, conflicts and findings marked: what to read before running a sync. */
+export function UpdateReview({ entries, collectionId, applied, acceptance }: UpdateReviewProps) {
   const headingId = useId();
   const fileCount = entries.reduce((sum, entry) => sum + (entry.files_changed?.length ?? 0), 0);
   // Open every diff when there are few to read; many are opened one by one.
@@ -55,13 +87,23 @@ export function UpdateReview({ entries, collectionId, applied }: { entries: Refr
         {applied ? "What changed" : "Changes to review"}
       </h4>
       {entries.map((entry) => (
-        <EntryReview key={entry.artifact_id} entry={entry} collectionId={collectionId} openDiffs={openDiffs} />
+        <EntryReview key={entry.artifact_id} entry={entry} collectionId={collectionId} openDiffs={openDiffs} acceptance={acceptance} />
       ))}
     </section>
   );
 }
 
-function EntryReview({ entry, collectionId, openDiffs }: { entry: RefreshEntry; collectionId: string; openDiffs: boolean }) {
+function EntryReview({
+  entry,
+  collectionId,
+  openDiffs,
+  acceptance,
+}: {
+  entry: RefreshEntry;
+  collectionId: string;
+  openDiffs: boolean;
+  acceptance: FindingAcceptance | undefined;
+}) {
   const headingId = useId();
   const files = entry.files_changed ?? [];
   const conflicts = entry.conflicts ?? [];
@@ -69,10 +111,18 @@ function EntryReview({ entry, collectionId, openDiffs }: { entry: RefreshEntry; 
   const deletions = files.reduce((sum, file) => sum + file.deletions, 0);
   const merge = entry.merge ? MERGE_DETAILS[entry.merge] : null;
   const skippedForConflict = entry.reason_code === "local_conflict";
+  const skippedForReview = entry.reason_code === "security_review";
+  const highAdded = highFindingsAdded(entry);
+  // In a check's review: held back unless every high finding it adds is ticked.
+  const heldBack = acceptance !== undefined && highAdded.length > 0 && isHeldBack(entry, acceptance.accepted);
+  const allAccepted = acceptance !== undefined && highAdded.length > 0 && !heldBack;
   return (
     <article
       aria-labelledby={headingId}
-      className={cn("overflow-hidden rounded-lg border bg-background", (entry.merge === "conflict" || skippedForConflict) && "border-red-300 dark:border-red-900")}
+      className={cn(
+        "overflow-hidden rounded-lg border bg-background",
+        (entry.merge === "conflict" || skippedForConflict || skippedForReview || heldBack) && "border-red-300 dark:border-red-900",
+      )}
     >
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1.5 border-b bg-muted/30 px-4 py-2.5">
         <h5 id={headingId} className="font-medium">
@@ -93,6 +143,22 @@ function EntryReview({ entry, collectionId, openDiffs }: { entry: RefreshEntry; 
             skipped: conflicts with your edits
           </Badge>
         ) : null}
+        {skippedForReview ? (
+          <Badge variant="red">
+            <ShieldAlertIcon aria-hidden="true" />
+            skipped: held back by the security review
+          </Badge>
+        ) : heldBack ? (
+          <Badge variant="red" title="A sync leaves this artifact as it is unless every high finding the update adds is accepted below.">
+            <ShieldAlertIcon aria-hidden="true" />
+            held back by the security review
+          </Badge>
+        ) : allAccepted ? (
+          <Badge variant="amber" title="The sync applies this update with the high findings you accepted below.">
+            <ShieldCheckIcon aria-hidden="true" />
+            high findings accepted
+          </Badge>
+        ) : null}
         {files.length > 0 ? (
           <span className="text-xs text-muted-foreground">
             {pluralize(files.length, "file")} · <span className="text-emerald-700 dark:text-emerald-400">+{additions}</span>{" "}
@@ -103,11 +169,92 @@ function EntryReview({ entry, collectionId, openDiffs }: { entry: RefreshEntry; 
       <div className="grid grid-cols-1 gap-3 p-3 sm:p-4">
         {merge && entry.merge !== "fast_forward" ? <p className="text-xs text-muted-foreground">{merge.description}</p> : null}
         {conflicts.length > 0 ? <ConflictList conflicts={conflicts} /> : null}
+        <FindingChanges entry={entry} acceptance={acceptance} />
         {files.map((file) => (
           <FileChangeView key={file.path} file={file} open={openDiffs} />
         ))}
       </div>
     </article>
+  );
+}
+
+/** What the update changes in the security review: findings it adds (high ones to accept in a check) and, greyed, those it removes. */
+function FindingChanges({ entry, acceptance }: { entry: RefreshEntry; acceptance: FindingAcceptance | undefined }) {
+  const headingId = useId();
+  const added = [...(entry.findings_added ?? [])].sort(compareFindings);
+  const removed = [...(entry.findings_removed ?? [])].sort(compareFindings);
+  if (added.length === 0 && removed.length === 0) return null;
+  const hasHigh = added.some((finding) => finding.severity === "high");
+  return (
+    <section
+      aria-labelledby={headingId}
+      className={cn("overflow-hidden rounded-md border", hasHigh ? "border-red-200 dark:border-red-900" : "border-amber-200 dark:border-amber-900")}
+    >
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b bg-muted/30 px-3 py-2">
+        <ShieldAlertIcon className={cn("size-4 shrink-0", hasHigh ? "text-red-600" : "text-amber-600")} aria-hidden="true" />
+        <h6 id={headingId} className="text-sm font-medium">
+          Security review
+        </h6>
+        {added.length > 0 ? (
+          <span className="flex flex-wrap items-center gap-1 text-xs text-muted-foreground">
+            adds <FindingsSummaryBadges summary={summarize(added)} />
+          </span>
+        ) : null}
+        {removed.length > 0 ? <span className="text-xs text-muted-foreground">removes {pluralize(removed.length, "finding")}</span> : null}
+      </div>
+      {hasHigh && acceptance ? (
+        <p className="border-b px-3 py-2 text-xs text-muted-foreground">
+          A sync holds this update back while it adds a high finding. Tick the findings you have read and trust to let it through.
+        </p>
+      ) : null}
+      <ul className="grid divide-y">
+        {added.map((finding, index) => {
+          const key = findingKey(finding);
+          return (
+            <FindingRow key={`added:${key}:${finding.line}:${index}`} finding={finding} place={<FindingPlace finding={finding} />}>
+              {finding.severity === "high" && acceptance ? (
+                <AcceptFinding findingKey={key} acceptance={acceptance} />
+              ) : null}
+            </FindingRow>
+          );
+        })}
+        {removed.map((finding, index) => (
+          <FindingRow key={`removed:${findingKey(finding)}:${finding.line}:${index}`} finding={finding} place={<FindingPlace finding={finding} />} muted />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function FindingPlace({ finding }: { finding: Finding }) {
+  return (
+    <>
+      <code className="font-mono break-all">{finding.path}</code> · {finding.line > 0 ? `line ${finding.line}` : "whole file"}
+    </>
+  );
+}
+
+/** Accepts one high finding, by its `<rule_id>@<path>` key: findings of one rule in one file are accepted together. */
+function AcceptFinding({ findingKey: key, acceptance }: { findingKey: string; acceptance: FindingAcceptance }) {
+  const id = useId();
+  return (
+    <div className="flex items-center gap-2">
+      <input
+        id={id}
+        type="checkbox"
+        className="size-4 accent-primary"
+        checked={acceptance.accepted.has(key)}
+        disabled={acceptance.disabled}
+        onChange={(event) => acceptance.onToggle(key, event.target.checked)}
+        aria-describedby={`${id}-key`}
+      />
+      <label htmlFor={id} className="text-sm">
+        Accept this finding
+      </label>
+      <code id={`${id}-key`} className="font-mono text-[11px] text-muted-foreground">
+        {key}
+      </code>
+    </div>
   );
 }
 
@@ -200,14 +347,18 @@ interface SyncReviewedProps {
   /** Artifacts with an update waiting. */
   updateCount: number;
   conflictCount: number;
+  /** Updates the security review will hold back, with the findings accepted so far. */
+  heldBackCount: number;
+  /** The `<rule_id>@<path>` keys of the high findings accepted in the review above. */
+  acceptedKeys: readonly string[];
   canWrite: boolean;
   pending: boolean;
   error: unknown;
-  onSync: (onConflict: OnConflict) => void;
+  onSync: (onConflict: OnConflict, acceptFindings: readonly string[]) => void;
 }
 
 /** After a check: how conflicts are to be decided, and the sync that applies what was reviewed. */
-export function SyncReviewed({ updateCount, conflictCount, canWrite, pending, error, onSync }: SyncReviewedProps) {
+export function SyncReviewed({ updateCount, conflictCount, heldBackCount, acceptedKeys, canWrite, pending, error, onSync }: SyncReviewedProps) {
   const [onConflict, setOnConflict] = useState<OnConflict>("skip");
   const headingId = useId();
   return (
@@ -221,9 +372,26 @@ export function SyncReviewed({ updateCount, conflictCount, canWrite, pending, er
         </p>
       </div>
       <OnConflictChoice value={onConflict} onChange={setOnConflict} disabled={!canWrite || pending} conflictCount={conflictCount} />
+      {heldBackCount > 0 || acceptedKeys.length > 0 ? (
+        <div className="grid gap-1 text-xs">
+          {heldBackCount > 0 ? (
+            <p className="flex items-start gap-1.5 text-red-700 dark:text-red-400">
+              <ShieldAlertIcon className="mt-px size-3.5 shrink-0" aria-hidden="true" />
+              {heldBackCount === 1 ? "1 update adds" : `${heldBackCount} updates add`} high findings of the security review and will be held back; the
+              sync leaves {heldBackCount === 1 ? "that artifact" : "those artifacts"} as {heldBackCount === 1 ? "it is" : "they are"}. Accept the findings
+              above to apply {heldBackCount === 1 ? "it" : "them"}.
+            </p>
+          ) : null}
+          {acceptedKeys.length > 0 ? (
+            <p className="text-muted-foreground">
+              The sync accepts {pluralize(acceptedKeys.length, "finding")}: <code className="font-mono break-all">{acceptedKeys.join(", ")}</code>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <FormError error={error} />
       <div className="flex flex-wrap items-center gap-3">
-        <Button disabled={!canWrite || pending} onClick={() => onSync(onConflict)}>
+        <Button disabled={!canWrite || pending} onClick={() => onSync(onConflict, acceptedKeys)}>
           {pending ? <LoaderCircleIcon className="animate-spin" aria-hidden="true" /> : <RefreshCwIcon aria-hidden="true" />}
           {pending ? "Syncing…" : `Sync ${pluralize(updateCount, "update")}`}
         </Button>
