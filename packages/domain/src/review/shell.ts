@@ -209,18 +209,22 @@ function inlineCode(command: Command): string[] {
 }
 
 /** The rules that read commands, over one list of commands (a line, or a substitution's contents). */
-function commandMatches(commands: Command[], emit: (ruleId: RuleId, command: Command, message: string) => void): void {
+type Emit = (ruleId: RuleId, command: Command, message: string, excerpt?: string) => void;
+
+function commandMatches(commands: Command[], emit: Emit): void {
   for (const pipeline of pipelines(commands)) {
+    // A pipeline's findings quote the whole pipeline: `bash` alone says nothing of where its input came from.
+    const whole = pipeline.map(excerptOf).join(" | ");
     const fetchAt = pipeline.findIndex((command) => FETCHERS.has(command.name) && fetchesToStdout(command));
     const decodeAt = pipeline.findIndex(isDecoder);
     const runAt = pipeline.findIndex((command, at) => at > 0 && isInterpreter(command));
-    if (fetchAt !== -1 && runAt > fetchAt) emit("shell.remote-code", pipeline[runAt] as Command, "Downloaded code is piped straight into an interpreter.");
-    if (decodeAt !== -1 && runAt > decodeAt) emit("shell.decode-and-run", pipeline[runAt] as Command, "Decoded data is piped into an interpreter.");
+    if (fetchAt !== -1 && runAt > fetchAt) emit("shell.remote-code", pipeline[runAt] as Command, "Downloaded code is piped straight into an interpreter.", whole);
+    if (decodeAt !== -1 && runAt > decodeAt) emit("shell.decode-and-run", pipeline[runAt] as Command, "Decoded data is piped into an interpreter.", whole);
     const sourceAt = pipeline.findIndex((command) => ["env", "printenv", "set", "export"].includes(command.name) && command.args.length === 0);
     const sendAt = pipeline.findIndex((command, at) => at > 0 && (FETCHERS.has(command.name) || NETCATS.has(command.name)));
-    if (sourceAt !== -1 && sendAt > sourceAt) emit("exfil.upload", pipeline[sendAt] as Command, "The environment is sent over the network.");
+    if (sourceAt !== -1 && sendAt > sourceAt) emit("exfil.upload", pipeline[sendAt] as Command, "The environment is sent over the network.", whole);
     const readsSecret = pipeline.findIndex((command) => [command.name, ...command.args].some((word) => CREDENTIAL_PATH.test(word)));
-    if (readsSecret !== -1 && sendAt > readsSecret) emit("exfil.upload", pipeline[sendAt] as Command, "Credentials are sent over the network.");
+    if (readsSecret !== -1 && sendAt > readsSecret) emit("exfil.upload", pipeline[sendAt] as Command, "Credentials are sent over the network.", whole);
   }
   for (const command of commands) {
     const inner = command.substituted.flat();
@@ -251,7 +255,7 @@ function commandMatches(commands: Command[], emit: (ruleId: RuleId, command: Com
   }
 }
 
-function sendingMatches(command: Command, inner: Command[], emit: (ruleId: RuleId, command: Command, message: string) => void): void {
+function sendingMatches(command: Command, inner: Command[], emit: Emit): void {
   const remote = urlsOf(command).filter((url) => !LOCAL_HOST.test(url));
   if (command.name === "curl") {
     const uploads = command.args.some(
@@ -278,7 +282,7 @@ function sendingMatches(command: Command, inner: Command[], emit: (ruleId: RuleI
   if (DNS_TOOLS.has(command.name) && inner.length > 0) emit("exfil.upload", command, "Builds a DNS name from command output: data leaves through DNS.");
 }
 
-function destructiveMatches(command: Command, emit: (ruleId: RuleId, command: Command, message: string) => void): void {
+function destructiveMatches(command: Command, emit: Emit): void {
   if (command.name === "rm") {
     const flags = command.args.filter((arg) => arg.startsWith("-")).join(" ");
     const recursive = /-[a-zA-Z]*[rR]|--recursive/.test(flags);
@@ -337,11 +341,11 @@ export function reviewShell(text: string): ShellMatch[] {
     } catch {
       continue;
     }
-    const emit = (ruleId: RuleId, command: Command, message: string) => {
+    const emit: Emit = (ruleId, command, message, excerpt) => {
       const key = `${ruleId}:${line}`;
       if (seen.has(key)) return;
       seen.add(key);
-      matches.push({ ruleId, line, excerpt: excerptOf(command) || trimmed.slice(0, 200), message });
+      matches.push({ ruleId, line, excerpt: (excerpt ?? excerptOf(command)) || trimmed.slice(0, 200), message });
     };
     commandMatches(commands, emit);
     for (const command of flatten(commands)) {
