@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyrightLine, SCENE_BREAK } from "./book";
-import { PdfExporter } from "./pdf";
+import { forgetLineLayouts, PdfExporter } from "./pdf";
 import { sampleBook, UNICODE_AUTHOR, UNICODE_LINES, UNICODE_TITLE } from "../testing/sample-book";
 
 const run = promisify(execFile);
@@ -202,5 +204,23 @@ describe("PdfExporter", () => {
   it("builds the same bytes from the same book", async () => {
     const [first, second] = await Promise.all([exporter.build(book), exporter.build(book)]);
     expect(Buffer.compare(first, second)).toBe(0);
+  });
+
+  it("drops the layouts of justified lines between chapters, and keeps the words'", () => {
+    // The cache is internal to pdfkit: this fails if a pdfkit version moves it, which would let a long book's layouts pile up again.
+    const doc = new PDFDocument({ autoFirstPage: false });
+    doc.font(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/ttf/DejaVuSerif.ttf")).fontSize(11);
+    doc.addPage();
+    const paragraph = "The lantern swung on its hook while the rain came down over the harbour and the boats knocked together. ".repeat(4);
+    doc.text(paragraph, { width: 300, align: "justify" });
+    const cache = (doc as unknown as { _font: { layoutCache: Record<string, unknown> } })._font.layoutCache;
+    expect(Object.keys(cache)).toContain("lantern ");
+    const lines = Object.keys(cache).filter((key) => key.length > 32).length;
+    expect(lines).toBeGreaterThan(0);
+
+    expect(forgetLineLayouts(doc)).toBe(lines);
+    expect(Object.keys(cache)).toContain("lantern ");
+    expect(Object.keys(cache).every((key) => key.length <= 32)).toBe(true);
+    doc.end();
   });
 });

@@ -53,14 +53,59 @@ function serif(): Buffer {
   return serifFont;
 }
 
-/** Collects the document's bytes; resolves once pdfkit has written the trailer. */
+/** Chunks gathered before they are copied into one block. */
+const CHUNKS_PER_BLOCK = 512;
+
+/**
+ * Collects the document's bytes; resolves once pdfkit has written the
+ * trailer. pdfkit writes many small chunks, and each compressed page stream
+ * is a slice of zlib's 16 KiB output buffer: kept as they come, a long book's
+ * few megabytes would hold tens of megabytes. Copying them into blocks as
+ * they arrive lets those buffers go.
+ */
 function collect(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
+  const blocks: Uint8Array[] = [];
+  let pending: Uint8Array[] = [];
   return new Promise((resolve, reject) => {
-    doc.on("data", (chunk: Uint8Array) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("data", (chunk: Uint8Array) => {
+      pending.push(chunk);
+      if (pending.length < CHUNKS_PER_BLOCK) return;
+      blocks.push(Buffer.concat(pending));
+      pending = [];
+    });
+    doc.on("end", () => resolve(Buffer.concat([...blocks, ...pending])));
     doc.on("error", reject);
   });
+}
+
+/** Longer strings than this in the layout cache are not words (see `forgetLineLayouts`). */
+const LONGEST_WORD = 32;
+
+/**
+ * pdfkit keeps the glyph layout of every string it measures, per font, for
+ * the whole document. Words recur and are worth keeping, but justified text
+ * is also measured a line at a time with its spaces taken out, a string that
+ * never recurs: over a 500 000-word book those entries hold some 180 MiB.
+ * They are dropped between chapters, and the words stay, so layout keeps
+ * its speed (turning the cache off, or clearing all of it, makes a long book
+ * two to three times slower). The cache is internal to pdfkit (the current
+ * font's `layoutCache`), so it is looked for with care: should a pdfkit
+ * version keep it elsewhere, nothing is dropped and the book builds as
+ * before, only with more memory. Returns how many entries went, or null
+ * when there is no cache to look at.
+ */
+export function forgetLineLayouts(doc: PDFKit.PDFDocument): number | null {
+  const font: unknown = (doc as unknown as { _font?: unknown })._font;
+  if (typeof font !== "object" || font === null || !("layoutCache" in font)) return null;
+  const cache = font.layoutCache;
+  if (typeof cache !== "object" || cache === null) return null;
+  let dropped = 0;
+  for (const key of Object.keys(cache)) {
+    if (key.length <= LONGEST_WORD) continue;
+    delete (cache as Record<string, unknown>)[key];
+    dropped += 1;
+  }
+  return dropped;
 }
 
 /**
@@ -123,6 +168,7 @@ export class PdfExporter implements BookExporter {
       // Laying out a long book takes a second or two of CPU: give the event
       // loop a turn between chapters rather than hold it for the whole book.
       await nextTurn();
+      forgetLineLayouts(doc);
       doc.addPage();
       doc.outline.addItem(chapter.title);
       doc.fontSize(SIZE.heading).text(chapter.title, margins.left, margins.top + CHAPTER_SINK, { width, align: "center" });
