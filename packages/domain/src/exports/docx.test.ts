@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { HeadingLevel, Packer, Paragraph, Document as WordDocument } from "docx";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SCENE_BREAK, copyrightLine, type Book } from "./book";
@@ -106,6 +107,28 @@ describe("DocxExporter", () => {
       expect(paragraphs.map((paragraph) => paragraph.text)).toContain(line);
     }
     expect(documentXml).toContain("Fish &amp; chips &lt;cost&gt; 5 * 3 # [not] a _link_.");
+  });
+
+  it("writes the chapters' paragraphs byte for byte as docx itself writes them", async () => {
+    const book = sampleBook({ chapters: 2, scenes: 2 });
+    const awkward = ['Quotes "straight" and \'single\', <tags> & ampersands; ]]> too', "Control\u0001 characters\u000B dropped,\ttab and\nnewline kept", "   spaces kept   "];
+    book.chapters.push({ number: 3, title: 'A "quoted" & <odd> title', scenes: [["Before the break."], awkward] });
+
+    // The chapters as docx writes them when given every paragraph (the way this exporter once built them).
+    const paragraphs = book.chapters.flatMap((chapter) => [
+      new Paragraph({ text: chapter.title, heading: HeadingLevel.HEADING_1, pageBreakBefore: true }),
+      ...chapter.scenes.flatMap((scene, sceneIndex) => [
+        ...(sceneIndex > 0 ? [new Paragraph({ text: SCENE_BREAK, style: "SceneBreak" })] : []),
+        ...scene.map((text, index) => new Paragraph({ text, style: index === 0 ? "FirstParagraph" : "BodyText" })),
+      ]),
+    ]);
+    const reference = unzip(await Packer.toBuffer(new WordDocument({ sections: [{ children: paragraphs }] })))["word/document.xml"] ?? "";
+    const chapters = (xml: string) => xml.slice(xml.indexOf('<w:p><w:pPr><w:pStyle w:val="Heading1"/>'), xml.lastIndexOf("<w:sectPr>"));
+
+    const written = chapters(unzip(await exporter.build(book))["word/document.xml"] ?? "");
+    expect(written).toContain("&quot;straight&quot;");
+    expect(written).toContain("Control characters dropped");
+    expect(written).toBe(chapters(reference));
   });
 
   it("defines justified, indented body styles once, in the styles part", async () => {

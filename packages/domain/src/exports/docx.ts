@@ -1,4 +1,5 @@
-import { unzipSync, zipSync } from "fflate";
+import { randomUUID } from "node:crypto";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import {
   AlignmentType,
   Document,
@@ -114,6 +115,9 @@ function styles(language: string): IStylesOptions {
   };
 }
 
+/** The main part of the package, which holds the text. */
+const DOCUMENT_PART = "word/document.xml";
+
 /** Escapes text for an XML text node. */
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -155,38 +159,122 @@ function tableOfContents(book: Book): TableOfContents {
   return new TableOfContents("Contents", { headingStyleRange: "1-1", hyperlink: true, contentChildren: entries });
 }
 
-/** The chapters: each title a Heading 1 on a new page, then its scenes separated by scene breaks. */
-function bodyParagraphs(book: Book): Paragraph[] {
-  const paragraphs: Paragraph[] = [];
-  for (const chapter of book.chapters) {
-    paragraphs.push(new Paragraph({ text: chapter.title, heading: HeadingLevel.HEADING_1, pageBreakBefore: true }));
-    for (const [sceneIndex, scene] of chapter.scenes.entries()) {
-      if (sceneIndex > 0) paragraphs.push(new Paragraph({ text: SCENE_BREAK, style: STYLE.sceneBreak }));
-      for (const [index, text] of scene.entries()) {
-        paragraphs.push(new Paragraph({ text, style: index === 0 ? STYLE.firstParagraph : STYLE.body }));
-      }
-    }
+/** The kinds of paragraph the chapters are made of. */
+type BodyKind = "heading" | "first" | "body" | "sceneBreak";
+const BODY_KINDS: readonly BodyKind[] = ["heading", "first", "body", "sceneBreak"];
+
+/** One paragraph of each kind, as docx is given it; `text` is what it says. */
+function bodySample(kind: BodyKind, text: string): Paragraph {
+  switch (kind) {
+    case "heading":
+      return new Paragraph({ text, heading: HeadingLevel.HEADING_1, pageBreakBefore: true });
+    case "first":
+      return new Paragraph({ text, style: STYLE.firstParagraph });
+    case "body":
+      return new Paragraph({ text, style: STYLE.body });
+    case "sceneBreak":
+      return new Paragraph({ text, style: STYLE.sceneBreak });
   }
-  return paragraphs;
 }
 
-/** Builds a print-ready Word document: front matter, a table of contents Word fills in, and the chapters. */
+/** A paragraph's XML as docx writes it, on either side of its text. */
+interface ParagraphXml {
+  before: string;
+  after: string;
+}
+
+/** `word/document.xml` around the chapters, and the XML of each kind of paragraph in them. */
+interface BodyTemplate {
+  head: string;
+  tail: string;
+  paragraphs: Record<BodyKind, ParagraphXml>;
+}
+
+/**
+ * Splits the document docx wrote with one marked paragraph of each kind in
+ * place of the chapters. Each marker is the only one of its kind in the
+ * document (the random part cannot come from the book), and the four
+ * paragraphs must stand together, where the chapters go: anything else
+ * means docx writes paragraphs in a way this does not know, and the build
+ * fails rather than write a broken file.
+ */
+function splitBody(documentXml: string, marker: string): BodyTemplate {
+  const paragraphs: Partial<Record<BodyKind, ParagraphXml>> = {};
+  let head: string | undefined;
+  let end = -1;
+  for (const kind of BODY_KINDS) {
+    const text = `${marker}-${kind}`;
+    const at = documentXml.indexOf(text);
+    const start = documentXml.lastIndexOf("<w:p>", at);
+    const close = documentXml.indexOf("</w:p>", at);
+    if (at < 0 || documentXml.indexOf(text, at + 1) >= 0 || start < 0 || close < 0 || (end >= 0 && start !== end)) {
+      throw new Error(`docx wrote the ${kind} paragraph in an unexpected shape`);
+    }
+    head ??= documentXml.slice(0, start);
+    end = close + "</w:p>".length;
+    paragraphs[kind] = { before: documentXml.slice(start, at), after: documentXml.slice(at + text.length, end) };
+  }
+  return { head: head ?? "", tail: documentXml.slice(end), paragraphs: paragraphs as Record<BodyKind, ParagraphXml> };
+}
+
+/**
+ * Escapes text as docx does for a text node (the five XML entities, and
+ * control characters XML 1.0 cannot carry left out), so that the chapters
+ * read the same as if docx had written them.
+ */
+function escapeText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching the control characters is the point
+  return text.replace(/[&"'<>\x00-\x08\x0B\x0C\x0E-\x1F]/g, (char) => TEXT_ESCAPES[char] ?? "");
+}
+const TEXT_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", '"': "&quot;", "'": "&apos;", "<": "&lt;", ">": "&gt;" };
+
+/**
+ * `word/document.xml` as UTF-8, the chapters written a chapter at a time
+ * from docx's own paragraph XML: each title a Heading 1 on a new page, then
+ * its scenes separated by scene breaks. docx would hold an object tree, its
+ * formatted copy and the whole XML string of a long book at once (some
+ * 200 MiB for 500 000 words); this holds the text of one chapter besides
+ * the bytes written.
+ */
+function documentXml(book: Book, template: BodyTemplate): Uint8Array<ArrayBuffer> {
+  const { paragraphs } = template;
+  const paragraph = (kind: BodyKind, text: string) => paragraphs[kind].before + escapeText(text) + paragraphs[kind].after;
+  const parts: Uint8Array[] = [strToU8(template.head)];
+  for (const chapter of book.chapters) {
+    let xml = paragraph("heading", chapter.title);
+    for (const [sceneIndex, scene] of chapter.scenes.entries()) {
+      if (sceneIndex > 0) xml += paragraph("sceneBreak", SCENE_BREAK);
+      for (const [index, text] of scene.entries()) xml += paragraph(index === 0 ? "first" : "body", text);
+    }
+    parts.push(strToU8(xml));
+  }
+  parts.push(strToU8(template.tail));
+  const bytes = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
+
 /**
  * The library stamps every zip entry with the clock; the same entries,
  * in the same order, stamped with the text's date instead make the same
  * book build the same bytes (and so the same ETag) every time.
  */
-function restamped(packed: Uint8Array, date: Date): Uint8Array {
-  const entries = unzipSync(packed);
+function zipped(entries: Record<string, Uint8Array>, date: Date): Uint8Array {
   return zipSync(Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, [data, { mtime: zipTimestamp(date) }]])), { level: 6 });
 }
 
+/** Builds a print-ready Word document: front matter, a table of contents Word fills in, and the chapters. */
 export class DocxExporter implements BookExporter {
   readonly format = "docx" as const;
   readonly mimeType = exportContentType("docx");
   readonly extension = EXPORT_FILE_TYPES.docx.extension;
 
   async build(book: Book): Promise<Uint8Array> {
+    const marker = randomUUID();
     const trim = TRIM_INCHES[book.trim];
     const page = {
       size: { width: trim.widthIn * TWIPS_PER_INCH, height: trim.heightIn * TWIPS_PER_INCH },
@@ -213,11 +301,15 @@ export class DocxExporter implements BookExporter {
           footers: {
             default: new Footer({ children: [new Paragraph({ style: STYLE.footer, children: [new TextRun({ children: [PageNumber.CURRENT] })] })] }),
           },
-          children: bodyParagraphs(book),
+          // One marked paragraph of each kind the chapters use, where they go; their XML is the template for the chapters.
+          children: BODY_KINDS.map((kind) => bodySample(kind, `${marker}-${kind}`)),
         },
       ],
     });
     const packed = await Packer.toBuffer(document, false, [{ path: "docProps/core.xml", data: coreProperties(book) }]);
-    return restamped(packed, book.modifiedAt);
+    const entries = unzipSync(packed);
+    const template = splitBody(strFromU8(entries[DOCUMENT_PART] ?? new Uint8Array()), marker);
+    entries[DOCUMENT_PART] = documentXml(book, template);
+    return zipped(entries, book.modifiedAt);
   }
 }
