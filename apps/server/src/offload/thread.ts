@@ -3,7 +3,7 @@
  * build, one call of the offline writer), done with the same code that
  * would run inline.
  */
-import { performTask, type OffloadTask } from "@scriptorium/domain";
+import { performTask, type OffloadTask } from "@scriptorium/domain/offload";
 
 export default function run(task: OffloadTask): Promise<unknown> {
   return performTask(task);
