@@ -349,6 +349,35 @@ describe("the installed scriptorium command", () => {
     });
   });
 
+  it("stops following on Ctrl-C without stopping the job; pause, resume and cancel control it", async () => {
+    const project = await json<{ id: string }>(["projects", "create", "--title", "Long Book", "--words", "150000", "--seed", "3"]);
+    const child = spawn(bin, ["generate", project.id, "--follow"], { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config") }), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    while (!stdout.includes("started")) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("the job goes on");
+    const job = (await (await rest(`/api/v2/projects/${project.id}/generate/status`)).json()) as { status: string };
+    expect(["queued", "running", "completed"]).toContain(job.status);
+
+    expect((await json<{ pause_requested: boolean; status: string }>(["pause", "Long Book"])).status).toMatch(/running|paused/);
+    let paused = "";
+    for (let i = 0; i < 100 && paused !== "paused"; i++) {
+      paused = ((await (await rest(`/api/v2/projects/${project.id}/generate/status`)).json()) as { status: string }).status;
+      if (paused !== "paused") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(paused).toBe("paused");
+    expect((await json<{ status: string }>(["resume", "Long Book"])).status).toMatch(/queued|running/);
+    expect((await cli(["cancel", "Long Book"])).code).toBe(0);
+    const followed = await cli(["follow", "Long Book"]);
+    expect(followed.code).toBe(1);
+    expect(followed.stdout).toMatch(/cancelled/);
+  }, 120_000);
+
   it("says plainly when the server cannot be reached", async () => {
     const port = await freePort();
     const run = await cli(["collections", "list"], { SCRIPTORIUM_URL: `http://127.0.0.1:${port}` });
