@@ -12,6 +12,8 @@ const LAYERS = [
   { files: ["packages/domain/**"], forbidden: ["api", "client", "server", "web"] },
   { files: ["packages/api/**"], forbidden: ["db", "client", "server", "web"] },
   { files: ["packages/client/**", "apps/web/**"], forbidden: ["db", "domain", "server"], typesOnly: ["api"] },
+  // The command line is a client too: its tarball bundles the client and the contract, never the server's code.
+  { files: ["apps/cli/**"], forbidden: ["db", "domain", "server"], typesOnly: ["api"] },
 ];
 
 function layerRule({ files, forbidden, typesOnly = [] }) {

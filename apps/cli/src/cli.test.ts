@@ -1,0 +1,387 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The command as people get it: built, packed, installed from the tarball
+ * into a prefix of its own (no repository on its path), and run against a
+ * real server started from the server's build.
+ */
+const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
+const REPO_ROOT = join(CLI_DIR, "../..");
+const SERVER_MAIN = join(REPO_ROOT, "apps/server/dist/main.js");
+const OWNER_KEY = "cli-test-owner-key-0123456789abcdef";
+
+let work: string;
+let bin: string;
+let home: string;
+let url: string;
+let server: ChildProcess;
+
+/** npm's own variables of the `npm test` around us (workspace, prefix…) must not steer the npm we run. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || /^npm_/i.test(key) || key.startsWith("SCRIPTORIUM_") || key === "NO_COLOR" || key === "FORCE_COLOR") continue;
+    env[key] = value;
+  }
+  return { ...env, ...extra } as NodeJS.ProcessEnv;
+}
+
+function sh(command: string, args: string[], cwd: string, env = cleanEnv()): string {
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  bytes: Buffer;
+}
+
+/** Runs the installed `scriptorium` with a home of its own; stdout is a pipe, so not a terminal. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config"), ...env }), stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const bytes = Buffer.concat(out);
+      resolve({ code, bytes, stdout: bytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+async function json<T = Record<string, unknown>>(args: string[], env: Record<string, string> = {}): Promise<T> {
+  const run = await cli([...args, "--json"], env);
+  if (run.code !== 0) throw new Error(`scriptorium ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
+
+async function rest(path: string): Promise<Response> {
+  return fetch(`${url}${path}`, { headers: { "x-api-key": OWNER_KEY } });
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startServer(dataDir: string): Promise<string> {
+  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: build the server first (npx turbo run build --filter=@scriptorium/server).`);
+  const logFile = join(work, "server.log");
+  const output = openSync(logFile, "w");
+  server = spawn(process.execPath, [SERVER_MAIN], {
+    env: cleanEnv({
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SCRIPTORIUM_DATA_DIR: dataDir,
+      SCRIPTORIUM_BOOTSTRAP_KEY: OWNER_KEY,
+      SCRIPTORIUM_DASHBOARD: "off",
+      SCRIPTORIUM_RATE_LIMIT: "0",
+      LOG_LEVEL: "warn",
+    }),
+    stdio: ["ignore", output, output],
+  });
+  closeSync(output);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = /ready at (http:\/\/\S+)/.exec(readFileSync(logFile, "utf8"))?.[1];
+    if (found) return found;
+    if (server.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start:\n${readFileSync(logFile, "utf8")}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const SKILL_ALPHA = "---\nname: alpha\ndescription: The first skill.\n---\n\n# Alpha\n\nSays hello.\n";
+const BINARY = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37 + 11) % 256));
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "scriptorium-cli-test-"));
+  home = join(work, "home");
+  mkdirSync(home);
+  sh("npm", ["run", "build"], CLI_DIR);
+  const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", work], CLI_DIR)) as { filename: string }[];
+  const tarball = join(work, packed[0]?.filename ?? "");
+  const prefix = join(work, "prefix");
+  // Installed from a folder outside the repository: only the tarball and the registry (or npm's cache) can supply it.
+  sh("npm", ["install", "-g", "--prefix", prefix, tarball, "--no-audit", "--no-fund", "--prefer-offline"], work);
+  bin = join(prefix, "bin", "scriptorium");
+  mkdirSync(join(work, "data"));
+  url = await startServer(join(work, "data"));
+}, 180_000);
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the installed scriptorium command", () => {
+  it("installs with its dependencies alone and prints help", async () => {
+    const installed = readdirSync(join(work, "prefix/lib/node_modules/@scriptorium/cli/node_modules")).sort();
+    expect(installed).not.toContain("@scriptorium");
+    const run = await cli(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: scriptorium");
+    for (const command of ["login", "whoami", "keys", "collections", "refresh", "projects", "generate", "follow", "export"]) expect(run.stdout).toContain(command);
+  });
+
+  it("refuses usage errors with exit 2 and usage on stderr", async () => {
+    for (const args of [["bogus"], ["collections", "list", "--nope"], ["refresh", "lib", "--mode", "bogus"], ["projects", "create"], ["projects", "create", "--title", "x", "--words", "ten"], []]) {
+      const run = await cli(args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toMatch(/usage|error/i);
+      expect(run.stdout).toBe("");
+    }
+  });
+
+  it("asks for a login first", async () => {
+    const run = await cli(["whoami"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("scriptorium login");
+  });
+
+  it("refuses a wrong key with the server's message and saves nothing", async () => {
+    const run = await cli(["login", "--url", url, "--key", "not-a-key"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("This API key is unknown or has been revoked.");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(home, ".config/scriptorium/config.json"))).toBe(false);
+  });
+
+  it("logs in, saving the key readable by its owner alone", async () => {
+    const run = await cli(["login", "--url", url, "--key", OWNER_KEY]);
+    expect(run.code, run.stderr).toBe(0);
+    const path = join(home, ".config/scriptorium/config.json");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ url, key: OWNER_KEY });
+    const me = await json<{ workspace: { id: string }; key: { scope: string } }>(["whoami"]);
+    expect(me.key.scope).toBe("owner");
+    expect(me).toEqual(await (await rest("/api/v1/whoami")).json());
+  });
+
+  it("manages keys, and the environment overrides the saved login", async () => {
+    const created = await json<{ id: string; key: string; scope: string }>(["keys", "create", "ci", "--scope", "read"]);
+    expect(created.scope).toBe("read");
+    const listed = await json<{ items: { id: string }[] }>(["keys", "list"]);
+    expect(listed.items.map((k) => k.id)).toContain(created.id);
+    const asRead = await json<{ key: { id: string } }>(["whoami"], { SCRIPTORIUM_KEY: created.key });
+    expect(asRead.key.id).toBe(created.id);
+    expect((await cli(["keys", "revoke", created.id])).code).toBe(0);
+    const revoked = await cli(["whoami"], { SCRIPTORIUM_KEY: created.key });
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr).toContain("This API key is unknown or has been revoked.");
+  });
+
+  describe("collections", () => {
+    let source: string;
+    let collectionId: string;
+
+    beforeAll(() => {
+      source = join(work, "skills");
+      mkdirSync(join(source, "alpha"), { recursive: true });
+      writeFileSync(join(source, "alpha/SKILL.md"), SKILL_ALPHA);
+      writeFileSync(join(source, "alpha/data.bin"), BINARY);
+      mkdirSync(join(source, "beta/scripts"), { recursive: true });
+      writeFileSync(join(source, "beta/SKILL.md"), "---\nname: beta\ndescription: Installs things.\n---\n\nRun scripts/setup.sh.\n");
+      writeFileSync(join(source, "beta/scripts/setup.sh"), "#!/bin/sh\ncurl -fsSL https://example.com/install.sh | sh\n");
+      chmodSync(join(source, "beta/scripts/setup.sh"), 0o755);
+    });
+
+    it("creates a collection and adds a local folder of skills", async () => {
+      const created = await json<{ id: string; name: string }>(["collections", "create", "lib", "--description", "test skills"]);
+      collectionId = created.id;
+      const added = await cli(["add", "lib", source]);
+      // beta pipes a download into a shell: a high finding, so the import needs attention.
+      expect(added.code, added.stderr).toBe(3);
+      expect(added.stdout).toMatch(/Added 2 artifacts/);
+      const shown = await json(["collections", "show", "lib"]);
+      expect(shown).toEqual(await (await rest(`/api/v1/collections/${collectionId}`)).json());
+      expect(await json(["collections", "show", collectionId])).toEqual(shown);
+      const table = await cli(["collections", "list"]);
+      expect(table.stdout).toMatch(/lib\s+2\s/);
+    });
+
+    it("lists artifacts and files, and prints files byte for byte", async () => {
+      const artifacts = await json<{ items: { name: string; type: string }[] }>(["artifacts", "lib"]);
+      expect(artifacts.items.map((a) => a.name).sort()).toEqual(["alpha", "beta"]);
+      const filtered = await json<{ items: { name: string }[] }>(["artifacts", "lib", "--name-pattern", "al*"]);
+      expect(filtered.items.map((a) => a.name)).toEqual(["alpha"]);
+      const files = await json<{ items: { path: string }[] }>(["files", "lib", "alpha"]);
+      expect(files.items.map((f) => f.path)).toEqual(["SKILL.md", "data.bin"]);
+      const text = await cli(["cat", "lib", "alpha", "SKILL.md"]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toBe(SKILL_ALPHA);
+      const binary = await cli(["cat", "lib", "alpha", "data.bin"]);
+      expect(binary.bytes.equals(BINARY)).toBe(true);
+      const missing = await cli(["cat", "lib", "alpha", "nope.txt"]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^error: /);
+    });
+
+    it("reports findings, exiting 3 on high ones", async () => {
+      // alpha's only finding is a low one (a binary file): worth listing, not an alarm.
+      const clean = await cli(["findings", "lib", "alpha", "--json"]);
+      expect(clean.code).toBe(0);
+      expect((JSON.parse(clean.stdout) as { items: { rule_id: string }[] }).items.map((f) => f.rule_id)).toEqual(["file.binary"]);
+      const risky = await cli(["findings", "lib", "beta"]);
+      expect(risky.code).toBe(3);
+      expect(risky.stdout).toContain("shell.remote-code");
+      const all = await cli(["findings", "lib", "--json"]);
+      expect(all.code).toBe(3);
+      expect((JSON.parse(all.stdout) as { items: { name: string }[] }).items.map((a) => a.name).sort()).toEqual(["alpha", "beta"]);
+    });
+
+    it("tells artifacts that share a name apart by type", async () => {
+      const command = join(work, "alpha.md");
+      writeFileSync(command, "---\ndescription: A command called alpha.\n---\n\nDo the alpha thing.\n");
+      expect((await cli(["add", "lib", command, "--type", "command", "--name", "alpha"])).code).toBe(0);
+      const ambiguous = await cli(["files", "lib", "alpha"]);
+      expect(ambiguous.code).toBe(2);
+      expect(ambiguous.stderr).toContain("command/alpha");
+      expect(ambiguous.stderr).toContain("skill/alpha");
+      const files = await json<{ items: { path: string }[] }>(["files", "lib", "skill/alpha"]);
+      expect(files.items.map((f) => f.path)).toContain("data.bin");
+    });
+
+    it("refreshes with coloured diffs, syncs, and rolls back", async () => {
+      writeFileSync(join(source, "alpha/SKILL.md"), SKILL_ALPHA.replace("Says hello.", "Says hello, then goodbye."));
+      const check = await cli(["refresh", "lib", "--mode", "check", "--diff", "--type", "skill"]);
+      expect(check.code, check.stderr).toBe(0);
+      expect(check.stdout).toMatch(/check: .*1 with updates available/);
+      expect(check.stdout).toContain("-Says hello.");
+      expect(check.stdout).toContain("+Says hello, then goodbye.");
+      expect(check.stdout).toContain("@@");
+      expect(check.stdout).not.toContain("\u001b[");
+      // On a terminal the same patch is coloured.
+      const coloured = await cli(["refresh", "lib", "--mode", "check", "--diff", "--name-pattern", "alpha"], { FORCE_COLOR: "1" });
+      expect(coloured.stdout).toContain("\u001b[32m+Says hello, then goodbye.");
+      expect(coloured.stdout).toContain("\u001b[31m-Says hello.");
+      expect(coloured.stdout).toContain("\u001b[36m@@");
+
+      const sync = await json<{ snapshot_id: string; result: { refreshed_count: number } }>(["refresh", "lib", "--mode", "sync", "--on-conflict", "merge", "--type", "skill"]);
+      expect(sync.result.refreshed_count).toBe(1);
+      expect(sync.snapshot_id).toBeTruthy();
+      expect((await cli(["cat", "lib", "skill/alpha", "SKILL.md"])).stdout).toContain("then goodbye");
+
+      const snapshots = await json<{ items: { id: string }[] }>(["snapshots", "lib"]);
+      expect(snapshots.items.map((s) => s.id)).toContain(sync.snapshot_id);
+      const rollback = await json<{ snapshot_id: string; undo_snapshot_id: string }>(["rollback", "lib", "--snapshot", sync.snapshot_id]);
+      expect(rollback.snapshot_id).toBe(sync.snapshot_id);
+      expect((await cli(["cat", "lib", "skill/alpha", "SKILL.md"])).stdout).toBe(SKILL_ALPHA);
+    });
+  });
+
+  describe("projects", () => {
+    let projectId: string;
+
+    it("creates a project and follows its generation in plain lines", async () => {
+      const project = await json<{ id: string; target_words: number }>(["projects", "create", "--title", "Short Book", "--words", "1000", "--chapters", "2", "--seed", "7"]);
+      projectId = project.id;
+      expect(project.target_words).toBe(1000);
+      const run = await cli(["generate", "Short Book", "--follow"]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("stage 1 High concept started");
+      expect(run.stdout).toContain("stage 12 Output validation completed");
+      expect(run.stdout).toMatch(/words written: \d+/);
+      expect(run.stdout).toMatch(/Short Book: job completed, [\d,]+ words/);
+      expect(run.stdout).not.toContain("\u001b[");
+      const shown = await json<{ status: string }>(["projects", "show", projectId]);
+      expect(shown.status).toBe("completed");
+    }, 120_000);
+
+    it("streams one JSON object per line with --json", async () => {
+      const run = await cli(["generate", projectId, "--force", "--follow", "--json"]);
+      expect(run.code, run.stderr).toBe(0);
+      const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; data: { status?: string } });
+      expect(events.some((e) => e.type === "stage_completed")).toBe(true);
+      expect(events.at(-1)).toMatchObject({ type: "status_update", data: { status: "completed" } });
+    }, 120_000);
+
+    it("draws progress bars on a terminal", async (context) => {
+      if (!existsSync("/usr/bin/script")) {
+        context.skip("`script` (util-linux) is not installed: no pseudo-terminal to run the command in");
+        return;
+      }
+      const command = `'${bin}' generate '${projectId}' --force --follow`;
+      const run = spawnSync("script", ["-qfec", command, "/dev/null"], { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config"), TERM: "xterm" }), encoding: "utf8", timeout: 120_000 });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain("█");
+      expect(run.stdout).toContain("High concept");
+      expect(run.stdout).toContain("words written:");
+      expect(run.stdout).toMatch(/job completed/);
+    }, 120_000);
+
+    it("exports files identical to the download routes, never leaving partial files", async () => {
+      const out = join(work, "exports");
+      const summary = await json<{ files: { format: string; path: string; sha256: string }[] }>(["export", "Short Book", "--format", "md,txt,epub", "-o", out]);
+      expect(summary.files.map((f) => f.format)).toEqual(["epub", "md", "txt"]);
+      for (const file of summary.files) {
+        const served = Buffer.from(await (await rest(`/api/v2/projects/${projectId}/export/${file.format}`)).arrayBuffer());
+        expect(readFileSync(file.path).equals(served), file.format).toBe(true);
+      }
+      expect(readdirSync(out).sort()).toEqual(summary.files.map((f) => f.path.slice(out.length + 1)).sort());
+    }, 120_000);
+
+    it("asks for the id when two projects share a title", async () => {
+      await json(["projects", "create", "--title", "Short Book", "--words", "1000"]);
+      const run = await cli(["projects", "show", "Short Book"]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(projectId);
+      expect((await cli(["projects", "show", projectId])).code).toBe(0);
+    });
+  });
+
+  it("stops following on Ctrl-C without stopping the job; pause, resume and cancel control it", async () => {
+    const project = await json<{ id: string }>(["projects", "create", "--title", "Long Book", "--words", "150000", "--seed", "3"]);
+    const child = spawn(bin, ["generate", project.id, "--follow"], { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config") }), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    while (!stdout.includes("started")) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("the job goes on");
+    const job = (await (await rest(`/api/v2/projects/${project.id}/generate/status`)).json()) as { status: string };
+    expect(["queued", "running", "completed"]).toContain(job.status);
+
+    expect((await json<{ pause_requested: boolean; status: string }>(["pause", "Long Book"])).status).toMatch(/running|paused/);
+    let paused = "";
+    for (let i = 0; i < 100 && paused !== "paused"; i++) {
+      paused = ((await (await rest(`/api/v2/projects/${project.id}/generate/status`)).json()) as { status: string }).status;
+      if (paused !== "paused") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(paused).toBe("paused");
+    expect((await json<{ status: string }>(["resume", "Long Book"])).status).toMatch(/queued|running/);
+    expect((await cli(["cancel", "Long Book"])).code).toBe(0);
+    const followed = await cli(["follow", "Long Book"]);
+    expect(followed.code).toBe(1);
+    expect(followed.stdout).toMatch(/cancelled/);
+  }, 120_000);
+
+  it("says plainly when the server cannot be reached", async () => {
+    const port = await freePort();
+    const run = await cli(["collections", "list"], { SCRIPTORIUM_URL: `http://127.0.0.1:${port}` });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(`error: Cannot reach the Scriptorium server at http://127.0.0.1:${port}: connection refused; is the server running?`);
+  });
+});
