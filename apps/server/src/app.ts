@@ -13,7 +13,7 @@ import type { DatabaseHandle } from "@scriptorium/db";
 import type { Services } from "@scriptorium/domain";
 import type { Config } from "./config";
 import { createDocsHandler } from "./http/docs";
-import { openDatabaseFor, servicesFor } from "./lifecycle";
+import { openDatabaseFor, servicesFor, startReviewBacklog } from "./lifecycle";
 import { ThreadPoolOffload } from "./offload/thread-pool";
 import { BACKUP_PATH, createBackupHandler } from "./http/backup-download";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
@@ -209,5 +209,6 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
 
   await services.cluster.start();
   await services.engine.start();
+  startReviewBacklog(services, log);
   return { server, services, database, generatedOwnerKey, close };
 }

@@ -64,3 +64,17 @@ export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
+
+/**
+ * Reviews, in the background, the artifacts stored before the security
+ * review existed; a failure (the database going away) is logged and the
+ * next start picks up where this one stopped.
+ */
+export function startReviewBacklog(services: Services, log: Logger): void {
+  services.reviewBacklog.run().then(
+    (reviewed) => {
+      if (reviewed > 0) log.info({ reviewed }, "security review of earlier artifacts done");
+    },
+    (error: unknown) => log.warn({ err: error }, "security review of earlier artifacts stopped"),
+  );
+}

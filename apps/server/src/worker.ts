@@ -1,7 +1,7 @@
 // First: sets the heap policy before anything else allocates.
 import "./heap-policy";
 import { ConfigError, loadConfig } from "./config";
-import { closeOnSignals, openDatabaseFor, servicesFor } from "./lifecycle";
+import { closeOnSignals, openDatabaseFor, servicesFor, startReviewBacklog } from "./lifecycle";
 import { ThreadPoolOffload } from "./offload/thread-pool";
 import { createLogger } from "./logger";
 
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const services = servicesFor(config, log, database, offload);
   await services.cluster.start();
   await services.engine.start();
+  startReviewBacklog(services, log);
   log.info({ workers: config.workers }, "Scriptorium worker is running");
   process.stdout.write(`  Scriptorium worker is running ${config.workers} job slot(s)\n`);
 

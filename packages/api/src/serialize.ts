@@ -66,7 +66,7 @@ export function toArtifact(row: DomainArtifact): z.infer<typeof Artifact> {
     base_files: row.baseFiles.map((file) => ({ path: file.path, sha256: file.sha256 })),
     locally_modified: row.contentHash !== row.baseHash,
     modified_files: modifiedFilesOf(row),
-    findings_summary: findingsSummary(row.findings),
+    findings_summary: findingsSummary(row.findings ?? []),
     added_at: row.addedAt.toISOString(),
     refreshed_at: row.refreshedAt?.toISOString() ?? null,
     updated_at: row.updatedAt.toISOString(),

@@ -1,1 +1,2 @@
-ALTER TABLE "artifacts" ADD COLUMN "findings" jsonb DEFAULT '[]'::jsonb NOT NULL;
+-- Null until reviewed: artifacts stored before the security review are reviewed in the background after the upgrade.
+ALTER TABLE "artifacts" ADD COLUMN "findings" jsonb;

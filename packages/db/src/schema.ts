@@ -120,8 +120,8 @@ export const artifacts = pgTable(
     baseFiles: jsonb("base_files").$type<StoredFile[]>().notNull(),
     baseHash: text("base_hash").notNull(),
     metadata: jsonb("metadata").$type<ArtifactMetadata>().notNull(),
-    /** What the security review found in the stored copy. */
-    findings: jsonb("findings").$type<Finding[]>().notNull().default([]),
+    /** What the security review found in the stored copy; null until it has been reviewed (artifacts stored before the review existed). */
+    findings: jsonb("findings").$type<Finding[]>(),
     addedAt: instantDefaultNow("added_at"),
     refreshedAt: instant("refreshed_at"),
     updatedAt: instantDefaultNow("updated_at"),
@@ -162,8 +162,8 @@ export interface SnapshotArtifact {
   /** Absent in snapshots taken before artifacts kept a merge base: the base was then the stored copy itself. */
   baseFiles?: StoredFile[];
   baseHash?: string;
-  /** Absent in snapshots taken before the security review existed. */
-  findings?: Finding[];
+  /** Absent (or null) in snapshots of artifacts not reviewed yet. */
+  findings?: Finding[] | null;
   metadata: ArtifactMetadata;
   addedAt: string;
   refreshedAt: string | null;

@@ -14,6 +14,7 @@ import { ExportService } from "./exports/export-service";
 import { OffloadedExporter, OffloadedOfflineWriter, type Offload } from "./offload";
 import { CollectionRefresher } from "./collections/collection-refresher";
 import { SnapshotService } from "./collections/snapshot-service";
+import { ReviewBacklog } from "./review/review-backlog";
 import { SecurityReview } from "./review/security-review";
 import { UpstreamReader } from "./collections/upstream/upstream-reader";
 import { JobEngine } from "./generation/job-engine";
@@ -34,6 +35,8 @@ export interface Services {
   files: ArtifactFileService;
   /** Artifacts and collections as tar.gz bundles. */
   bundles: BundleService;
+  /** Reviews artifacts stored before the security review existed; the server and workers start it. */
+  reviewBacklog: ReviewBacklog;
   refresher: CollectionRefresher;
   snapshots: SnapshotService;
   projects: ProjectService;
@@ -130,6 +133,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     collections: new CollectionService(db, store, upstream, new LocalSourceAccess(db, options.localRoots !== undefined), review),
     files: new ArtifactFileService(db, store, review),
     bundles: new BundleService(db, store),
+    reviewBacklog: new ReviewBacklog(db, store, review),
     refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review),
     snapshots: new SnapshotService(db),
     projects,

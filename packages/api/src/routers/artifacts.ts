@@ -120,7 +120,7 @@ export const artifactsRouter = router({
     })
     .input(ArtifactIdInput)
     .output(FindingList)
-    .query(async ({ ctx, input }) => ({ items: (await ctx.services.collections.getArtifact(ctx.principal.workspaceId, input.collection_id, input.artifact_id)).findings })),
+    .query(async ({ ctx, input }) => ({ items: (await ctx.services.collections.getArtifact(ctx.principal.workspaceId, input.collection_id, input.artifact_id)).findings ?? [] })),
 
   readFile: readProcedure
     .input(ArtifactFileInput)

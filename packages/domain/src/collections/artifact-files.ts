@@ -227,7 +227,7 @@ export class ArtifactFileService {
       let metadata = row.metadata;
       if (mainFile === path && next.mainContent) metadata = mergeMetadata(EMPTY_METADATA, parseMetadata(next.mainContent.toString("utf8")));
       // The review runs on every edit: the edited file is read afresh, the others keep their findings.
-      const findings = await this.review.review(files, (sha256) => this.store.get(sha256), row);
+      const findings = await this.review.review(files, (sha256) => this.store.get(sha256), row.findings ? { files: row.files, findings: row.findings } : undefined);
       const snapshotId = randomUUID();
       await tx.insert(snapshots).values({ id: snapshotId, workspaceId, collectionId, mode: "edit", requestId, artifacts: [toSnapshotArtifact(row)] });
       const now = new Date();

@@ -386,8 +386,9 @@ export class CollectionRefresher {
         };
       }
       const filesChanged = await fileChanges(stored.files, merged.files, read, options.includeDiff ?? false);
-      const findings = await this.review.review(merged.files, read, stored, listing.links ?? []);
-      const review = findingChanges(stored.findings, findings);
+      const known = stored.findings ? { files: stored.files, findings: stored.findings } : undefined;
+      const findings = await this.review.review(merged.files, read, known, listing.links ?? []);
+      const review = findingChanges(stored.findings ?? [], findings);
       if (options.mode === "check") {
         return {
           entry: this.entryFor(row, started, { status: "refreshed", changes: ["content"], upstreamVersion: newVersion, updateAvailable: true, merge, filesChanged, ...conflicts, ...review }),

@@ -106,7 +106,7 @@ export class SnapshotService {
           files: saved.files,
           baseFiles: saved.baseFiles ?? saved.files,
           baseHash: saved.baseHash ?? saved.contentHash,
-          findings: saved.findings ?? [],
+          findings: saved.findings ?? null,
           metadata: saved.metadata,
           addedAt: new Date(saved.addedAt),
           refreshedAt: saved.refreshedAt ? new Date(saved.refreshedAt) : null,
