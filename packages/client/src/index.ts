@@ -5,10 +5,14 @@ import {
   splitLink,
   type TRPCClient,
 } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { EventSource } from "eventsource";
-import type { AppRouter } from "@scriptorium/api";
+import type { ScriptoriumRouter } from "./router";
 
-export type { AppRouter, RouterInputs, RouterOutputs } from "@scriptorium/api";
+/** The API's tRPC router type, for `createTRPCClient<AppRouter>` with links of your own. */
+export type AppRouter = ScriptoriumRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { TRPCClientError } from "@trpc/client";
 
 export interface ScriptoriumClientOptions {
