@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -338,6 +339,52 @@ describe("the installed scriptorium command", () => {
         expect(readFileSync(file.path).equals(served), file.format).toBe(true);
       }
       expect(readdirSync(out).sort()).toEqual(summary.files.map((f) => f.path.slice(out.length + 1)).sort());
+    }, 120_000);
+
+    it("leaves no partial file and says so plainly when the server goes away in the middle of a download or a call", async () => {
+      // A proxy in front of the server that cuts export downloads halfway, and drops every call to one procedure.
+      const proxy = createHttpServer((req, res) => {
+        if (req.url?.startsWith("/trpc/projects.get")) {
+          req.socket.destroy();
+          return;
+        }
+        const cutting = /^\/api\/v2\/projects\/[^/]+\/export\/[^/]+$/.test(req.url ?? "");
+        const upstream = httpRequest(`${url}${req.url ?? "/"}`, { method: req.method, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          if (!cutting) {
+            answer.pipe(res);
+            return;
+          }
+          const half = Math.floor(Number(answer.headers["content-length"]) / 2);
+          let sent = 0;
+          answer.on("data", (chunk: Buffer) => {
+            if (sent + chunk.length < half) {
+              sent += chunk.length;
+              res.write(chunk);
+              return;
+            }
+            res.write(chunk.subarray(0, half - sent), () => res.socket?.destroy());
+            answer.destroy();
+          });
+        });
+        req.pipe(upstream);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      const proxied = { SCRIPTORIUM_URL: proxyUrl, SCRIPTORIUM_KEY: OWNER_KEY };
+      const goneAway = `error: Cannot reach the Scriptorium server at ${proxyUrl}: the server closed the connection.`;
+      try {
+        const out = join(work, "cut-exports");
+        const cut = await cli(["export", projectId, "--format", "epub", "-o", out], proxied);
+        expect(cut.code).toBe(1);
+        expect(cut.stderr.trim()).toBe(goneAway);
+        expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+        const dropped = await cli(["projects", "show", projectId], proxied);
+        expect(dropped.code).toBe(1);
+        expect(dropped.stderr.trim()).toBe(goneAway);
+      } finally {
+        await new Promise((resolve) => proxy.close(resolve));
+      }
     }, 120_000);
 
     it("asks for the id when two projects share a title", async () => {
