@@ -425,6 +425,31 @@ describe("the installed scriptorium command", () => {
     expect(followed.stdout).toMatch(/cancelled/);
   }, 120_000);
 
+  it("lists and deletes collections and projects, reruns one stage, and logs out", async () => {
+    const collection = await json<{ id: string }>(["collections", "create", "Short-lived"]);
+    const collections = await json<{ items: { id: string }[] }>(["collections", "list"]);
+    expect(collections.items.map((item) => item.id)).toContain(collection.id);
+    expect(await json(["collections", "delete", "Short-lived"])).toEqual({ id: collection.id, deleted: true });
+    expect((await cli(["collections", "show", collection.id])).code).toBe(1);
+
+    const project = await json<{ id: string }>(["projects", "create", "--title", "Staged Book", "--words", "1000", "--seed", "3"]);
+    const projects = await json<{ items: { id: string; title: string }[] }>(["projects", "list"]);
+    expect(projects.items.find((item) => item.id === project.id)?.title).toBe("Staged Book");
+    expect((await cli(["generate", "Staged Book", "--follow"])).code).toBe(0);
+    const rerun = await cli(["stage", "Staged Book", "12", "--follow"]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/job completed/);
+    expect((await cli(["stage", "Staged Book", "13"])).code).toBe(2);
+    expect(await json(["projects", "delete", "Staged Book"])).toMatchObject({ id: project.id, deleted: true });
+
+    const out = await cli(["logout"]);
+    expect(out.code).toBe(0);
+    expect(existsSync(join(home, ".config/scriptorium/config.json"))).toBe(false);
+    expect((await cli(["whoami"])).code).toBe(1);
+    // Log in again for what follows.
+    expect((await cli(["login", "--url", url, "--key", OWNER_KEY])).code).toBe(0);
+  }, 180_000);
+
   it("says plainly when the server cannot be reached", async () => {
     const port = await freePort();
     const run = await cli(["collections", "list"], { SCRIPTORIUM_URL: `http://127.0.0.1:${port}` });
