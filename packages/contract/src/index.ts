@@ -8,3 +8,4 @@ export * from "./jobs";
 export * from "./projects";
 export * from "./stages";
 export * from "./paging";
+export * from "./profiles";
