@@ -37,9 +37,9 @@ describe("artifact contents: read, edit, bundle, three-way sync", () => {
     return { status: response.status, headers: response.headers, bytes, body: (isJson ? JSON.parse(bytes.toString("utf8")) : {}) as Json };
   }
 
-  async function importGit(path: string): Promise<string> {
-    const added = await call("POST", `/v1/collections/${collectionId}/artifacts`, { body: { source: { kind: "git", url: repo.url, path, ref: "main" } } });
-    expect(added.status).toBe(200);
+  async function importGit(path: string, type?: string): Promise<string> {
+    const added = await call("POST", `/v1/collections/${collectionId}/artifacts`, { body: { source: { kind: "git", url: repo.url, path, ref: "main" }, type } });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
     return ((added.body.items as Json[])[0] as Json).id as string;
   }
 
@@ -55,16 +55,72 @@ describe("artifact contents: read, edit, bundle, three-way sync", () => {
     root = tempDir("artifact-contents");
     repo = new GitRepoFixture(root, "remote");
     const skills: Record<string, string> = {};
-    for (const name of ["bytes", "merge", "overlap", "keep", "take", "gone", "meta", "race", "hostile", "undo", "inline"]) {
+    for (const name of ["bytes", "merge", "overlap", "keep", "take", "gone", "meta", "race", "hostile", "undo", "inline", "deploy"]) {
       skills[`skills/${name}/SKILL.md`] = lines(name, BODY);
       skills[`skills/${name}/notes.txt`] = `notes of ${name}\n`;
     }
+    skills["hooks/guard/hooks.json"] = JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "./guard.sh" }] }] } });
+    skills["hooks/guard/guard.sh"] = "#!/bin/sh\nexit 0\n";
+    skills["hooks/guard/HOOK.md"] = "# Guard\n\nChecks shell commands first.\n";
+    skills["servers/docs/README.md"] = "# Docs\n\nSearches the docs.\n";
+    skills["servers/docs/.mcp.json"] = JSON.stringify({ mcpServers: { docs: { command: "docs-server", args: ["--stdio"] } } });
     repo.write(skills).commit("skills");
     collectionId = (await client.collections.create.mutate({ name: "Contents" })).id;
   });
   afterAll(async () => {
     await server.stop();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it("lays a bundle out for a deployment profile, with what a deploy would merge, and refuses a type the profile has no place for", async () => {
+    const skill = await importGit("skills/deploy");
+    const hook = await importGit("hooks/guard", "hook");
+    const mcp = await importGit("servers/docs", "mcp");
+    const extract = (name: string, bytes: Buffer) => {
+      const out = join(root, `${name}-out`);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(root, `${name}.tar.gz`), bytes);
+      const listing = execFileSync("tar", ["-tzf", join(root, `${name}.tar.gz`)], { encoding: "utf8" }).trim().split("\n");
+      execFileSync("tar", ["-xzf", join(root, `${name}.tar.gz`), "-C", out]);
+      return { listing, out, merge: JSON.parse(readFileSync(join(out, "scriptorium-merge.json"), "utf8")) as Json };
+    };
+
+    const skillBundle = await call("GET", `/v1/collections/${collectionId}/artifacts/${skill}/bundle?profile=claude_code`);
+    expect(skillBundle.status).toBe(200);
+    const laidOut = extract("skill-profile", skillBundle.bytes);
+    expect(laidOut.listing).toEqual([".claude/skills/deploy/SKILL.md", ".claude/skills/deploy/notes.txt", "scriptorium-merge.json"]);
+    expect(readFileSync(join(laidOut.out, ".claude/skills/deploy/SKILL.md"), "utf8")).toBe(lines("deploy", BODY));
+    expect(laidOut.merge).toEqual({ format: "scriptorium-merge/1", profile: "claude_code", scope: "project", merges: [], skipped: [] });
+
+    const hookBundle = extract("hook-profile", (await call("GET", `/v1/collections/${collectionId}/artifacts/${hook}/bundle?profile=claude_code`)).bytes);
+    expect(hookBundle.listing).toEqual([".claude/hooks/guard/HOOK.md", ".claude/hooks/guard/guard.sh", "scriptorium-merge.json"]);
+    expect(hookBundle.merge.merges).toEqual([
+      {
+        artifact_id: hook,
+        file: ".claude/settings.json",
+        format: "json",
+        pointer: ["hooks", "PreToolUse"],
+        mode: "append",
+        value: { matcher: "Bash", hooks: [{ type: "command", command: '"$CLAUDE_PROJECT_DIR"/.claude/hooks/guard/guard.sh' }] },
+      },
+    ]);
+    const userHook = extract("hook-user", (await call("GET", `/v1/collections/${collectionId}/artifacts/${hook}/bundle?profile=claude_code&scope=user`)).bytes);
+    expect(JSON.stringify(userHook.merge.merges)).toContain('\\"$HOME\\"/.claude/hooks/guard/guard.sh');
+
+    const refused = await call("GET", `/v1/collections/${collectionId}/artifacts/${hook}/bundle?profile=cursor`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toBe("hook 'guard': Cursor has no place for hook artifacts (profile cursor, project scope)");
+
+    const whole = await call("GET", `/v1/collections/${collectionId}/bundle?profile=cursor`);
+    const cursor = extract("collection-cursor", whole.bytes);
+    expect(cursor.listing.at(0)).toBe("scriptorium-bundle.json");
+    expect(cursor.listing.at(-1)).toBe("scriptorium-merge.json");
+    expect(cursor.listing).toContain(".cursor/skills/deploy/notes.txt");
+    expect(cursor.merge.merges).toEqual([{ artifact_id: mcp, file: ".cursor/mcp.json", format: "json", pointer: ["mcpServers", "docs"], mode: "set", value: { command: "docs-server", args: ["--stdio"] } }]);
+    expect(cursor.merge.skipped).toEqual([{ artifact_id: hook, type: "hook", name: "guard", reason: "hook 'guard': Cursor has no place for hook artifacts (profile cursor, project scope)" }]);
+
+    expect((await call("GET", `/v1/collections/${collectionId}/artifacts/${skill}/bundle?profile=vim`)).status).toBe(422);
+    expect((await call("GET", `/v1/collections/${collectionId}/artifacts/${skill}/bundle?scope=user`)).status).toBe(422);
   });
 
   it("lists, serves and round-trips files byte for byte, by path, by hash and in bundles extracted with tar", async () => {

@@ -1,6 +1,6 @@
 import { forEachOpenApiProcedure, generateOpenApiDocument, getInputOutputParsers, type OpenAPIObject } from "trpc-to-openapi";
 import { z } from "zod";
-import { CONTENT_LIMITS, EXPORT_FILE_TYPES } from "@scriptorium/contract";
+import { CONTENT_LIMITS, DEPLOY_PROFILES, DEPLOY_SCOPES, EXPORT_FILE_TYPES } from "@scriptorium/contract";
 import { appRouter } from "./root";
 import { ErrorBody, FileEdit } from "./schemas";
 import type { Meta } from "./trpc";
@@ -148,6 +148,10 @@ function documentArtifactContent(document: OpenAPIObject): void {
   const security: Record<string, string[]>[] = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
   const binary: Content = { "application/octet-stream": { schema: { type: "string", format: "binary" } } };
   const gzip: Content = { "application/gzip": { schema: { type: "string", format: "binary" } } };
+  const layoutParameters: Parameter[] = [
+    { in: "query" as const, name: "profile", required: false, schema: { type: "string", enum: [...DEPLOY_PROFILES] }, description: "Lay the files out for this agent tool" },
+    { in: "query" as const, name: "scope", required: false, schema: { type: "string", enum: [...DEPLOY_SCOPES], default: "project" }, description: "With `profile`: project (default) or user (paths relative to the home directory)" },
+  ];
   const id = (name: string): Parameter => ({ in: "path" as const, name, required: true, schema: { type: "string", minLength: 1, maxLength: 100 } });
   const path: Parameter = {
     in: "path" as const,
@@ -218,9 +222,11 @@ function documentArtifactContent(document: OpenAPIObject): void {
     get: {
       operationId: "artifacts-bundle",
       tags: ["artifacts"],
-      summary: "Download an artifact as tar.gz (its files under `<name>/`)",
+      summary: "Download an artifact as tar.gz (its files under `<name>/`, or laid out for a deployment profile)",
+      description:
+        "With `profile`, the files are placed where that tool reads them (docs/deployments.md) and `scriptorium-merge.json` comes last: the settings and MCP entries a deploy would merge (`merges`). A type the profile has no place for answers 422 naming both.",
       security,
-      parameters: [id("collection_id"), id("artifact_id")],
+      parameters: [id("collection_id"), id("artifact_id"), ...layoutParameters],
       responses: { "200": { description: "The bundle, streamed", content: gzip }, ...errors },
     },
   };
@@ -229,12 +235,14 @@ function documentArtifactContent(document: OpenAPIObject): void {
       operationId: "collections-bundle",
       tags: ["collections"],
       summary: "Download a collection (or the artifacts a filter keeps) as tar.gz",
-      description: "Laid out `<type>s/<name>/…`, with `scriptorium-bundle.json` first: the collection and, per artifact, its id, type, name, `resolved_version`, `content_hash` and files (path, sha256). Streamed.",
+      description:
+        "Laid out `<type>s/<name>/…`, with `scriptorium-bundle.json` first: the collection and, per artifact, its id, type, name, `resolved_version`, `content_hash` and files (path, sha256). With `profile`, laid out where that tool reads each type instead, and `scriptorium-merge.json` last: the entries a deploy would merge (`merges`) and the artifacts the profile has no place for (`skipped`, with the reason). Streamed.",
       security,
       parameters: [
         id("collection_id"),
         { in: "query" as const, name: "type", required: false, schema: { $ref: "#/components/schemas/ArtifactType" } },
         { in: "query" as const, name: "name_pattern", required: false, schema: { type: "string" }, description: "Glob on the artifact name, case-insensitive" },
+        ...layoutParameters,
       ],
       responses: { "200": { description: "The bundle, streamed", content: gzip }, ...errors },
     },

@@ -131,7 +131,7 @@ export interface LayoutInput {
   name: string;
   /** The artifact's metadata description (a converted command carries it). */
   description?: string | null;
-  files: { path: string; content: Uint8Array }[];
+  files: { path: string; content: Uint8Array; executable?: boolean }[];
   /**
    * The absolute root of a `user`-scope target (the home directory): hook
    * commands point at scripts by absolute path there. Without it, `$HOME`
@@ -147,6 +147,7 @@ export interface PlacedFile {
   source: string;
   /** Whether `content` is the source file's bytes unchanged (so its blob is the three-way base). */
   verbatim: boolean;
+  executable: boolean;
 }
 
 /**
@@ -198,9 +199,9 @@ function folderFiles(input: LayoutInput, placement: Extract<Placement, { kind: "
   const base = `${placement.dir}/${input.name}`;
   const only = input.files.length === 1 ? input.files[0] : undefined;
   if (only && placement.singleFile && !only.path.includes("/") && only.path.toLowerCase().endsWith(".md")) {
-    return [{ path: `${base}/${placement.singleFile}`, content: only.content, source: only.path, verbatim: true }];
+    return [{ path: `${base}/${placement.singleFile}`, content: only.content, source: only.path, verbatim: true, executable: only.executable ?? false }];
   }
-  return input.files.map((file) => ({ path: `${base}/${file.path}`, content: file.content, source: file.path, verbatim: true }));
+  return input.files.map((file) => ({ path: `${base}/${file.path}`, content: file.content, source: file.path, verbatim: true, executable: file.executable ?? false }));
 }
 
 function singleFile(input: LayoutInput, placement: Extract<Placement, { kind: "file" }>, label: string): PlacedFile {
@@ -211,9 +212,9 @@ function singleFile(input: LayoutInput, placement: Extract<Placement, { kind: "f
   const [file] = input.files as [LayoutInput["files"][number]];
   const path = `${placement.dir}/${input.name}${placement.ext}`;
   if (placement.convert === "gemini_command") {
-    return { path, content: textEncoder.encode(geminiCommand(textDecoder.decode(file.content), input.description)), source: file.path, verbatim: false };
+    return { path, content: textEncoder.encode(geminiCommand(textDecoder.decode(file.content), input.description)), source: file.path, verbatim: false, executable: false };
   }
-  return { path, content: file.content, source: file.path, verbatim: true };
+  return { path, content: file.content, source: file.path, verbatim: true, executable: file.executable ?? false };
 }
 
 /** A Markdown prompt (front matter, `$ARGUMENTS`) as a Gemini CLI command file (`description`, `prompt`, `{{args}}`). */
@@ -317,7 +318,7 @@ function hookLayout(input: LayoutInput, placement: Extract<Placement, { kind: "h
       merges.push({ file: placement.settingsFile, format: "json", pointer: ["hooks", event], mode: "append", value: placed });
     }
   }
-  const files = scripts.map((file) => ({ path: `${scriptsBase}/${file.path}`, content: file.content, source: file.path, verbatim: true }));
+  const files = scripts.map((file) => ({ path: `${scriptsBase}/${file.path}`, content: file.content, source: file.path, verbatim: true, executable: file.executable ?? false }));
   return { files, merges };
 }
 
@@ -345,10 +346,15 @@ function commandRewriter(scriptPaths: string[], deployedScript: (script: string)
   return (command) => command.replace(pattern, (_match, lead: string, _quote: string, script: string) => `${lead}${deployedScript(script)}`);
 }
 
-/** The JSON text of a merge manifest, as a `?profile=` bundle carries it. */
+/**
+ * `scriptorium-merge.json` in a `?profile=` bundle: the settings entries a
+ * deploy would merge, per artifact, and the artifacts the profile has no
+ * place for (with the reason).
+ */
 export interface MergeManifest {
   format: "scriptorium-merge/1";
   profile: DeployProfile;
   scope: DeployScope;
   merges: (MergeEntry & { artifact_id: string })[];
+  skipped: { artifact_id: string; type: ArtifactType; name: string; reason: string }[];
 }

@@ -9,7 +9,7 @@ export type { Logger } from "./logger";
 export { type ArtifactFilter } from "./collections/artifact-filter";
 export { CollectionService, type Artifact, type Collection } from "./collections/collection-service";
 export { modifiedFilesOf, type ArtifactFile, type EditOutcome, type OpenedFile } from "./collections/artifact-files";
-export type { Bundle } from "./collections/bundles";
+export type { Bundle, ProfileLayout } from "./collections/bundles";
 export type { FileChangeSummary, MergeConflict } from "./collections/three-way";
 export { findingsSummary } from "./review/security-review";
 export { type RefreshEntry, type RefreshOptions, type RefreshOutcome } from "./collections/collection-refresher";

@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { ArtifactType, CONTENT_LIMITS, Id, NamePattern } from "@scriptorium/contract";
+import { ArtifactType, CONTENT_LIMITS, DeployProfile, DeployScope, Id, NamePattern } from "@scriptorium/contract";
 import { runGuarded, toFileEdit, type Context } from "@scriptorium/api";
-import type { Bundle, OpenedFile, Principal, Scope } from "@scriptorium/domain";
+import type { Bundle, OpenedFile, Principal, ProfileLayout, Scope } from "@scriptorium/domain";
 import { BodyTooLargeError, contentDisposition, decodeComponent, isCached, readBody, sendJson, sendProcedureError } from "./request";
 
 /**
@@ -21,7 +21,16 @@ const ARTIFACT_BUNDLE_PATH = /^\/api\/v1\/collections\/([^/]+)\/artifacts\/([^/]
 const COLLECTION_BUNDLE_PATH = /^\/api\/v1\/collections\/([^/]+)\/bundle$/;
 
 const Ids = z.object({ collection_id: Id, artifact_id: Id.optional() });
+/** `?profile=` lays a bundle out where that tool reads artifacts (`scope` defaults to project). */
+const LayoutQuery = z
+  .object({ profile: DeployProfile.optional(), scope: DeployScope.optional() })
+  .refine((query) => query.scope === undefined || query.profile !== undefined, { path: ["scope"], message: "scope applies only with a profile" });
 const BundleQuery = z.object({ type: ArtifactType.optional(), name_pattern: NamePattern.min(1).optional() });
+
+function layoutOf(query: URLSearchParams): ProfileLayout | undefined {
+  const { profile, scope } = parsed(LayoutQuery, { profile: query.get("profile") ?? undefined, scope: query.get("scope") ?? undefined });
+  return profile ? { profile, scope: scope ?? "project" } : undefined;
+}
 
 /** Headers every served file gets: it is someone's content, never a page of this site (no sniffing, no scripts, no same-origin rights). */
 const CONTENT_SAFETY = { "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'; sandbox" };
@@ -136,7 +145,7 @@ export function createArtifactContentHandler(contextOf: (req: IncomingMessage) =
       run = async (principal) => {
         if (!reading) throw methodNotAllowed("GET and HEAD");
         const { collection_id, artifact_id } = parsed(Ids, raw);
-        await serveBundle(req, res, await ctx.services.bundles.artifact(principal.workspaceId, collection_id, artifact_id ?? ""));
+        await serveBundle(req, res, await ctx.services.bundles.artifact(principal.workspaceId, collection_id, artifact_id ?? "", layoutOf(query)));
       };
     } else if ((match = COLLECTION_BUNDLE_PATH.exec(pathname))) {
       const raw = decoded(match[1]);
@@ -144,7 +153,7 @@ export function createArtifactContentHandler(contextOf: (req: IncomingMessage) =
         if (!reading) throw methodNotAllowed("GET and HEAD");
         const { collection_id } = parsed(Ids, { collection_id: raw });
         const filter = parsed(BundleQuery, Object.fromEntries(query));
-        await serveBundle(req, res, await ctx.services.bundles.collection(principal.workspaceId, collection_id, { type: filter.type, namePattern: filter.name_pattern }));
+        await serveBundle(req, res, await ctx.services.bundles.collection(principal.workspaceId, collection_id, { type: filter.type, namePattern: filter.name_pattern }, layoutOf(query)));
       };
     } else {
       return null;
