@@ -62,6 +62,16 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+/** Runs the installed `scriptorium` on a pseudo-terminal (util-linux `script`), or null where there is none. */
+function onTerminal(args: string[]): Run | null {
+  if (!existsSync("/usr/bin/script")) return null;
+  const command = [bin, ...args].map((arg) => `'${arg.replaceAll("'", `'"'"'`)}'`).join(" ");
+  const run = spawnSync("script", ["-qfec", command, "/dev/null"], { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config"), TERM: "xterm" }), timeout: 120_000 });
+  return { code: run.status, bytes: run.stdout, stdout: run.stdout.toString("utf8"), stderr: run.stderr.toString("utf8") };
+}
+
+const NO_TERMINAL = "`script` (util-linux) is not installed: no pseudo-terminal to run the command in";
+
 async function json<T = Record<string, unknown>>(args: string[], env: Record<string, string> = {}): Promise<T> {
   const run = await cli([...args, "--json"], env);
   if (run.code !== 0) throw new Error(`scriptorium ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
@@ -288,6 +298,16 @@ describe("the installed scriptorium command", () => {
       expect(rollback.snapshot_id).toBe(sync.snapshot_id);
       expect((await cli(["cat", "lib", "skill/alpha", "SKILL.md"])).stdout).toBe(SKILL_ALPHA);
     });
+
+    it("shows a refresh's progress as a bar on a terminal, fed live by the server", async (context) => {
+      const run = onTerminal(["refresh", "lib", "--mode", "check"]);
+      if (!run) return context.skip(NO_TERMINAL);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("Refreshing lib |");
+      // The final frame shows every artifact of the collection compared, as the server reported it.
+      expect(run.stdout).toMatch(/([1-9]\d*)\/\1 artifacts {2}done/);
+      expect(run.stdout).toMatch(/check(\u001b\[\d+m)?: \d+ refreshed/);
+    }, 120_000);
   });
 
   describe("projects", () => {
@@ -317,13 +337,9 @@ describe("the installed scriptorium command", () => {
     }, 120_000);
 
     it("draws progress bars on a terminal", async (context) => {
-      if (!existsSync("/usr/bin/script")) {
-        context.skip("`script` (util-linux) is not installed: no pseudo-terminal to run the command in");
-        return;
-      }
-      const command = `'${bin}' generate '${projectId}' --force --follow`;
-      const run = spawnSync("script", ["-qfec", command, "/dev/null"], { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config"), TERM: "xterm" }), encoding: "utf8", timeout: 120_000 });
-      expect(run.status, run.stderr).toBe(0);
+      const run = onTerminal(["generate", projectId, "--force", "--follow"]);
+      if (!run) return context.skip(NO_TERMINAL);
+      expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain("█");
       expect(run.stdout).toContain("High concept");
       expect(run.stdout).toContain("words written:");

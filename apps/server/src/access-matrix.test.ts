@@ -207,6 +207,7 @@ function bodyOf(operation: RestOperation, a: Fixtures): object | undefined {
 /** Inputs of the procedures that have no REST route (whose input is otherwise its path parameters and body). */
 const INPUTS_WITHOUT_ROUTE: Record<string, (a: Fixtures) => object> = {
   "generation.events": (a) => ({ project_id: a.ids.project }),
+  "collections.refreshProgress": (a) => ({ collection_id: a.ids.collection, progress_token: "access-matrix-token" }),
   "artifacts.readFile": (a) => ({ collection_id: a.ids.collection, artifact_id: a.ids.artifact, path: a.ids.file }),
   "artifacts.writeFile": (a) => ({ collection_id: a.ids.collection, artifact_id: a.ids.artifact, path: a.ids.file, content_base64: "" }),
   "artifacts.deleteFile": (a) => ({ collection_id: a.ids.collection, artifact_id: a.ids.artifact, path: a.ids.file }),

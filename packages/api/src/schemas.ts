@@ -155,6 +155,9 @@ export const RefreshMode = z
   .transform((mode) => (mode === "metadata_only" || mode === "check_only" ? REFRESH_MODE_ALIASES[mode] : mode))
   .meta({ description: "metadata (default; alias metadata_only), check (alias check_only) or sync" });
 
+/** Chosen by the caller to follow its own refresh (a random UUID serves). */
+const ProgressToken = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "16 to 64 letters, digits, - or _");
+
 export const RefreshInput = z.object({
   collection_id: Id,
   mode: RefreshMode.optional(),
@@ -171,7 +174,10 @@ export const RefreshInput = z.object({
     .enum(["all", "changed", "none"])
     .optional()
     .meta({ description: "Which artifacts `result.entries` lists: all (default), changed (all but the plainly unchanged), or none; the counts always cover all" }),
+  progress_token: ProgressToken.optional().meta({ description: "A token of the caller's choosing: `collections.refreshProgress` with the same token follows this refresh live" }),
 });
+
+export const RefreshProgressInput = z.object({ collection_id: Id, progress_token: ProgressToken });
 
 export const FileChangeItem = z
   .object({

@@ -105,3 +105,16 @@ export const CreateCollectionInput = z.object({ name: CollectionName, descriptio
 export type CreateCollectionInput = z.output<typeof CreateCollectionInput>;
 
 export const UpdateCollectionInput = z.object({ collection_id: Id, name: CollectionName.optional(), description: CollectionDescription.optional() });
+
+/** Where a refresh is: comparing artifacts with upstream, writing what changed, or finished. */
+export const REFRESH_PHASES = ["reading", "applying", "done"] as const;
+
+/** One live update of a running refresh (`collections.refreshProgress`). */
+export const RefreshProgress = z
+  .object({
+    phase: z.enum(REFRESH_PHASES),
+    done: z.number().int().meta({ description: "Artifacts compared with upstream so far" }),
+    total: z.number().int(),
+  })
+  .meta({ id: "RefreshProgress" });
+export type RefreshProgress = z.infer<typeof RefreshProgress>;

@@ -8,6 +8,7 @@ import { RateLimiter } from "./access/rate-limiter";
 import { DatabaseBlobStore, FileBlobStore } from "./collections/blob-store";
 import { ArtifactFileService } from "./collections/artifact-files";
 import { BundleService } from "./collections/bundles";
+import { RefreshProgressHub } from "./collections/refresh-progress";
 import { CollectionService } from "./collections/collection-service";
 import { GitCache } from "./collections/git";
 import { ExportService } from "./exports/export-service";
@@ -38,6 +39,8 @@ export interface Services {
   /** Reviews artifacts stored before the security review existed; the server and workers start it. */
   reviewBacklog: ReviewBacklog;
   refresher: CollectionRefresher;
+  /** Live progress of refreshes started with a progress token. */
+  refreshProgress: RefreshProgressHub;
   snapshots: SnapshotService;
   projects: ProjectService;
   jobs: JobService;
@@ -135,6 +138,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     bundles: new BundleService(db, store),
     reviewBacklog: new ReviewBacklog(db, store, review),
     refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review),
+    refreshProgress: new RefreshProgressHub(db, cluster),
     snapshots: new SnapshotService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),

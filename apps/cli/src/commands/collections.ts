@@ -6,9 +6,10 @@ import type { ReadableStream } from "node:stream/web";
 import { Option, type Command } from "commander";
 import { ARTIFACT_TYPES, describeSource, METADATA_FIELDS, ON_CONFLICT, PAGE_LIMITS, REFRESH_MODES, type ArtifactType } from "@scriptorium/contract";
 import type { RouterInputs, RouterOutputs } from "../api";
-import { bytes, CliError, colour, EXIT, line, note, printFields, printJson, printTable, severityColour, when, type ExitCode } from "../output";
+import { bytes, CliError, colour, EXIT, line, printFields, printJson, printTable, severityColour, when, type ExitCode } from "../output";
 import { allPages, resolveArtifact, resolveCollection, type Artifact } from "../resolve";
 import { act, commaList } from "../run";
+import { withRefreshProgress } from "../refresh-progress";
 
 const typeOption = () => new Option("--type <type>", "only artifacts of this type").choices(ARTIFACT_TYPES);
 
@@ -207,8 +208,9 @@ export function registerCollections(program: Command): void {
           include_diff: opts.diff ?? false,
           entries: "changed",
         };
-        if (!ctx.json && process.stderr.isTTY) note(colour.dim(`Refreshing ${collection.name} (${opts.mode}${opts.dryRun ? ", dry run" : ""})…`));
-        const answer = await api.client.collections.refresh.mutate(input);
+        const answer = await withRefreshProgress(api, collection, ctx.json, (progressToken) =>
+          api.client.collections.refresh.mutate({ ...input, progress_token: progressToken }),
+        );
         if (ctx.json) printJson(answer);
         else printRefresh(answer, opts.diff ?? false);
         return refreshExitCode(answer);

@@ -1,6 +1,18 @@
 import { performance } from "node:perf_hooks";
 import { CreateCollectionInput, PageInput, UpdateCollectionInput } from "@scriptorium/contract";
-import { Collection, CollectionIdInput, CollectionList, Deleted, ListSnapshotsInput, RefreshInput, RefreshResponse, RollbackInput, RollbackResponse, SnapshotList } from "../schemas";
+import {
+  Collection,
+  CollectionIdInput,
+  CollectionList,
+  Deleted,
+  ListSnapshotsInput,
+  RefreshInput,
+  RefreshProgressInput,
+  RefreshResponse,
+  RollbackInput,
+  RollbackResponse,
+  SnapshotList,
+} from "../schemas";
 import { toCollection, toPage, toRefreshResponse, toSnapshot } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
@@ -69,10 +81,17 @@ export const collectionsRouter = router({
         onConflict: input.on_conflict,
         includeDiff: input.include_diff,
         acceptFindings: input.accept_findings,
+        onProgress: ctx.services.refreshProgress.reporter(ctx.principal.workspaceId, input.collection_id, input.progress_token),
         requestId: ctx.requestId,
       });
       return toRefreshResponse(outcome, ctx.requestId, startedAt, input.entries ?? "all");
     }),
+
+  /** A refresh's progress, live, by the `progress_token` it was started with (tRPC only: SSE or WebSocket); ends when the refresh is done. */
+  refreshProgress: readProcedure.input(RefreshProgressInput).subscription(async function* ({ ctx, input, signal }) {
+    await ctx.services.collections.get(ctx.principal.workspaceId, input.collection_id);
+    yield* ctx.services.refreshProgress.follow(ctx.principal.workspaceId, input.collection_id, input.progress_token, signal ?? new AbortController().signal);
+  }),
 
   snapshots: readProcedure
     .meta({ openapi: { method: "GET", path: "/v1/collections/{collection_id}/snapshots", tags: TAGS, summary: "List a collection's snapshots, newest first" } })

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import type { RefreshProgress } from "@scriptorium/contract";
 import type { Database, DatabaseHandle } from "@scriptorium/db";
 
 /** The NOTIFY channel every Scriptorium process on one database listens to. */
@@ -12,7 +13,8 @@ export type ClusterMessage =
   /** A pause or cancel of a running job was recorded: the worker running it aborts its in-flight call. */
   | { kind: "control"; job_id: string; action: "pause" | "cancel" }
   /** A job was queued: workers look for work now rather than at their next poll. */
-  | { kind: "wake" };
+  | { kind: "wake" }
+  | { kind: "refresh_progress"; key: string; progress: RefreshProgress };
 
 type Envelope = ClusterMessage & { origin: string };
 type Handler = (message: ClusterMessage) => void;

@@ -13,6 +13,7 @@ import { checkContentLimits, modifiedFilesOf, storedMainFile } from "./artifact-
 import { contentHashOf, manifestOf } from "./content";
 import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
 import { findingKey, type SecurityReview } from "../review/security-review";
+import type { RefreshProgressReporter } from "./refresh-progress";
 import { toSnapshotArtifact } from "./snapshot-service";
 import { fileChanges, mergeThreeWay, type FileChangeSummary, type MergeConflict } from "./three-way";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
@@ -29,6 +30,8 @@ export interface RefreshOptions {
   includeDiff?: boolean | undefined;
   /** High findings a sync may bring in anyway: `<rule_id>@<path>` keys, or "all". */
   acceptFindings?: "all" | readonly string[] | undefined;
+  /** Told as artifacts are compared, when the changes are written, and at the end. */
+  onProgress?: RefreshProgressReporter | undefined;
   requestId: string;
 }
 
@@ -206,6 +209,15 @@ export class CollectionRefresher {
 
     const upstreamLimit = pLimit(UPSTREAM_CONCURRENCY);
     const artifactLimit = pLimit(ARTIFACT_CONCURRENCY);
+    const total = rows.length;
+    let compared = 0;
+    const progress = options.onProgress;
+    const counted = <T extends Evaluated | Evaluated[]>(items: T): T => {
+      compared += Array.isArray(items) ? items.length : 1;
+      progress?.({ phase: "reading", done: compared, total });
+      return items;
+    };
+    progress?.({ phase: "reading", done: 0, total });
     const evaluated = (
       await Promise.all(
         [...groups.values()].map((group) =>
@@ -216,9 +228,9 @@ export class CollectionRefresher {
             try {
               revision = await this.upstream.revision(first.source);
             } catch (error) {
-              return group.map((row) => this.failed(row, error, 0));
+              return counted(group.map((row) => this.failed(row, error, 0)));
             }
-            return Promise.all(group.map((row) => artifactLimit(() => this.evaluate(row, revision, options))));
+            return Promise.all(group.map((row) => artifactLimit(async () => counted(await this.evaluate(row, revision, options)))));
           }),
         ),
       )
@@ -226,6 +238,7 @@ export class CollectionRefresher {
     evaluated.sort((a, b) => (a.entry.type + a.entry.name < b.entry.type + b.entry.name ? -1 : 1));
 
     const updates = evaluated.flatMap((item) => (item.update ? [item.update] : []));
+    if (updates.length > 0 && !options.dryRun && options.mode !== "check") progress?.({ phase: "applying", done: total, total });
     const snapshotId = options.dryRun || options.mode === "check" ? null : await this.apply(workspaceId, collectionId, options, updates, evaluated);
 
     const entries = evaluated.map((item) => item.entry);
@@ -234,6 +247,7 @@ export class CollectionRefresher {
       counts[entry.status] += 1;
       if (entry.updateAvailable) counts.updateAvailable += 1;
     }
+    progress?.({ phase: "done", done: total, total });
     const processed = entries.length - counts.skipped;
     const status = counts.error === 0 ? "success" : counts.error === processed ? "error" : "partial";
     const outcome: RefreshOutcome = {
