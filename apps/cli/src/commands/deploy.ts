@@ -91,7 +91,8 @@ function pointerText(entry: { file: string; pointer: string[] }): string {
 function printSummary(summary: Summary): void {
   if (summary.artifacts.length === 0) line(colour.dim(`Nothing deployed in ${summary.target.root} for ${summary.target.profile}.`));
   for (const artifact of summary.artifacts) {
-    line(`${actionColour(artifact.status ?? artifact.action)}  ${colour.bold(label(artifact))}${artifact.message ? `  ${colour.dim("—")} ${artifact.message}` : ""}`);
+    const shownAction = artifact.action === "checked" && artifact.status ? artifact.status : artifact.action;
+    line(`${actionColour(shownAction)}  ${colour.bold(label(artifact))}${artifact.message ? `  ${colour.dim("—")} ${artifact.message}` : ""}`);
     for (const finding of artifact.findings ?? []) line(`    ${severityColour("high")} ${finding.rule_id} ${finding.path}:${finding.line}  ${finding.message}`);
     const rows: string[][] = [];
     for (const file of artifact.files) {

@@ -4,7 +4,7 @@ import type { FetchedArtifact } from "./collection";
 import { readLocal, removeEmptyFolders, removeFile, sha256, writeAtomic, type Backups } from "./files";
 import type { Deployment, Lock, LockEntry } from "./lock";
 import { loadSettings, SettingsProblem, valueHash, type Pointer, type SettingsFile } from "./settings";
-import { placementFolder, type Target } from "./target";
+import type { Target } from "./target";
 import { hasConflictMarkers, mergeThreeWay, mergeTwoWay, resolveMarkers, type TextMerge } from "./text-merge";
 
 /**
@@ -335,8 +335,7 @@ export async function planArtifact(input: PlanInput): Promise<ArtifactPlan> {
         if (step.write) await writeAtomic(path, step.write.content, step.write.executable);
         else if (step.remove) {
           await removeFile(path);
-          const stopAt = old ? placementFolder(target, old.type) : null;
-          if (stopAt) await removeEmptyFolders(dirname(path), join(target.root, stopAt));
+          await removeEmptyFolders(dirname(path), target.root);
         }
       }
       for (const settingsFile of settings.values()) {

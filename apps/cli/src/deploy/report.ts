@@ -58,7 +58,7 @@ export class Reporter {
       await api.rest("/api/v1/deployments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     } catch (error) {
       // The server's answer for a route it does not have (an older server), as opposed to a 404 about what was sent.
-      if (error instanceof ServerAnswer && error.status === 404 && error.message.startsWith("Nothing at ")) {
+      if (error instanceof ServerAnswer && error.status === 404 && /^(Nothing|No API operation) at /.test(error.message)) {
         return this.sayOnce("This server does not record deployments; nothing was reported.");
       }
       if (error instanceof ServerAnswer && error.status === 403) return this.sayOnce("This key is read-only: the deployment was not reported to the server (--no-report keeps this quiet).");

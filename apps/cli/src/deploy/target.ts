@@ -1,7 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { PROFILES, type ArtifactType, type DeployProfile, type DeployScope } from "@scriptorium/contract";
+import type { DeployProfile, DeployScope } from "@scriptorium/contract";
 import { CliError, EXIT } from "../output";
 
 /** Where a deploy goes: the target's root (a project folder, or the home directory), its profile and scope. */
@@ -27,18 +27,4 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   if (!info.isDirectory()) throw new CliError(`${given} is not a folder: give the project's folder with --to.`, EXIT.failed);
   // The real path, so that the same folder reached through a link is the same target.
   return { root: await realpath(given), profile: options.profile, scope: options.scope };
-}
-
-/** The folder of a type's placement (`.claude/skills`), below which undeploy removes the folders it leaves empty. */
-export function placementFolder(target: Target, type: ArtifactType): string | null {
-  const placement = PROFILES[target.profile].placements[type][target.scope];
-  switch (placement.kind) {
-    case "folder":
-    case "file":
-      return placement.dir;
-    case "hook":
-      return placement.scriptsDir;
-    default:
-      return null;
-  }
 }
