@@ -10,7 +10,7 @@ import { Reporter, type ReportOptions } from "../deploy/report";
 import { SettingsProblem } from "../deploy/settings";
 import { localState, statusOf, type DeploymentStatus, type LocalState } from "../deploy/status";
 import { resolveTarget, type Target } from "../deploy/target";
-import { CliError, colour, EXIT, line, printJson, printTable, severityColour, table, when, type ExitCode } from "../output";
+import { CliError, colour, EXIT, line, printJson, printTable, severityColour, table, warn, when, type ExitCode } from "../output";
 import { allPages, resolveArtifact, resolveCollection, type Artifact } from "../resolve";
 import { act, type Ctx } from "../run";
 
@@ -115,13 +115,14 @@ function output(ctx: Ctx, summary: Summary): void {
   else printSummary(summary);
 }
 
-/** A lock records one server: artifact ids mean nothing on another. */
+/**
+ * A lock records the server its artifacts come from. The same server may be
+ * reached at another address (a proxy, another host name), so a different
+ * one is said, not refused: artifacts it does not know show as `removed`.
+ */
 function checkServer(lock: Lock | null, api: Api, target: Target): void {
   if (lock && lock.deployments.length > 0 && lock.server !== api.connection.url) {
-    throw new CliError(
-      `${lockPathOf(target.root, target.profile)} records deployments from ${lock.server}, not ${api.connection.url}: connect to that server (SCRIPTORIUM_URL) to work on them.`,
-      EXIT.failed,
-    );
+    warn(`${lockPathOf(target.root, target.profile)} records deployments from ${lock.server}; this command talks to ${api.connection.url}.`);
   }
 }
 
@@ -196,7 +197,8 @@ async function deploy(ctx: Ctx, collectionRef: string, artifactRefs: string[], f
   const api = await ctx.api();
   let lock: Lock = (await readLock(target.root, target.profile)) ?? { version: 1, server: api.connection.url, deployments: [] };
   checkServer(lock, api, target);
-  lock = { ...lock, server: api.connection.url };
+  // The address the lock was first written with stays, so that teammates reaching the server by other names do not rewrite it.
+  if (lock.deployments.length === 0) lock = { ...lock, server: api.connection.url };
   const collection = await resolveCollection(api, collectionRef);
   const explicit = artifactRefs.length > 0;
   const chosen: Artifact[] = [];
