@@ -134,7 +134,7 @@ function layoutOf(target: Target, fetched: FetchedArtifact) {
     type: artifact.type,
     name: artifact.name,
     description: artifact.metadata.description,
-    files: files.map((file) => ({ path: file.path, content: file.content })),
+    files: files.map((file) => ({ path: file.path, content: file.content, executable: file.executable })),
     userRoot: target.scope === "user" ? target.root : undefined,
   });
 }

@@ -105,14 +105,11 @@ function mergeFor(decision: Decision): "local" | "collection" | undefined {
   return undefined;
 }
 
-/** The placed files of a layout, each with the executable bit of the artifact file it comes from. */
 function placedFiles(incoming: PlanInput["incoming"]): Map<string, PlacedIncoming> {
   const placed = new Map<string, PlacedIncoming>();
-  if (!incoming) return placed;
-  const executable = new Map(incoming.fetched.files.map((file) => [file.path, file.executable]));
-  for (const file of incoming.layout.files) {
+  for (const file of incoming?.layout.files ?? []) {
     const content = Buffer.from(file.content);
-    placed.set(file.path, { content, sha256: sha256(content), executable: executable.get(file.source) ?? false, verbatim: file.verbatim });
+    placed.set(file.path, { content, sha256: sha256(content), executable: file.executable, verbatim: file.verbatim });
   }
   return placed;
 }
