@@ -247,8 +247,9 @@ async function planEntries(input: PlanInput, otherEntries: LockEntry[], unresolv
       if (settingsFile.hasElement(next.pointer, next.hash)) {
         outcome(next, "unchanged");
         record([]);
-      } else if (old && decision !== "deploy" && decision !== "take_collection") {
-        // Deployed before and not found now: changed or removed here, and that is the user's to decide.
+      } else if (old && decision !== "deploy" && decision !== "take_collection" && settingsFile.get(next.pointer) !== undefined) {
+        // Deployed before and not found in its list now: changed or removed here, and that is the user's to decide.
+        // (A list that is gone altogether is missing, and restored like a missing file.)
         outcome(next, "kept", "changed or removed here: left as it is");
         record([]);
       } else {
