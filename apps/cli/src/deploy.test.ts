@@ -318,6 +318,31 @@ describe("other profiles and scopes", () => {
     await json(["undeploy", "srv", "--to", root, "--profile", "codex", "--no-report"]);
     expect(read(join(root, ".codex/config.toml"))).toBe(USER_CODEX);
   });
+  it("converts a command for Gemini CLI, merges it two ways on update, and does not push it", async () => {
+    const root = join(work, "gemini-project");
+    mkdirSync(root);
+    const command = join(source, "commands/hello.md");
+    write(command, "---\ndescription: Greets.\n---\nSay hello to $ARGUMENTS.\nBe brief.\n");
+    expect((await cli(["add", "lib", command, "--type", "command", "--name", "hello"])).code).toBe(0);
+    const target = ["--to", root, "--profile", "gemini", "--no-report"];
+    await json(["deploy", "lib", "hello", ...target]);
+    const deployed = join(root, ".gemini/commands/hello.toml");
+    expect(parseToml(read(deployed))).toEqual({ description: "Greets.", prompt: "Say hello to {{args}}.\nBe brief.\n" });
+
+    write(deployed, `${read(deployed)}extra = "mine"\n`);
+    const push = await json(["push", "hello", ...target], 3);
+    expect(artifactOf(push, "hello").files[0]).toMatchObject({ path: ".gemini/commands/hello.toml", action: "kept" });
+    write(command, read(command).replace("Be brief.", "Be kind."));
+    expect((await cli(["refresh", "lib", "--mode", "sync", "--type", "command"])).code).toBe(0);
+    // No base to merge from: what differs between the two versions is a conflict.
+    const update = await json(["update", ...target], 3);
+    expect(artifactOf(update, "hello").action).toBe("conflict");
+    expect(read(deployed)).toBe(
+      'description = "Greets."\n<<<<<<< local\nprompt = "Say hello to {{args}}.\\nBe brief.\\n"\nextra = "mine"\n=======\nprompt = "Say hello to {{args}}.\\nBe kind.\\n"\n>>>>>>> collection\n',
+    );
+    await json(["update", "--keep-local", ...target]);
+    expect(parseToml(read(deployed))).toEqual({ description: "Greets.", prompt: "Say hello to {{args}}.\nBe brief.\n", extra: "mine" });
+  });
 });
 
 describe("refusals", () => {

@@ -270,7 +270,7 @@ class TomlSettings implements SettingsFile {
       if (line.startsWith("[") && !line.startsWith(`[${dotted}.`) && !line.startsWith(`[[${dotted}.`)) break;
     }
     // Blank lines and comments before the next table belong to it.
-    while (end > start + 1 && /^\s*(#.*)?$/.test(lines[end - 1] as string)) end--;
+    while (end > start + 1 && /^(#|$)/.test((lines[end - 1] as string).trim())) end--;
     // The blank line that set() put before the table goes with it.
     const from = start > 0 && (lines[start - 1] as string).trim() === "" ? start - 1 : start;
     const next = [...lines.slice(0, from), ...lines.slice(end)].join("");
