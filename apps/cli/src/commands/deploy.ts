@@ -206,13 +206,20 @@ async function deploy(ctx: Ctx, collectionRef: string, artifactRefs: string[], f
   else chosen.push(...(await allPages((cursor) => api.client.artifacts.list.query({ collection_id: collection.id, limit: PAGE_LIMITS.max, cursor }))));
   const artifacts = [...new Map(chosen.map((a) => [a.id, a])).values()].sort((a, b) => compareText(a.type, b.type) || compareText(a.name, b.name));
 
-  const placementOf = (artifact: Artifact) => PROFILES[target.profile].placements[artifact.type][target.scope];
+  /** The layout's own message when the profile has no place for the artifact's type (it refuses before reading any file). */
+  const noPlace = (artifact: Artifact): string | null => {
+    if (PROFILES[target.profile].placements[artifact.type][target.scope].kind !== "refused") return null;
+    try {
+      layoutArtifact({ profile: target.profile, scope: target.scope, type: artifact.type, name: artifact.name, files: [] });
+    } catch (error) {
+      if (error instanceof LayoutRefusal) return error.message;
+      throw error;
+    }
+    return null;
+  };
   if (explicit) {
     // Asking for a type the tool has no place for is a usage error, found before anything is written.
-    const refusals = artifacts.flatMap((artifact) => {
-      const placement = placementOf(artifact);
-      return placement.kind === "refused" ? [`${artifact.type} '${artifact.name}': ${placement.reason} (profile ${target.profile}, ${target.scope} scope)`] : [];
-    });
+    const refusals = artifacts.map(noPlace).filter((message) => message !== null);
     if (refusals.length > 0) throw new CliError(`${refusals.join("\n")}\nNothing was deployed.`, EXIT.usage);
   }
 
@@ -221,9 +228,9 @@ async function deploy(ctx: Ctx, collectionRef: string, artifactRefs: string[], f
   const summaries: ArtifactSummary[] = [];
   const base = (artifact: Artifact) => ({ artifact_id: artifact.id, collection_id: collection.id, type: artifact.type, name: artifact.name, files: [], entries: [] });
   for (const artifact of artifacts) {
-    const placement = placementOf(artifact);
-    if (placement.kind === "refused") {
-      summaries.push({ ...base(artifact), action: "skipped", message: `${placement.reason} (profile ${target.profile}, ${target.scope} scope)` });
+    const refusal = noPlace(artifact);
+    if (refusal) {
+      summaries.push({ ...base(artifact), action: "skipped", message: refusal });
       continue;
     }
     if (artifact.findings_summary.high > 0 && !flags.acceptRisk) {
