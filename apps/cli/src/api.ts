@@ -32,11 +32,21 @@ export function apiFor(connection: Connection): Api {
         } catch {
           if (text.trim()) message = `${message}: ${text.trim().slice(0, 200)}`;
         }
-        throw new CliError(message, EXIT.failed);
+        throw new ServerAnswer(message, response.status);
       }
       return response;
     },
   };
+}
+
+/** The server's refusal of a REST request: its message, and the HTTP status for callers that treat some as expected. */
+export class ServerAnswer extends CliError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message, EXIT.failed);
+  }
 }
 
 export async function connect(): Promise<Api> {

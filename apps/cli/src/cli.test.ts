@@ -1,86 +1,31 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, request as httpRequest } from "node:http";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { CliHarness, cleanEnv, OWNER_KEY, startProxy, type Run } from "./testing/harness";
 
 /**
  * The command as people get it: built, packed, installed from the tarball
  * into a prefix of its own (no repository on its path), and run against a
- * real server started from the server's build.
+ * real server started from the server's build (src/testing/harness.ts).
  */
-const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
-const REPO_ROOT = join(CLI_DIR, "../..");
-const SERVER_MAIN = join(REPO_ROOT, "apps/server/dist/main.js");
-const OWNER_KEY = "cli-test-owner-key-0123456789abcdef";
-
-let work: string;
-let bin: string;
-let home: string;
+const harness = new CliHarness();
+const { work, bin, home } = harness;
 let url: string;
-let server: ChildProcess;
-
-/** npm's own variables of the `npm test` around us (workspace, prefix…) must not steer the npm we run. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || /^npm_/i.test(key) || key.startsWith("SCRIPTORIUM_") || key === "NO_COLOR" || key === "FORCE_COLOR") continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra } as NodeJS.ProcessEnv;
-}
-
-function sh(command: string, args: string[], cwd: string, env = cleanEnv()): string {
-  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return result.stdout;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  bytes: Buffer;
-}
-
-/** Runs the installed `scriptorium` with a home of its own; stdout is a pipe, so not a terminal. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config"), ...env }), stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const bytes = Buffer.concat(out);
-      resolve({ code, bytes, stdout: bytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-    });
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => harness.cli(args, env);
+const json = <T = Record<string, unknown>>(args: string[], env: Record<string, string> = {}) => harness.json<T>(args, env);
+const rest = (path: string) => harness.rest(path);
 
 /** Runs the installed `scriptorium` on a pseudo-terminal (util-linux `script`), or null where there is none. */
 function onTerminal(args: string[]): Run | null {
   if (!existsSync("/usr/bin/script")) return null;
   const command = [bin, ...args].map((arg) => `'${arg.replaceAll("'", `'"'"'`)}'`).join(" ");
-  const run = spawnSync("script", ["-qfec", command, "/dev/null"], { env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, ".config"), TERM: "xterm" }), timeout: 120_000 });
+  const run = spawnSync("script", ["-qfec", command, "/dev/null"], { env: harness.runEnv({ TERM: "xterm" }), timeout: 120_000 });
   return { code: run.status, bytes: run.stdout, stdout: run.stdout.toString("utf8"), stderr: run.stderr.toString("utf8") };
 }
 
 const NO_TERMINAL = "`script` (util-linux) is not installed: no pseudo-terminal to run the command in";
-
-async function json<T = Record<string, unknown>>(args: string[], env: Record<string, string> = {}): Promise<T> {
-  const run = await cli([...args, "--json"], env);
-  if (run.code !== 0) throw new Error(`scriptorium ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
-}
-
-async function rest(path: string): Promise<Response> {
-  return fetch(`${url}${path}`, { headers: { "x-api-key": OWNER_KEY } });
-}
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -90,58 +35,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startServer(dataDir: string): Promise<string> {
-  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: build the server first (npx turbo run build --filter=@scriptorium/server).`);
-  const logFile = join(work, "server.log");
-  const output = openSync(logFile, "w");
-  server = spawn(process.execPath, [SERVER_MAIN], {
-    env: cleanEnv({
-      NODE_ENV: "production",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SCRIPTORIUM_DATA_DIR: dataDir,
-      SCRIPTORIUM_BOOTSTRAP_KEY: OWNER_KEY,
-      SCRIPTORIUM_DASHBOARD: "off",
-      SCRIPTORIUM_RATE_LIMIT: "0",
-      LOG_LEVEL: "warn",
-    }),
-    stdio: ["ignore", output, output],
-  });
-  closeSync(output);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = /ready at (http:\/\/\S+)/.exec(readFileSync(logFile, "utf8"))?.[1];
-    if (found) return found;
-    if (server.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start:\n${readFileSync(logFile, "utf8")}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const SKILL_ALPHA = "---\nname: alpha\ndescription: The first skill.\n---\n\n# Alpha\n\nSays hello.\n";
 const BINARY = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37 + 11) % 256));
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "scriptorium-cli-test-"));
-  home = join(work, "home");
-  mkdirSync(home);
-  sh("npm", ["run", "build"], CLI_DIR);
-  const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", work], CLI_DIR)) as { filename: string }[];
-  const tarball = join(work, packed[0]?.filename ?? "");
-  const prefix = join(work, "prefix");
-  // Installed from a folder outside the repository: only the tarball and the registry (or npm's cache) can supply it.
-  sh("npm", ["install", "-g", "--prefix", prefix, tarball, "--no-audit", "--no-fund", "--prefer-offline"], work);
-  bin = join(prefix, "bin", "scriptorium");
-  mkdirSync(join(work, "data"));
-  url = await startServer(join(work, "data"));
+  await harness.setUp(inject("cliTarball"));
+  url = harness.url;
 }, 180_000);
 
-afterAll(async () => {
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
-  }
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => harness.tearDown());
 
 describe("the installed scriptorium command", () => {
   it("installs with its dependencies alone and prints help", async () => {
@@ -306,6 +208,8 @@ describe("the installed scriptorium command", () => {
       expect(run.stdout).toContain("Refreshing lib |");
       // The final frame shows every artifact of the collection compared, as the server reported it.
       expect(run.stdout).toMatch(/([1-9]\d*)\/\1 artifacts {2}done/);
+      // The mode may be set in bold: an escape sequence is what the terminal gets.
+      // eslint-disable-next-line no-control-regex
       expect(run.stdout).toMatch(/check(\u001b\[\d+m)?: \d+ refreshed/);
     }, 120_000);
   });
@@ -359,34 +263,11 @@ describe("the installed scriptorium command", () => {
 
     it("leaves no partial file and says so plainly when the server goes away in the middle of a download or a call", async () => {
       // A proxy in front of the server that cuts export downloads halfway, and drops every call to one procedure.
-      const proxy = createHttpServer((req, res) => {
-        if (req.url?.startsWith("/trpc/projects.get")) {
-          req.socket.destroy();
-          return;
-        }
-        const cutting = /^\/api\/v2\/projects\/[^/]+\/export\/[^/]+$/.test(req.url ?? "");
-        const upstream = httpRequest(`${url}${req.url ?? "/"}`, { method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          if (!cutting) {
-            answer.pipe(res);
-            return;
-          }
-          const half = Math.floor(Number(answer.headers["content-length"]) / 2);
-          let sent = 0;
-          answer.on("data", (chunk: Buffer) => {
-            if (sent + chunk.length < half) {
-              sent += chunk.length;
-              res.write(chunk);
-              return;
-            }
-            res.write(chunk.subarray(0, half - sent), () => res.socket?.destroy());
-            answer.destroy();
-          });
-        });
-        req.pipe(upstream);
+      const proxy = await startProxy(url, (req) => {
+        if (req.url?.startsWith("/trpc/projects.get")) return "drop";
+        return /^\/api\/v2\/projects\/[^/]+\/export\/[^/]+$/.test(req.url ?? "") ? "cut" : "pass";
       });
-      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      const proxyUrl = proxy.url;
       const proxied = { SCRIPTORIUM_URL: proxyUrl, SCRIPTORIUM_KEY: OWNER_KEY };
       const goneAway = `error: Cannot reach the Scriptorium server at ${proxyUrl}: the server closed the connection.`;
       try {
@@ -399,7 +280,7 @@ describe("the installed scriptorium command", () => {
         expect(dropped.code).toBe(1);
         expect(dropped.stderr.trim()).toBe(goneAway);
       } finally {
-        await new Promise((resolve) => proxy.close(resolve));
+        await proxy.close();
       }
     }, 120_000);
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { translateError } from "./api";
 import { registerAccount } from "./commands/account";
 import { registerCollections } from "./commands/collections";
+import { registerDeploy } from "./commands/deploy";
 import { registerProjects } from "./commands/projects";
 import { loadConnection } from "./config";
 import { errColour, EXIT } from "./output";
@@ -23,6 +24,7 @@ Exit codes: 0 done, 1 failed, 2 usage error, 3 done but needs attention.`,
     );
   registerAccount(program);
   registerCollections(program);
+  registerDeploy(program);
   registerProjects(program);
   return program;
 }

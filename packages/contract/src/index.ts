@@ -9,3 +9,4 @@ export * from "./projects";
 export * from "./stages";
 export * from "./paging";
 export * from "./profiles";
+export * from "./text";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CONTENT_LIMITS, type StoredFile } from "@scriptorium/contract";
+import { CONTENT_LIMITS, textOf, type StoredFile } from "@scriptorium/contract";
 import { blobHash } from "./blob-store";
-import { differingPaths, fileChanges, mergeThreeWay, textOf } from "./three-way";
+import { differingPaths, fileChanges, mergeThreeWay } from "./three-way";
 
 /** Files and the bytes behind them, as the merge reads them by hash. */
 function versions() {

@@ -1,6 +1,6 @@
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from "diff";
 import { diff3Merge } from "node-diff3";
-import { CONTENT_LIMITS, type ConflictKind, type FileChange, type OnConflict, type StoredFile } from "@scriptorium/contract";
+import { CONTENT_LIMITS, linesOf, textOf, type ConflictKind, type FileChange, type OnConflict, type StoredFile } from "@scriptorium/contract";
 import { blobHash } from "./blob-store";
 
 /** Reads a file's bytes by content hash (from upstream content just read, or the blob store). */
@@ -33,25 +33,6 @@ export interface FileChangeSummary {
   patch?: string;
   /** The patch was cut at CONTENT_LIMITS.patchBytes. */
   truncated?: true;
-}
-
-const TEXT_DECODER = new TextDecoder("utf-8", { fatal: true });
-/** Bytes looked at for a NUL, the usual sign of a binary file (as git does). */
-const BINARY_SNIFF_BYTES = 8_000;
-
-/** Text for merging and diffing: valid UTF-8 without NUL bytes; null for anything else (a binary). */
-export function textOf(content: Buffer): string | null {
-  if (content.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return null;
-  try {
-    return TEXT_DECODER.decode(content);
-  } catch {
-    return null;
-  }
-}
-
-/** Lines with their line endings, so a merge gives back the same bytes it was given. */
-function linesOf(text: string): string[] {
-  return text.split(/(?<=\n)/);
 }
 
 function sameFile(a: StoredFile | undefined, b: StoredFile | undefined): boolean {
