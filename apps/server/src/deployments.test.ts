@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptoriumClient, type ScriptoriumClient } from "@scriptorium/client";
-import { DEPLOYMENT_LIMITS } from "@scriptorium/contract";
+import { DEPLOYMENT_LIMITS, type DeploymentStatus } from "@scriptorium/contract";
 import { ENGINES } from "@scriptorium/db/testing";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
 import { startTestServer, type RunningTestServer } from "./testing/test-server";
@@ -98,7 +98,7 @@ describe.each(ENGINES)("deployments (%s)", (engine) => {
     return (await rest<Artifact>("GET", `/v1/collections/${collectionId}/artifacts/${artifactId}`)).body;
   }
 
-  const held = (of: Artifact, status: string) => ({ artifact_id: of.id, content_hash: of.content_hash, status });
+  const held = (of: Artifact, status: DeploymentStatus) => ({ artifact_id: of.id, content_hash: of.content_hash, status });
 
   beforeAll(async () => {
     server = await startTestServer(engine);
@@ -363,7 +363,7 @@ describe.each(ENGINES)("deployments (%s)", (engine) => {
     const cases: [Json, string][] = [
       [{ ...valid, profile: "vscode" }, "profile"],
       [{ ...valid, scope: "global" }, "scope"],
-      [{ ...valid, artifacts: [held(canvas, "stale")] }, "artifacts.0.status"],
+      [{ ...valid, artifacts: [{ ...held(canvas, "current"), status: "stale" }] }, "artifacts.0.status"],
       [{ ...valid, artifacts: [{ ...held(canvas, "current"), content_hash: "not-a-hash" }] }, "artifacts.0.content_hash"],
       [{ ...valid, artifacts: [held(canvas, "current"), held(canvas, "behind")] }, "artifacts.1.artifact_id"],
       [{ ...valid, target: "short" }, "target"],
