@@ -1,19 +1,7 @@
 import { z } from "zod";
 import { Id } from "./ids";
 import { PageInput } from "./paging";
-
-/** The agent tools a deployment lays artifacts out for; `claude_code` is the command line's default. */
-export const DEPLOY_PROFILES = ["claude_code", "codex", "cursor", "gemini"] as const;
-export const DeployProfile = z.enum(DEPLOY_PROFILES).meta({
-  id: "DeployProfile",
-  description: "The agent tool whose folders the artifacts were laid out for (docs/deployments.md)",
-});
-export type DeployProfile = z.infer<typeof DeployProfile>;
-
-/** A target is a project folder (`--to DIR`) or the user's home directory (`--scope user`). */
-export const DEPLOY_SCOPES = ["project", "user"] as const;
-export const DeployScope = z.enum(DEPLOY_SCOPES).meta({ id: "DeployScope", description: "project: a project folder (--to DIR); user: the home directory (--scope user)" });
-export type DeployScope = z.infer<typeof DeployScope>;
+import { DeployProfile, DeployScope } from "./profiles";
 
 /**
  * Where a deployed artifact stands, as `scriptorium status` tells it:
