@@ -21,6 +21,8 @@ async function attachScreenshot(page: Page, testInfo: TestInfo, name: string): P
 }
 
 test("targets reported by the command line show on the artifact's page, behind as soon as the collection changes", async ({ page, request }, testInfo) => {
+  // Four page loads of the dashboard: more than the default 30 s on a busy machine.
+  test.setTimeout(120_000);
   writeFiles(join(sourceRoot, "skills"), {
     "release-notes/SKILL.md": skillFile({ title: "Release notes", description: "Writes release notes" }),
     "changelog/SKILL.md": skillFile({ title: "Changelog", description: "Keeps a changelog" }),
