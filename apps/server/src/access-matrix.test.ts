@@ -68,6 +68,7 @@ const SCOPE_BY_TYPE: Record<ProcedureType, Scope> = { query: "read", subscriptio
 const REST_RULES: Record<string, Scope | "convention"> = {
   "/v1/whoami": "convention",
   "/v1/collections": "convention",
+  "/v1/deployments": "convention",
   "/v2/projects": "convention",
   // Keys are managed by admins, listing included: the list names every key of the workspace.
   "/v1/keys": "admin",
@@ -82,6 +83,7 @@ const TRPC_RULES: Record<string, Scope | "convention"> = {
   auth: "convention",
   artifacts: "convention",
   collections: "convention",
+  deployments: "convention",
   exports: "convention",
   generation: "convention",
   projects: "convention",
@@ -120,16 +122,27 @@ interface Ids {
   snapshot: string;
   project: string;
   key: string;
+  deployment: string;
   /** A file of the artifact, and the content hash of a version the collection holds. */
   file: string;
   blob: string;
 }
 
 /** Ids that exist nowhere: scope checks run before any look-up, so these answer 404 once the key is let through. */
-const NOWHERE: Ids = { collection: "no-such-id", artifact: "no-such-id", snapshot: "no-such-id", project: "no-such-id", key: "no-such-id", file: "NO-SUCH-FILE.md", blob: "0".repeat(64) };
+const NOWHERE: Ids = { collection: "no-such-id", artifact: "no-such-id", snapshot: "no-such-id", project: "no-such-id", key: "no-such-id", deployment: "no-such-id", file: "NO-SUCH-FILE.md", blob: "0".repeat(64) };
 
 /** What a bare `{id}` names, by the family of the path. */
-const ID_OF_FAMILY: Record<string, keyof Ids> = { "/v1/collections": "collection", "/v1/keys": "key", "/v2/projects": "project" };
+const ID_OF_FAMILY: Record<string, keyof Ids> = { "/v1/collections": "collection", "/v1/deployments": "deployment", "/v1/keys": "key", "/v2/projects": "project" };
+
+/** Operations that name workspace A's things in their query string (filters) rather than their path, by REST label. */
+const QUERY_IDS: Record<string, (ids: Ids) => Record<string, string>> = {
+  "GET /v1/deployments": (ids) => ({ collection_id: ids.collection, artifact_id: ids.artifact }),
+};
+
+function withQueryIds(operation: RestOperation, path: string, ids: Ids): string {
+  const query = QUERY_IDS[operation.label]?.(ids);
+  return query ? `${path}?${new URLSearchParams(query).toString()}` : path;
+}
 
 function pathParameter(path: string, name: string, ids: Ids): string {
   switch (name) {
@@ -214,7 +227,7 @@ const INPUTS_WITHOUT_ROUTE: Record<string, (a: Fixtures) => object> = {
 };
 
 /** The operations whose path names something, so must refuse another workspace's. */
-const REST_OPERATIONS_WITH_IDS = REST_OPERATIONS.filter((operation) => operation.path.includes("{"));
+const REST_OPERATIONS_WITH_IDS = REST_OPERATIONS.filter((operation) => operation.path.includes("{") || operation.label in QUERY_IDS);
 
 const ID_FIELD = /(^|_)id$/;
 
@@ -229,7 +242,7 @@ function inputOf(procedure: Procedure, a: Fixtures): object {
   const route = procedure.procedure._def.meta?.openapi;
   if (route) {
     const operation = { label: `${route.method} ${route.path}`, method: route.method, path: route.path };
-    return { ...bodyOf(operation, a), ...pathParameters(route.path, a.ids) };
+    return { ...bodyOf(operation, a), ...pathParameters(route.path, a.ids), ...QUERY_IDS[operation.label]?.(a.ids) };
   }
   const input = INPUTS_WITHOUT_ROUTE[procedure.path];
   if (!input) throw new Error(`No input for ${procedure.label}: add one to INPUTS_WITHOUT_ROUTE.`);
@@ -366,6 +379,13 @@ describe("access matrix: every operation of REST and tRPC", () => {
     // txt alone: the download walk asks for txt, and it builds in a moment.
     await call("POST", `/v2/projects/${project.id}/export`, { formats: ["txt"] });
     const key = await createKey("A's spare key", "read");
+    const artifact = added.items[0];
+    const deployment = await call<{ deployment: { id: string } | null }>("POST", "/v1/deployments", {
+      target: "access-matrix-target",
+      profile: "claude_code",
+      scope: "project",
+      artifacts: artifact ? [{ artifact_id: artifact.id, content_hash: "0".repeat(64), status: "current" }] : [],
+    });
     a = {
       folder,
       ids: {
@@ -374,6 +394,7 @@ describe("access matrix: every operation of REST and tRPC", () => {
         snapshot: sync.snapshot_id ?? "",
         project: project.id,
         key: key.id,
+        deployment: deployment.deployment?.id ?? "",
         file: "SKILL.md",
         blob: createHash("sha256").update(skillFile({ title: "Probe", description: "Second" })).digest("hex"),
       },
@@ -438,7 +459,7 @@ describe("access matrix: every operation of REST and tRPC", () => {
   describe("404 for another workspace's ids", () => {
     for (const operation of REST_OPERATIONS_WITH_IDS) {
       it(operation.label, async () => {
-        const path = fillPath(operation.path, a.ids);
+        const path = withQueryIds(operation, fillPath(operation.path, a.ids), a.ids);
         const body = bodyOf(operation, a);
         if (operation.method === "GET") expect(await rest("GET", path, keys.read), `A reads ${path}`).toEqual({ status: 200, code: null });
         expect(await rest(operation.method, path, strangerKey, body)).toEqual({ status: 404, code: "NOT_FOUND" });

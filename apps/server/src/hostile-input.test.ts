@@ -377,6 +377,22 @@ describe("hostile input", () => {
     }
   }
 
+  /** The fixture's value for a required input field: those of a deployment report, which are no path parameters, and the rest as realValue gives them. */
+  function realInput(name: string, ofKey: boolean): unknown {
+    switch (name) {
+      case "target":
+        return "hostile-input-target";
+      case "profile":
+        return "claude_code";
+      case "scope":
+        return "project";
+      case "artifacts":
+        return [{ artifact_id: fixture.artifact, content_hash: realValue("sha256", ofKey), status: "current" }];
+      default:
+        return realValue(name, ofKey);
+    }
+  }
+
   /** Whether an id field names nothing stored: a value that is none of the fixture's ids. */
   function namesNothing(input: Record<string, unknown>): boolean {
     const real: unknown[] = Object.values(fixture);
@@ -398,6 +414,7 @@ describe("hostile input", () => {
       keys: await get("/v1/keys"),
       projects: await get("/v2/projects"),
       exports: await get(`/v2/projects/${fixture.project}/export`),
+      deployments: await get("/v1/deployments"),
     };
   }
 
@@ -575,7 +592,7 @@ describe("hostile input", () => {
 
     /** The fixture's values for a procedure's required fields: the input every hostile one starts from. */
     function baseInput(procedure: Procedure): Record<string, unknown> {
-      return Object.fromEntries((procedure.input?.required ?? []).map((name) => [name, realValue(name, procedure.path.startsWith("keys."))]));
+      return Object.fromEntries((procedure.input?.required ?? []).map((name) => [name, realInput(name, procedure.path.startsWith("keys."))]));
     }
 
     /** Whether the server must refuse this input: its schema does, or it names nothing stored. */

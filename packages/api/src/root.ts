@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { artifactsRouter } from "./routers/artifacts";
 import { authRouter } from "./routers/auth";
 import { collectionsRouter } from "./routers/collections";
+import { deploymentsRouter } from "./routers/deployments";
 import { exportsRouter } from "./routers/exports";
 import { generationRouter } from "./routers/generation";
 import { keysRouter } from "./routers/keys";
@@ -13,6 +14,7 @@ export const appRouter = router({
   artifacts: artifactsRouter,
   auth: authRouter,
   collections: collectionsRouter,
+  deployments: deploymentsRouter,
   exports: exportsRouter,
   generation: generationRouter,
   keys: keysRouter,

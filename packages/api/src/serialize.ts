@@ -4,6 +4,8 @@ import type { ExportFormat } from "@scriptorium/contract";
 import {
   briefOf,
   type ApiKey as DomainApiKey,
+  type ArtifactDeployments as DomainArtifactDeployments,
+  type Deployment as DomainDeployment,
   findingsSummary,
   modifiedFilesOf,
   type Artifact as DomainArtifact,
@@ -21,6 +23,7 @@ import {
   type StageOutputReport,
   type StageReport,
 } from "@scriptorium/domain";
+import type { ArtifactDeployments, Deployment } from "./deployment-schemas";
 import type { Export, ExportStatus } from "./export-schemas";
 import type { JobStatus, Manuscript, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
 import type { ApiKey, Artifact, ArtifactFile, Collection, FileEdit, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
@@ -261,4 +264,34 @@ export function toArtifactFile(file: DomainArtifactFile): z.infer<typeof Artifac
 
 export function toFileEdit(edit: EditOutcome): z.infer<typeof FileEdit> {
   return { file: edit.file ? toArtifactFile(edit.file) : null, created: edit.created, snapshot_id: edit.snapshotId, artifact: toArtifact(edit.artifact) };
+}
+
+export function toDeployment(deployment: DomainDeployment): z.infer<typeof Deployment> {
+  return {
+    id: deployment.id,
+    target: deployment.target,
+    profile: deployment.profile,
+    scope: deployment.scope,
+    host: deployment.host,
+    path: deployment.path,
+    artifact_count: deployment.artifactCount,
+    artifacts: deployment.artifacts.map((artifact) => ({
+      artifact_id: artifact.artifactId,
+      collection_id: artifact.collectionId,
+      type: artifact.type,
+      name: artifact.name,
+      content_hash: artifact.contentHash,
+      current_content_hash: artifact.currentContentHash,
+      reported_status: artifact.reportedStatus,
+      status: artifact.status,
+      behind: artifact.behind,
+    })),
+    created_at: deployment.createdAt.toISOString(),
+    reported_at: deployment.reportedAt.toISOString(),
+    updated_at: deployment.updatedAt.toISOString(),
+  };
+}
+
+export function toArtifactDeployments(summary: DomainArtifactDeployments): z.infer<typeof ArtifactDeployments> {
+  return { artifact_id: summary.artifactId, targets: summary.targets, statuses: summary.statuses };
 }

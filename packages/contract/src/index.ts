@@ -1,6 +1,7 @@
 export * from "./access";
 export * from "./collections";
 export * from "./contents";
+export * from "./deployments";
 export * from "./events";
 export * from "./exports";
 export * from "./ids";

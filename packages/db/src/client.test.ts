@@ -29,6 +29,8 @@ describe.each(ENGINES)("database on %s", (engine) => {
         "api_keys",
         "artifacts",
         "collections",
+        "deployment_artifacts",
+        "deployments",
         "generation_events",
         "generation_jobs",
         "project_exports",

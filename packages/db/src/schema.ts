@@ -3,6 +3,9 @@ import { bigint, boolean, check, customType, doublePrecision, index, integer, js
 import {
   ACTIVE_JOB_STATUSES,
   ARTIFACT_TYPES,
+  DEPLOY_PROFILES,
+  DEPLOY_SCOPES,
+  DEPLOYMENT_STATUSES,
   EVENT_TYPES,
   EXPORT_FORMATS,
   JOB_STATUSES,
@@ -169,6 +172,66 @@ export interface SnapshotArtifact {
   refreshedAt: string | null;
   updatedAt: string;
 }
+
+/**
+ * Where the workspace's artifacts are deployed: one row per target (a folder
+ * an agent tool reads, with its profile), as the command line last reported
+ * it. `target` is the client's hash of host name, absolute path and profile,
+ * so the same folder always reports to the same row.
+ */
+export const deployments = pgTable(
+  "deployments",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: belongsTo("workspace_id", () => workspaces.id),
+    target: text("target").notNull(),
+    profile: text("profile", { enum: DEPLOY_PROFILES }).notNull(),
+    scope: text("scope", { enum: DEPLOY_SCOPES }).notNull(),
+    host: text("host"),
+    /** Only when the user chose to report it (`--report-path`). */
+    path: text("path"),
+    createdAt: instantDefaultNow("created_at"),
+    /** The last report, whether or not it changed anything. */
+    reportedAt: instantDefaultNow("reported_at"),
+    /** The last report that changed what is recorded. */
+    updatedAt: instantDefaultNow("updated_at"),
+  },
+  (table) => [
+    uniqueIndex("deployments_workspace_target_idx").on(table.workspaceId, table.target),
+    // The list's order: most recently heard from first.
+    index("deployments_workspace_reported_idx").on(table.workspaceId, table.reportedAt, table.id),
+    check("deployments_profile_check", isOneOf(table.profile, DEPLOY_PROFILES)),
+    check("deployments_scope_check", isOneOf(table.scope, DEPLOY_SCOPES)),
+  ],
+);
+
+/**
+ * The artifacts one target holds, as last reported. No foreign key to the
+ * artifact or its collection: a target still holds files of an artifact
+ * deleted from the collection, and the record keeps saying so (the artifact
+ * reads as `removed`) until the target reports it gone.
+ */
+export const deploymentArtifacts = pgTable(
+  "deployment_artifacts",
+  {
+    deploymentId: belongsTo("deployment_id", () => deployments.id),
+    artifactId: text("artifact_id").notNull(),
+    collectionId: text("collection_id").notNull(),
+    /** The collection's content hash of what was deployed. */
+    contentHash: text("content_hash").notNull(),
+    /** The local state the target reported; the current one also depends on the collection (see DeploymentService). */
+    status: text("status", { enum: DEPLOYMENT_STATUSES }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.deploymentId, table.artifactId] }),
+    index("deployment_artifacts_artifact_idx").on(table.artifactId),
+    index("deployment_artifacts_collection_idx").on(table.collectionId, table.artifactId),
+    check("deployment_artifacts_status_check", isOneOf(table.status, DEPLOYMENT_STATUSES)),
+  ],
+);
+
+export type DeploymentRow = typeof deployments.$inferSelect;
+export type DeploymentArtifactRow = typeof deploymentArtifacts.$inferSelect;
 
 export type CollectionRow = typeof collections.$inferSelect;
 export type ArtifactRow = typeof artifacts.$inferSelect;

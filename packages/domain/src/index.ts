@@ -14,6 +14,7 @@ export type { FileChangeSummary, MergeConflict } from "./collections/three-way";
 export { findingsSummary } from "./review/security-review";
 export { type RefreshEntry, type RefreshOptions, type RefreshOutcome } from "./collections/collection-refresher";
 export { type RollbackOutcome, type Snapshot } from "./collections/snapshot-service";
+export type { ArtifactDeployments, DeployedArtifact, Deployment, DeploymentQuery, DeploymentReport } from "./deployments/deployment-service";
 export * from "./generation/outputs";
 export { briefOf, type Project } from "./generation/project-service";
 export type { JobReport, StageReport, StageOutputReport } from "./generation/job-service";

@@ -11,6 +11,7 @@ import { BundleService } from "./collections/bundles";
 import { RefreshProgressHub } from "./collections/refresh-progress";
 import { CollectionService } from "./collections/collection-service";
 import { GitCache } from "./collections/git";
+import { DeploymentService } from "./deployments/deployment-service";
 import { ExportService } from "./exports/export-service";
 import { OffloadedExporter, OffloadedOfflineWriter, type Offload } from "./offload";
 import { CollectionRefresher } from "./collections/collection-refresher";
@@ -42,6 +43,8 @@ export interface Services {
   /** Live progress of refreshes started with a progress token. */
   refreshProgress: RefreshProgressHub;
   snapshots: SnapshotService;
+  /** Where the workspace's artifacts are deployed, as the command line reports it. */
+  deployments: DeploymentService;
   projects: ProjectService;
   jobs: JobService;
   engine: JobEngine;
@@ -140,6 +143,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review),
     refreshProgress: new RefreshProgressHub(db, cluster),
     snapshots: new SnapshotService(db),
+    deployments: new DeploymentService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),
     engine,

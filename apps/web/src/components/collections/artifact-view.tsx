@@ -10,6 +10,7 @@ import { FileTree } from "@/components/collections/file-tree";
 import { FileViewer } from "@/components/collections/file-viewer";
 import { NewFileDialog } from "@/components/collections/new-file-dialog";
 import { SecurityReviewPanel } from "@/components/collections/security-review";
+import { DeploymentsSection } from "@/components/collections/deployments-section";
 import { BackLink, DetailProblem, type BackTarget } from "@/components/detail-problem";
 import { PageHeader } from "@/components/page-header";
 import { ProblemCard, RetryButton } from "@/components/problem-card";
@@ -163,6 +164,9 @@ function ArtifactDetail({ collectionId, artifactId, openPath, line }: { collecti
             {openPath ? `This artifact has no file “${openPath}”: it may have been deleted or renamed. Pick one from the list.` : "This artifact holds no files."}
           </ProblemCard>
         )}
+      </div>
+      <div className="mt-6">
+        <DeploymentsSection artifactId={artifactId} collectionName={collection.data?.name ?? null} artifactName={artifact.data.name} />
       </div>
       {canWrite ? (
         <NewFileDialog

@@ -1,13 +1,14 @@
 "use client";
 
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
 import Link from "next/link";
-import { useId, useMemo, useState } from "react";
+import { createContext, use, useId, useMemo, useState } from "react";
 import { describeSource, type ArtifactType, type FindingSeverity } from "@scriptorium/contract";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
+import { ArtifactDeploymentBadges } from "@/components/collections/deployment-badges";
 import { FindingsSummaryBadges } from "@/components/collections/finding-badges";
 import { FindingsFilterSelect } from "@/components/collections/findings-filter-select";
 import { RemoveArtifactDialog } from "@/components/collections/remove-artifact-dialog";
@@ -23,11 +24,19 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { WriteButton } from "@/components/write-access";
 import { artifactHref } from "@/lib/artifact-files";
 import { displayVersion, pluralize, type Artifact } from "@/lib/collections";
+import { DEPLOYMENTS_POLL_MS, type ArtifactDeployments } from "@/lib/deployments";
 import { loadedItems, nextPageOptions } from "@/lib/paging";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 
 const column = createColumnHelper<Artifact>();
+
+/**
+ * Where each artifact of the collection is deployed, by artifact id: one
+ * query for the whole collection, read by every row, so the rows of a long,
+ * paged list ask the server nothing of their own.
+ */
+const DeploymentsByArtifact = createContext<ReadonlyMap<string, ArtifactDeployments>>(new Map());
 
 function artifactColumns(onRemove: (artifact: Artifact) => void) {
   return [
@@ -86,6 +95,7 @@ function artifactColumns(onRemove: (artifact: Artifact) => void) {
 
 function ArtifactName({ artifact }: { artifact: Artifact }) {
   const { title, description } = artifact.metadata;
+  const deployments = use(DeploymentsByArtifact);
   return (
     <div className="grid max-w-80 min-w-48 gap-0.5 whitespace-normal">
       <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
@@ -102,6 +112,7 @@ function ArtifactName({ artifact }: { artifact: Artifact }) {
         ) : null}
         {/* Beside the name rather than in a column of their own: the table is already as wide as the page. */}
         <FindingsSummaryBadges summary={artifact.findings_summary} />
+        <ArtifactDeploymentBadges summary={deployments.get(artifact.id)} />
       </span>
       {title && title !== artifact.name ? <span className="text-xs break-words">{title}</span> : null}
       {description ? <span className="line-clamp-2 text-xs text-muted-foreground">{description}</span> : null}
@@ -141,6 +152,8 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
   const [artifactToRemove, setArtifactToRemove] = useState<Artifact | null>(null);
   const columns = useMemo(() => artifactColumns(setArtifactToRemove), []);
   const table = useReactTable({ data: items, columns, getCoreRowModel: getCoreRowModel(), getRowId: (artifact) => artifact.id });
+  const deploymentSummary = useQuery(trpc.deployments.summary.queryOptions({ collection_id: collectionId }, { refetchInterval: DEPLOYMENTS_POLL_MS }));
+  const deploymentsByArtifact = useMemo(() => new Map(deploymentSummary.data?.items.map((item) => [item.artifact_id, item])), [deploymentSummary.data]);
   const total = artifacts.data?.pages[0]?.total;
 
   function clearFilters() {
@@ -244,26 +257,28 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
             )}
           </div>
         ) : (
-          <Table aria-label="Artifacts">
-            <TableHeader className="bg-muted/40">
-              {table.getHeaderGroups().map((headerGroup) => (
-                <TableRow key={headerGroup.id} className="hover:bg-transparent">
-                  {headerGroup.headers.map((header) => (
-                    <TableHead key={header.id}>{flexRender(header.column.columnDef.header, header.getContext())}</TableHead>
-                  ))}
-                </TableRow>
-              ))}
-            </TableHeader>
-            <TableBody>
-              {table.getRowModel().rows.map((row) => (
-                <TableRow key={row.id}>
-                  {row.getVisibleCells().map((cell) => (
-                    <TableCell key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</TableCell>
-                  ))}
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DeploymentsByArtifact value={deploymentsByArtifact}>
+            <Table aria-label="Artifacts">
+              <TableHeader className="bg-muted/40">
+                {table.getHeaderGroups().map((headerGroup) => (
+                  <TableRow key={headerGroup.id} className="hover:bg-transparent">
+                    {headerGroup.headers.map((header) => (
+                      <TableHead key={header.id}>{flexRender(header.column.columnDef.header, header.getContext())}</TableHead>
+                    ))}
+                  </TableRow>
+                ))}
+              </TableHeader>
+              <TableBody>
+                {table.getRowModel().rows.map((row) => (
+                  <TableRow key={row.id}>
+                    {row.getVisibleCells().map((cell) => (
+                      <TableCell key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</TableCell>
+                    ))}
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </DeploymentsByArtifact>
         )}
         <LoadMore list={artifacts} noun="artifact" />
       </Card>

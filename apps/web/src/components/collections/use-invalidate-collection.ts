@@ -6,8 +6,10 @@ import { useTRPC } from "@/lib/trpc";
 /**
  * Marks everything shown about one collection as stale: the list (counts,
  * update times), its header, its artifacts (the list under every filter,
- * each artifact, its files and their contents), its snapshots. Adding,
- * removing, refreshing, rolling back and editing a file can change all of them.
+ * each artifact, its files and their contents), its snapshots, and where
+ * its artifacts are deployed (a target is behind once the collection's
+ * content moves on). Adding, removing, refreshing, rolling back and editing
+ * a file can change all of them.
  */
 export function useInvalidateCollection(collectionId: string): () => Promise<void> {
   const trpc = useTRPC();
@@ -18,6 +20,7 @@ export function useInvalidateCollection(collectionId: string): () => Promise<voi
       queryClient.invalidateQueries({ queryKey: trpc.collections.get.queryKey({ collection_id: collectionId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.artifacts.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.collections.snapshots.infiniteQueryKey({ collection_id: collectionId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() }),
     ]);
   };
 }
