@@ -372,6 +372,8 @@ describe("hostile input", () => {
       case "name":
       case "title":
         return "Hostile";
+      case "progress_token":
+        return "hostile-progress-token";
       default:
         throw new Error(`no fixture value for ${name}`);
     }
