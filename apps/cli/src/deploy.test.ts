@@ -113,8 +113,8 @@ describe("deploy", () => {
     expect(artifactOf(summary, "risky")).toMatchObject({ action: "refused", findings: [{ rule_id: "shell.remote-code" }] });
     expect(existsSync(join(root, ".claude/skills/risky"))).toBe(false);
     expect(summary.artifacts.filter((a) => a.action === "deployed").map((a) => a.name).sort()).toEqual(["alpha", "guard", "srv"]);
-    // The server has no deployments route yet: said once, not an error.
-    expect(run.stderr.match(/does not record deployments/g)).toHaveLength(1);
+    // Reported to the server quietly: nothing about it on stderr.
+    expect(run.stderr).not.toMatch(/report/i);
 
     expect(readFileSync(join(root, ".claude/skills/alpha/SKILL.md")).equals(await collectionFile("alpha", "SKILL.md"))).toBe(true);
     expect(readFileSync(join(root, ".claude/hooks/guard/scripts/guard.sh")).equals(await collectionFile("guard", "scripts/guard.sh"))).toBe(true);
@@ -418,47 +418,72 @@ describe("refusals", () => {
   });
 });
 
+interface Recorded {
+  target: string;
+  profile: string;
+  scope: string;
+  host: string | null;
+  path: string | null;
+  reported_at: string;
+  artifacts: { artifact_id: string; content_hash: string; status: string }[];
+}
+
 describe("reporting", () => {
-  it("posts the target as a hash, the path only with --report-path, nothing with --no-report, and skips a read-only key", async () => {
+  it("records the target on the server by its hash, the path only with --report-path, nothing with --no-report, and skips a read-only key", async () => {
     const root = project("reported");
+    const target = sha256(`${hostname()}\n${root}\n${"claude_code"}`);
+    const recorded = async () => ((await (await harness.rest("/api/v1/deployments")).json()) as { items: Recorded[] }).items.filter((d) => d.target === target);
+    const statuses = (record: Recorded | undefined) => (record?.artifacts ?? []).map((a) => a.status).sort();
     const readKey = (await harness.json<{ key: string }>(["keys", "create", "ro", "--scope", "read"], { SCRIPTORIUM_URL: harness.url })).key;
-    const posts: Record<string, unknown>[] = [];
+
+    const deployed = await json(["deploy", "lib", "alpha", "srv", "--to", root]);
+    let [record] = await recorded();
+    expect(record).toMatchObject({ target, profile: "claude_code", scope: "project", host: null, path: null });
+    const sent = (record?.artifacts ?? []).map((a) => `${a.artifact_id} ${a.content_hash} ${a.status}`).sort();
+    expect(sent).toEqual(deployed.artifacts.map((a) => `${a.artifact_id} ${a.content_hash ?? ""} current`).sort());
+
+    write(join(root, ".claude/skills/alpha/SKILL.md"), "changed\n");
+    await json(["status", "--to", root, "--report-path"], 3);
+    [record] = await recorded();
+    expect(record).toMatchObject({ host: hostname(), path: root });
+    expect(statuses(record)).toEqual(["current", "modified"]);
+    const reportedAt = record?.reported_at;
+
+    await json(["status", "--to", root, "--no-report"], 3);
+    expect((await recorded())[0]?.reported_at).toBe(reportedAt);
+
+    // A read key may check, but not report: the server refuses, the command says so once and does its work.
+    const readOnly = await cli(["status", "--to", root], { SCRIPTORIUM_KEY: readKey });
+    expect(readOnly.code).toBe(3);
+    expect(readOnly.stderr.match(/read-only/g)).toHaveLength(1);
+    expect((await recorded())[0]?.reported_at).toBe(reportedAt);
+
+    // Undeploying the last artifacts reports an empty target: the server forgets it.
+    await json(["undeploy", "alpha", "srv", "--to", root]);
+    expect(await recorded()).toEqual([]);
+  });
+
+  it("says once that a server without deployments records nothing, and does its work", async () => {
+    const root = project("older-server");
+    // An older server: the procedure is not there (asked for under another name, the server answers as it would).
     const proxy = await startProxy(harness.url, (req) => {
-      if (req.method !== "POST" || req.url !== "/api/v1/deployments") return "pass";
-      return (_req, res, body) => {
-        posts.push(JSON.parse(body.toString("utf8")) as Record<string, unknown>);
-        // As the server answers a read-only key once it records deployments.
-        const readOnly = req.headers["x-api-key"] === readKey;
-        res.writeHead(readOnly ? 403 : 201, { "content-type": "application/json" });
-        res.end(JSON.stringify(readOnly ? { code: "FORBIDDEN", message: "This key may only read." } : { ok: true }));
+      if (!req.url?.includes("deployments.report")) return "pass";
+      return (incoming, res, body) => {
+        void fetch(`${harness.url}${(incoming.url ?? "").replace("deployments.report", "deployments.reportNothing")}`, {
+          method: incoming.method,
+          headers: { "content-type": "application/json", "x-api-key": OWNER_KEY },
+          body: body.length > 0 ? body : undefined,
+        }).then(async (answer) => {
+          res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        });
       };
     });
-    const via = { SCRIPTORIUM_URL: proxy.url };
     try {
-      const deployed = await json(["deploy", "lib", "alpha", "srv", "--to", root], 0, via);
-      const target = sha256(`${hostname()}\n${root}\n${"claude_code"}`);
-      expect(posts).toEqual([
-        {
-          target,
-          profile: "claude_code",
-          scope: "project",
-          artifacts: deployed.artifacts.map((a) => ({ artifact_id: a.artifact_id, content_hash: a.content_hash, status: "current" })),
-        },
-      ]);
-      write(join(root, ".claude/skills/alpha/SKILL.md"), "changed\n");
-      await json(["status", "--to", root, "--report-path"], 3, via);
-      expect(posts[1]).toMatchObject({ target, host: hostname(), path: root });
-      expect((posts[1]?.artifacts as { status: string }[]).map((a) => a.status).sort()).toEqual(["current", "modified"]);
-      await json(["status", "--to", root, "--no-report"], 3, via);
-      expect(posts).toHaveLength(2);
-
-      // A read key may deploy and check, but not report: said once, and the command does its work.
-      const readOnly = await cli(["status", "--to", root], { ...via, SCRIPTORIUM_KEY: readKey });
-      expect(readOnly.code).toBe(3);
-      expect(readOnly.stderr.match(/read-only/g)).toHaveLength(1);
-      expect(posts).toHaveLength(3);
-      await json(["undeploy", "alpha", "srv", "--to", root], 0, via);
-      expect(posts.at(-1)).toEqual({ target, profile: "claude_code", scope: "project", artifacts: [] });
+      const run = await cli(["deploy", "lib", "alpha", "--to", root, "--json"], { SCRIPTORIUM_URL: proxy.url });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr.match(/does not record deployments/g)).toHaveLength(1);
+      expect(readFileSync(join(root, ".claude/skills/alpha/SKILL.md")).equals(await collectionFile("alpha", "SKILL.md"))).toBe(true);
     } finally {
       await proxy.close();
     }

@@ -1,6 +1,6 @@
 import { join, relative } from "node:path";
 import { Option, type Command } from "commander";
-import { DEPLOY_PROFILES, DEPLOY_SCOPES, layoutArtifact, LayoutRefusal, PAGE_LIMITS, PROFILES, type DeployProfile, type DeployScope } from "@scriptorium/contract";
+import { DEPLOY_PROFILES, DEPLOY_SCOPES, layoutArtifact, LayoutRefusal, PAGE_LIMITS, PROFILES, type DeploymentStatus, type DeployProfile, type DeployScope } from "@scriptorium/contract";
 import { ServerAnswer, type Api } from "../api";
 import { currentArtifacts, fetchArtifact, fetchBlob, type FetchedArtifact } from "../deploy/collection";
 import { decidedMarkers, planArtifact, type ArtifactPlan, type Decision, type EntryOutcome, type FileOutcome } from "../deploy/engine";
@@ -8,7 +8,7 @@ import { Backups, readLocal, sha256 } from "../deploy/files";
 import { compareText, lockPathOf, readLock, writeLock, type Deployment, type Lock } from "../deploy/lock";
 import { Reporter, type ReportOptions } from "../deploy/report";
 import { SettingsProblem } from "../deploy/settings";
-import { localState, statusOf, type DeploymentStatus, type LocalState } from "../deploy/status";
+import { localState, statusOf, type LocalState } from "../deploy/status";
 import { resolveTarget, type Target } from "../deploy/target";
 import { CliError, colour, EXIT, line, printJson, printTable, severityColour, table, warn, when, type ExitCode } from "../output";
 import { allPages, resolveArtifact, resolveCollection, type Artifact } from "../resolve";

@@ -1,20 +1,21 @@
 import { hostname } from "node:os";
-import type { DeployProfile, DeployScope } from "@scriptorium/contract";
-import { ServerAnswer, translateError, type Api } from "../api";
+import { TRPCClientError } from "@scriptorium/client";
+import type { DeploymentStatus, DeployProfile, DeployScope } from "@scriptorium/contract";
+import { translateError, type Api } from "../api";
 import { note, warn } from "../output";
 import { sha256 } from "./files";
 
 /**
  * Tells the server what a target holds after a deploy, update, status,
  * push or undeploy: `POST /api/v1/deployments` (docs/deployments.md, "What
- * the server records"). Reporting never fails a command: a server without
+ * the server records"), through `deployments.report`. Reporting never fails a command: a server without
  * the route, a read-only key or any other failure is said once on stderr.
  */
 
 export interface ReportedArtifact {
   artifact_id: string;
   content_hash: string;
-  status: string;
+  status: DeploymentStatus;
 }
 
 export interface ReportOptions {
@@ -48,20 +49,20 @@ export class Reporter {
     try {
       const api = await connect();
       url = api.connection.url;
-      const body = {
+      await api.client.deployments.report.mutate({
         target: targetHash(target.root, target.profile),
         profile: target.profile,
         scope: target.scope,
         ...(this.options.reportPath ? { host: hostname(), path: target.root } : {}),
         artifacts: await artifacts(),
-      };
-      await api.rest("/api/v1/deployments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      });
     } catch (error) {
-      // The server's answer for a route it does not have (an older server), as opposed to a 404 about what was sent.
-      if (error instanceof ServerAnswer && error.status === 404 && /^(Nothing|No API operation) at /.test(error.message)) {
+      const status = error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+      // tRPC's answer for a procedure the server does not have (an older server), as opposed to a 404 about what was sent.
+      if (status === 404 && error instanceof Error && /No procedure found/i.test(error.message)) {
         return this.sayOnce("This server does not record deployments; nothing was reported.");
       }
-      if (error instanceof ServerAnswer && error.status === 403) return this.sayOnce("This key is read-only: the deployment was not reported to the server (--no-report keeps this quiet).");
+      if (status === 403) return this.sayOnce("This key is read-only: the deployment was not reported to the server (--no-report keeps this quiet).");
       this.sayOnce(`The deployment could not be reported to the server: ${translateError(error, url).message}`, true);
     }
   }

@@ -1,13 +1,11 @@
 import { join } from "node:path";
+import type { DeploymentStatus } from "@scriptorium/contract";
 import type { Artifact } from "../resolve";
 import { readLocal, sha256 } from "./files";
 import type { Deployment } from "./lock";
 import { markedConflicts } from "./engine";
 import { loadSettings, SettingsProblem, valueHash, type Pointer, type SettingsFile } from "./settings";
 
-/** The seven states of a deployed artifact (docs/deployments.md, "Status, update and conflicts"). */
-export const DEPLOYMENT_STATUSES = ["current", "behind", "modified", "diverged", "missing", "removed", "conflict"] as const;
-export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
 export type LocalFileState = "unchanged" | "modified" | "missing" | "conflict";
 
