@@ -31,6 +31,7 @@ describe.each(ENGINES)("database on %s", (engine) => {
         "collections",
         "generation_events",
         "generation_jobs",
+        "job_attempts",
         "project_exports",
         "projects",
         "scene_texts",

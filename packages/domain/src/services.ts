@@ -20,6 +20,7 @@ import { UpstreamReader } from "./collections/upstream/upstream-reader";
 import { JobEngine } from "./generation/job-engine";
 import { JobQueue } from "./generation/job-queue";
 import { EventBus, EventLog } from "./generation/events";
+import { JobPlanner } from "./generation/job-planner";
 import { JobService } from "./generation/job-service";
 import { ProjectService } from "./generation/project-service";
 import { StageRunner } from "./generation/stage-runner";
@@ -41,6 +42,8 @@ export interface Services {
   snapshots: SnapshotService;
   projects: ProjectService;
   jobs: JobService;
+  /** What a start would run and cost, before it is made. */
+  plans: JobPlanner;
   engine: JobEngine;
   exports: ExportService;
   /** Messages to and from the other processes on the same PostgreSQL; inert with the embedded database. */
@@ -138,6 +141,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     snapshots: new SnapshotService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),
+    plans: new JobPlanner(db, projects),
     engine,
     exports,
     cluster,
