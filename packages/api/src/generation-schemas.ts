@@ -19,7 +19,7 @@ import {
   WriterProvider,
 } from "@scriptorium/contract";
 import { BeatSheetSchema, CastSchema, ContinuityIssueSchema, HighConceptSchema, OutlineSchema, QualityReportSchema, WorldSchema } from "@scriptorium/domain";
-import { Flag, Timestamp } from "./schemas";
+import { Flag, QueryFlag, Timestamp } from "./schemas";
 
 // ─── Projects ────────────────────────────────────────────────────────────────
 
@@ -191,7 +191,7 @@ export const Manuscript = z
 export const PlanInput = z.object({
   id: Id,
   stage: integer(1, STAGE_COUNT).optional().meta({ description: "Plan running this stage alone (as POST …/generate/stages/{n})" }),
-  force: Flag.optional().meta({ description: "Plan a start that redoes every stage (as POST …/generate with force)" }),
+  force: QueryFlag.optional().meta({ description: "Plan a start that redoes every stage (as POST …/generate with force)" }),
 });
 
 const Tokens = {
