@@ -21,6 +21,7 @@ import { JobEngine } from "./generation/job-engine";
 import { JobQueue } from "./generation/job-queue";
 import { EventBus, EventLog } from "./generation/events";
 import { JobPlanner } from "./generation/job-planner";
+import { OfflineWriter } from "./generation/writers/offline";
 import { JobService } from "./generation/job-service";
 import { ProjectService } from "./generation/project-service";
 import { StageRunner } from "./generation/stage-runner";
@@ -141,7 +142,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     snapshots: new SnapshotService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),
-    plans: new JobPlanner(db, projects),
+    plans: new JobPlanner(db, projects, offload ? new OffloadedOfflineWriter(offload) : new OfflineWriter()),
     engine,
     exports,
     cluster,

@@ -8,9 +8,8 @@ import { readStageRuns } from "./stage-runs";
 import { STAGE, STAGES, stageByNumber, type Stage } from "./stages";
 import { estimateLlmStage, type LlmEstimate } from "./writers/llm/estimate";
 import { costUsd, PRICE_TABLE_DATE } from "./writers/llm/prices";
-import { OfflineWriter } from "./writers/offline";
 import { modelIdOf, offlineLanguageNote, unpricedWriters, writerOfStage, writerPrice, type WriterPrice } from "./writers/stage-writers";
-import type { ProjectBrief, SceneRef, StageWriterSettings, StoryPlan, WriterCall } from "./writers/writer";
+import type { ProjectBrief, SceneRef, StageWriterSettings, StoryPlan, Writer, WriterCall } from "./writers/writer";
 
 /** What to plan: a start as `POST …/generate` (with `force`) or `POST …/generate/stages/{n}` would make it. */
 export interface PlanRequest {
@@ -76,8 +75,6 @@ const OFFLINE_SECONDS_PER_WORD = 0.000_001;
 const LLM_SECONDS_PER_REQUEST = 1.5;
 const LLM_OUTPUT_TOKENS_PER_SECOND = 50;
 
-/** The offline writer's planning stages cost nothing and are quick: they stand in for the stages a plan has still to write. */
-const STAND_IN_WRITER = new OfflineWriter();
 const STAND_IN_CALL: WriterCall = { signal: new AbortController().signal, onUsage: () => undefined, remainingBudgetUsd: () => null };
 
 function round(value: number, digits: number): number {
@@ -95,13 +92,13 @@ function sceneKey(chapter: number, scene: number): string {
  * stage is still to be written (about the size a model writes, and for an
  * offline project exactly what will be written).
  */
-async function planForEstimates(brief: ProjectBrief, runs: ReadonlyMap<number, StageRunRow>, rerun: ReadonlySet<number>): Promise<StoryPlan> {
+async function planForEstimates(standIn: Writer, brief: ProjectBrief, runs: ReadonlyMap<number, StageRunRow>, rerun: ReadonlySet<number>): Promise<StoryPlan> {
   const kept = <T>(stage: number): T | null => (rerun.has(stage) ? null : ((runs.get(stage)?.output as T | null | undefined) ?? null));
-  const highConcept = kept<StoryPlan["highConcept"]>(STAGE.high_concept) ?? (await STAND_IN_WRITER.highConcept(brief, STAND_IN_CALL));
-  const world = kept<StoryPlan["world"]>(STAGE.world_building) ?? (await STAND_IN_WRITER.worldBuilding(brief, { highConcept }, STAND_IN_CALL));
-  const beats = kept<StoryPlan["beats"]>(STAGE.beat_sheet) ?? (await STAND_IN_WRITER.beatSheet(brief, { highConcept, world }, STAND_IN_CALL));
-  const cast = kept<StoryPlan["cast"]>(STAGE.characters) ?? (await STAND_IN_WRITER.characters(brief, { highConcept, world, beats }, STAND_IN_CALL));
-  const outline = kept<StoryPlan["outline"]>(STAGE.scene_outline) ?? (await STAND_IN_WRITER.sceneOutline(brief, { highConcept, world, beats, cast }, STAND_IN_CALL));
+  const highConcept = kept<StoryPlan["highConcept"]>(STAGE.high_concept) ?? (await standIn.highConcept(brief, STAND_IN_CALL));
+  const world = kept<StoryPlan["world"]>(STAGE.world_building) ?? (await standIn.worldBuilding(brief, { highConcept }, STAND_IN_CALL));
+  const beats = kept<StoryPlan["beats"]>(STAGE.beat_sheet) ?? (await standIn.beatSheet(brief, { highConcept, world }, STAND_IN_CALL));
+  const cast = kept<StoryPlan["cast"]>(STAGE.characters) ?? (await standIn.characters(brief, { highConcept, world, beats }, STAND_IN_CALL));
+  const outline = kept<StoryPlan["outline"]>(STAGE.scene_outline) ?? (await standIn.sceneOutline(brief, { highConcept, world, beats, cast }, STAND_IN_CALL));
   return { highConcept, world, beats, cast, outline };
 }
 
@@ -115,6 +112,8 @@ export class JobPlanner {
   constructor(
     private readonly db: Database,
     private readonly projects: ProjectService,
+    /** The offline writer (in the server, in its worker threads): its planning stages cost nothing and stand in for the stages a plan has still to write. */
+    private readonly standIn: Writer,
   ) {}
 
   async plan(workspaceId: string, projectId: string, request: PlanRequest = {}): Promise<JobPlan> {
@@ -126,7 +125,7 @@ export class JobPlanner {
 
     const brief = briefOf(project);
     const rerun = new Set(work.map((item) => item.stage.number));
-    const plan = await planForEstimates(brief, runs, rerun);
+    const plan = await planForEstimates(this.standIn, brief, runs, rerun);
     const sceneRefs: SceneRef[] = plan.outline.chapters.flatMap((chapter) => chapter.scenes.map((scene) => ({ chapter: chapter.number, chapterTitle: chapter.title, scene })));
     const finished = await this.finishedScenes(projectId, work, states);
 
