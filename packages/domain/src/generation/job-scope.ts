@@ -28,14 +28,17 @@ export function jobKind(job: Pick<GenerationJobRow, "onlyStage">): JobKind {
 
 /** The scope a stored job was started with. */
 export function scopeOfJob(job: Pick<GenerationJobRow, "id" | "onlyStage" | "force">): JobScope {
-  switch (jobKind(job)) {
+  const kind = jobKind(job);
+  switch (kind) {
+    case "full":
+      return { kind: "full", force: job.force };
     case "stage": {
       const stage = job.onlyStage === null ? undefined : stageByNumber(job.onlyStage);
       if (!stage) throw new Error(`job ${job.id} names stage ${String(job.onlyStage)}, which does not exist`);
       return { kind: "stage", stage };
     }
-    default:
-      return { kind: "full", force: job.force };
+    case "rewrite":
+      throw new Error(`job ${job.id} is a ${kind} job, which has no scope here`);
   }
 }
 

@@ -67,7 +67,9 @@ function checkBudgetPrices(writer: WriterSettings, budgetUsd: number | null): vo
     path: [...entry.path, "price"],
     message: `The price table does not know "${entry.model}": give its price (input_per_mtok and output_per_mtok, US dollars per million tokens) so the budget can count what it spends.`,
   }));
-  throw new InvalidError(`A project with a budget needs the price of every model it uses; ${unpriced.map((entry) => `"${entry.model}" (${entry.path.join(".")})`).join(", ")} has none. Set ${unpriced.map((entry) => `${entry.path.join(".")}.price`).join(" and ")}, or remove the budget.`, fields);
+  const names = unpriced.map((entry) => `"${entry.model}" (${entry.path.join(".")})`).join(" and ");
+  const settings = unpriced.map((entry) => `${entry.path.join(".")}.price`).join(" and ");
+  throw new InvalidError(`A project with a budget needs the price of every model it uses, and none is known for ${names}. Set ${settings}, or remove the budget.`, fields);
 }
 
 export class ProjectService {
