@@ -121,6 +121,8 @@ interface Ids {
   artifact: string;
   snapshot: string;
   project: string;
+  /** A generation job of the project. */
+  job: string;
   key: string;
   deployment: string;
   /** A file of the artifact, and the content hash of a version the collection holds. */
@@ -129,7 +131,7 @@ interface Ids {
 }
 
 /** Ids that exist nowhere: scope checks run before any look-up, so these answer 404 once the key is let through. */
-const NOWHERE: Ids = { collection: "no-such-id", artifact: "no-such-id", snapshot: "no-such-id", project: "no-such-id", key: "no-such-id", deployment: "no-such-id", file: "NO-SUCH-FILE.md", blob: "0".repeat(64) };
+const NOWHERE: Ids = { collection: "no-such-id", artifact: "no-such-id", snapshot: "no-such-id", project: "no-such-id", job: "no-such-id", key: "no-such-id", deployment: "no-such-id", file: "NO-SUCH-FILE.md", blob: "0".repeat(64) };
 
 /** What a bare `{id}` names, by the family of the path. */
 const ID_OF_FAMILY: Record<string, keyof Ids> = { "/v1/collections": "collection", "/v1/deployments": "deployment", "/v1/keys": "key", "/v2/projects": "project" };
@@ -157,6 +159,8 @@ function pathParameter(path: string, name: string, ids: Ids): string {
       return ids.artifact;
     case "snapshot_id":
       return ids.snapshot;
+    case "job_id":
+      return ids.job;
     case "stage_number":
       return "1";
     case "format":
@@ -369,7 +373,7 @@ describe("access matrix: every operation of REST and tRPC", () => {
     writeFileSync(join(folder, "probe/SKILL.md"), skillFile({ title: "Probe", description: "Second" }));
     const sync = await call<{ snapshot_id: string | null }>("POST", `/v1/collections/${collection.id}/refresh`, { mode: "sync" });
     const project = await call<{ id: string }>("POST", "/v2/projects", { title: "A's book", target_words: 3000, chapters: 2, scenes_per_chapter: 2, seed: 1 });
-    await call("POST", `/v2/projects/${project.id}/generate`, {});
+    const job = await call<{ job_id: string }>("POST", `/v2/projects/${project.id}/generate`, {});
     for (const deadline = Date.now() + 30_000; ; ) {
       const job = await call<{ status: string; error: string | null }>("GET", `/v2/projects/${project.id}/generate/status`);
       if (job.status === "completed") break;
@@ -393,6 +397,7 @@ describe("access matrix: every operation of REST and tRPC", () => {
         artifact: added.items[0]?.id ?? "",
         snapshot: sync.snapshot_id ?? "",
         project: project.id,
+        job: job.job_id,
         key: key.id,
         deployment: deployment.deployment?.id ?? "",
         file: "SKILL.md",

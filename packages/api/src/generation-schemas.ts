@@ -1,19 +1,25 @@
 import { z } from "zod";
 import {
+  ATTEMPT_OUTCOMES,
   EVENT_PAGE_SIZE,
   EVENT_TYPES,
   Id,
   integer,
+  JOB_KINDS,
   JOB_STATUSES,
+  ModelPrice,
+  PageInput,
   pageOf,
   PAUSE_REASONS,
   PROJECT_STATUSES,
+  RUN_REASONS,
   STAGE_COUNT,
   STAGE_STATUSES,
   WriterConfig,
+  WriterProvider,
 } from "@scriptorium/contract";
 import { BeatSheetSchema, CastSchema, ContinuityIssueSchema, HighConceptSchema, OutlineSchema, QualityReportSchema, WorldSchema } from "@scriptorium/domain";
-import { Flag, Timestamp } from "./schemas";
+import { Flag, QueryFlag, Timestamp } from "./schemas";
 
 // ─── Projects ────────────────────────────────────────────────────────────────
 
@@ -36,6 +42,7 @@ export const Project = z
     chapters: z.int(),
     scenes_per_chapter: z.int(),
     writer: WriterConfig,
+    language: z.string().meta({ description: "BCP 47 tag of the book's language" }),
     seed: z.int(),
     budget_usd: z.number().nullable(),
     status: z.enum(PROJECT_STATUSES).meta({ description: "new until the first job; then the latest job's status" }),
@@ -63,10 +70,13 @@ export const StageStatus = z
   })
   .meta({ id: "StageStatus" });
 
+const JobKind = z.enum(JOB_KINDS).meta({ description: "full: every stage not yet finished; stage: one stage alone; rewrite: a chapter or scene rewritten" });
+
 export const JobStatus = z
   .object({
     job_id: z.string(),
     project_id: z.string(),
+    kind: JobKind,
     status: z.enum(JOB_STATUSES),
     pause_requested: z.boolean(),
     cancel_requested: z.boolean(),
@@ -175,3 +185,110 @@ export const Manuscript = z
     chapters: z.array(z.object({ number: z.int(), title: z.string(), words: z.int(), scenes: z.array(ManuscriptScene) })),
   })
   .meta({ id: "Manuscript" });
+
+// ─── Plans ───────────────────────────────────────────────────────────────────
+
+export const PlanInput = z.object({
+  id: Id,
+  stage: integer(1, STAGE_COUNT).optional().meta({ description: "Plan running this stage alone (as POST …/generate/stages/{n})" }),
+  force: QueryFlag.optional().meta({ description: "Plan a start that redoes every stage (as POST …/generate with force)" }),
+});
+
+const Tokens = {
+  requests: z.int().meta({ description: "Model requests (none for the offline writer and stage 12)" }),
+  input_tokens: z.int().meta({ description: "Estimated prompt tokens" }),
+  output_tokens: z.int().meta({ description: "Estimated answer tokens" }),
+  cost_usd: z.number().nullable().meta({ description: "Estimated cost; null when a model's price is unknown" }),
+  seconds: z.number().meta({ description: "Estimated time" }),
+};
+
+export const PlannedStage = z
+  .object({
+    number: StageNumber,
+    key: z.string(),
+    name: z.string(),
+    reason: z.enum(RUN_REASONS).meta({ description: "pending: never finished; stale: out of date; failed: failed last time; forced: redone because the start asks (force, or running the stage alone)" }),
+    writer: z
+      .object({
+        provider: WriterProvider,
+        model: z.string().nullable().meta({ description: "The model called; null for the offline writer" }),
+        base_url: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: "Who writes the stage; null for stage 12, which computes its report" }),
+    price: ModelPrice.nullable().meta({ description: "What the model costs; null when unknown (or for stage 12)" }),
+    price_source: z.enum(["offline", "project", "table"]).nullable().meta({ description: "offline: free; project: writer.price or the stage's price; table: the price table" }),
+    scenes: z
+      .array(z.object({ chapter: z.int(), scenes: z.array(z.int()) }))
+      .nullable()
+      .meta({ description: "Scene stages: the scenes it writes, by chapter; null for the other stages" }),
+    scene_count: z.int().meta({ description: "Scenes it writes (0 for the other stages)" }),
+    kept_scenes: z.int().meta({ description: "Scenes kept from an earlier, interrupted run of the stage" }),
+    ...Tokens,
+  })
+  .meta({ id: "PlannedStage" });
+
+export const GenerationPlan = z
+  .object({
+    project_id: z.string(),
+    active_job: z
+      .object({ job_id: z.string(), status: z.enum(JOB_STATUSES) })
+      .nullable()
+      .meta({ description: "The queued, running or paused job whose remaining work this plan shows; null: what a new start would run" }),
+    kind: JobKind,
+    force: z.boolean(),
+    only_stage: StageNumber.nullable(),
+    stages: z.array(PlannedStage),
+    totals: z.object(Tokens),
+    budget_usd: z.number().nullable(),
+    spent_usd: z.number().meta({ description: "What the project's jobs have spent so far (the budget covers them all)" }),
+    prices_as_of: z.string().meta({ description: "Date of the price table the estimates use" }),
+    warnings: z
+      .array(z.object({ code: z.enum(["offline_writes_english", "price_unknown", "over_budget"]), message: z.string() }))
+      .meta({ description: "What to know before starting" }),
+  })
+  .meta({ id: "GenerationPlan" });
+
+// ─── Runs ────────────────────────────────────────────────────────────────────
+
+export const JobListInput = PageInput.extend({ id: Id });
+export const JobIdInput = z.object({ id: Id, job_id: Id });
+
+export const JobAttempt = z
+  .object({
+    claim: z.int().meta({ description: "1 for the job's first claim, 2 for the next, …" }),
+    worker_id: z.string().meta({ description: "The worker that held the job: host, process id and a random part" }),
+    started_at: Timestamp,
+    ended_at: Timestamp.nullable().meta({ description: "Null while the worker holds the job" }),
+    outcome: z
+      .enum(ATTEMPT_OUTCOMES)
+      .nullable()
+      .meta({
+        description:
+          "completed, paused, budget_exhausted, cancelled, failed; handed_back: the worker stopped (shutdown, lost database) and the job continued elsewhere; taken_over: the worker's lease ran out and another took the job over; null while it lasts",
+      }),
+  })
+  .meta({ id: "JobAttempt" });
+
+export const JobSummary = z
+  .object({
+    job_id: z.string(),
+    kind: JobKind,
+    status: z.enum(JOB_STATUSES),
+    only_stage: StageNumber.nullable(),
+    force: z.boolean(),
+    created_at: Timestamp,
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+    duration_ms: z.int().nullable().meta({ description: "Time workers spent on the job, pauses not counted; null before it first ran" }),
+    words: z.int().nullable().meta({ description: "The manuscript's words as the job left it (now, for an active job)" }),
+    tokens: z.int(),
+    cost_usd: z.number(),
+    attempts: z.array(JobAttempt),
+    error: z.string().nullable(),
+  })
+  .meta({ id: "JobSummary" });
+
+export const JobList = pageOf(JobSummary).meta({ id: "JobList" });
+
+export const JobEventLogInput = EventLogInput.extend({ job_id: Id });

@@ -87,6 +87,9 @@ export const ErrorBody = z
 /** A boolean that also reads "true"/"false" from query strings (where a plain coercion would turn "false" into true). */
 export const Flag = z.union([z.boolean(), z.stringbool()]);
 
+/** A Flag in a GET's query string: the adapter takes only string-like parameters there, which a pipe is. */
+export const QueryFlag = Flag.pipe(z.boolean());
+
 export const Artifact = z
   .object({
     id: z.string(),

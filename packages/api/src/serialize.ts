@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { z } from "zod";
-import type { ExportFormat } from "@scriptorium/contract";
+import type { ExportFormat, StageWriterSettings, WriterSettings } from "@scriptorium/contract";
 import {
   briefOf,
   type ApiKey as DomainApiKey,
@@ -14,18 +14,21 @@ import {
   type Collection as DomainCollection,
   type ExportRecord,
   type IssuedApiKey as DomainIssuedApiKey,
+  type JobPlan,
   type JobReport,
+  type JobSummary as DomainJobSummary,
   type Page,
   type Manuscript as DomainManuscript,
   type Project as DomainProject,
   type RefreshOutcome,
   type Snapshot as DomainSnapshot,
   type StageOutputReport,
+  type StagePlan,
   type StageReport,
 } from "@scriptorium/domain";
 import type { ArtifactDeployments, Deployment } from "./deployment-schemas";
 import type { Export, ExportStatus } from "./export-schemas";
-import type { JobStatus, Manuscript, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
+import type { GenerationPlan, JobStatus, JobSummary, Manuscript, PlannedStage, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
 import type { ApiKey, Artifact, ArtifactFile, Collection, FileEdit, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
 
 /** A page of a list, each item serialized by `toItem`. */
@@ -152,12 +155,22 @@ export function toSnapshot(row: DomainSnapshot): z.infer<typeof Snapshot> {
   };
 }
 
+/** One writer with every field present: a price and stage writers a project never set are null and none. */
+function toStageWriter(writer: StageWriterSettings): z.infer<typeof Project>["writer"]["stages"][string] {
+  return { provider: writer.provider, model: writer.model, base_url: writer.base_url, price: writer.price ?? null };
+}
+
+function toWriter(writer: WriterSettings): z.infer<typeof Project>["writer"] {
+  const stages = Object.entries(writer.stages ?? {}).map(([stage, own]) => [stage, toStageWriter(own)] as const);
+  return { ...toStageWriter(writer), stages: Object.fromEntries(stages) };
+}
+
 /** A project's brief (what its writer is given) with its identity, writer, budget and state. */
 export function toProject(project: DomainProject): z.infer<typeof Project> {
   return {
     id: project.id,
     ...briefOf(project),
-    writer: project.writer,
+    writer: toWriter(project.writer),
     budget_usd: project.budgetUsd,
     status: project.status,
     created_at: project.createdAt.toISOString(),
@@ -200,6 +213,7 @@ export function toJobStatus(report: JobReport): JobStatusView {
   return {
     job_id: report.jobId,
     project_id: report.projectId,
+    kind: report.kind,
     status: report.status,
     pause_requested: report.pauseRequested,
     cancel_requested: report.cancelRequested,
@@ -294,4 +308,74 @@ export function toDeployment(deployment: DomainDeployment): z.infer<typeof Deplo
 
 export function toArtifactDeployments(summary: DomainArtifactDeployments): z.infer<typeof ArtifactDeployments> {
   return { artifact_id: summary.artifactId, targets: summary.targets, statuses: summary.statuses };
+}
+
+function toPlannedStage(plan: StagePlan): z.infer<typeof PlannedStage> {
+  const scenes = plan.scenes?.reduce((total, chapter) => total + chapter.scenes.length, 0) ?? 0;
+  return {
+    number: plan.stage.number,
+    key: plan.stage.key,
+    name: plan.stage.name,
+    reason: plan.reason,
+    writer: plan.writer ? { provider: plan.writer.provider, model: plan.model, base_url: plan.writer.base_url } : null,
+    price: plan.price ? { input_per_mtok: plan.price.price.inputPerMillion, output_per_mtok: plan.price.price.outputPerMillion } : null,
+    price_source: plan.price?.source ?? null,
+    scenes: plan.scenes,
+    scene_count: scenes,
+    kept_scenes: plan.keptScenes,
+    requests: plan.requests,
+    input_tokens: plan.inputTokens,
+    output_tokens: plan.outputTokens,
+    cost_usd: plan.costUsd,
+    seconds: plan.seconds,
+  };
+}
+
+export function toPlan(plan: JobPlan): z.infer<typeof GenerationPlan> {
+  return {
+    project_id: plan.projectId,
+    active_job: plan.activeJob ? { job_id: plan.activeJob.id, status: plan.activeJob.status } : null,
+    kind: plan.kind,
+    force: plan.force,
+    only_stage: plan.onlyStage,
+    stages: plan.stages.map(toPlannedStage),
+    totals: {
+      requests: plan.totals.requests,
+      input_tokens: plan.totals.inputTokens,
+      output_tokens: plan.totals.outputTokens,
+      cost_usd: plan.totals.costUsd,
+      seconds: plan.totals.seconds,
+    },
+    budget_usd: plan.budgetUsd,
+    spent_usd: plan.spentUsd,
+    prices_as_of: plan.pricesAsOf,
+    warnings: plan.warnings,
+  };
+}
+
+/** One run of a project, with every claim a worker made of it. */
+export function toJobSummary(summary: DomainJobSummary): z.infer<typeof JobSummary> {
+  const { job } = summary;
+  return {
+    job_id: job.id,
+    kind: summary.kind,
+    status: job.status,
+    only_stage: job.onlyStage,
+    force: job.force,
+    created_at: job.createdAt.toISOString(),
+    started_at: job.startedAt?.toISOString() ?? null,
+    finished_at: job.finishedAt?.toISOString() ?? null,
+    duration_ms: summary.durationMs,
+    words: summary.words,
+    tokens: job.tokens,
+    cost_usd: Math.round(job.costUsd * 1_000_000) / 1_000_000,
+    attempts: summary.attempts.map((attempt) => ({
+      claim: attempt.claim,
+      worker_id: attempt.workerId,
+      started_at: attempt.startedAt.toISOString(),
+      ended_at: attempt.endedAt?.toISOString() ?? null,
+      outcome: attempt.outcome,
+    })),
+    error: job.error,
+  };
 }

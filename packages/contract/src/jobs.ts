@@ -15,3 +15,23 @@ export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 export function isActiveJobStatus(status: ProjectStatus): boolean {
   return (ACTIVE_JOB_STATUSES as readonly ProjectStatus[]).includes(status);
 }
+
+/**
+ * What a job does: the whole pipeline (`full`), one stage alone (`stage`),
+ * or a rewrite of a chapter or scene (`rewrite`).
+ */
+export const JOB_KINDS = ["full", "stage", "rewrite"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/**
+ * How one claim of a job by a worker ended: the job completed, paused (on
+ * request or over budget), was cancelled or failed; the worker handed it
+ * back (it shut down, or lost its database); or its lease ran out and
+ * another worker took the job over.
+ */
+export const ATTEMPT_OUTCOMES = ["completed", "paused", "budget_exhausted", "cancelled", "failed", "handed_back", "taken_over"] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+/** Why a start runs a stage: it never finished, it became stale, it failed, or `force` (or running it alone) redoes it. */
+export const RUN_REASONS = ["pending", "stale", "failed", "forced"] as const;
+export type RunReason = (typeof RUN_REASONS)[number];

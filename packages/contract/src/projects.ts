@@ -72,20 +72,102 @@ export function integer(min: number, max: number) {
 export const ModelId = z.string().trim().max(200, "Keep the model id to 200 characters or fewer.");
 const BaseUrl = z.url({ protocol: /^https?$/, error: "Enter a URL starting with http:// or https://." }).max(500, "Keep the URL to 500 characters or fewer.");
 
+/** The most a price may say, per million tokens: far above any model's, low enough to catch a price typed per token. */
+const MAX_PRICE_PER_MTOK = 10_000;
+
+function pricePerMillion(direction: "input" | "output") {
+  return z
+    .number()
+    .min(0, `The ${direction} price cannot be negative.`)
+    .max(MAX_PRICE_PER_MTOK, `Give the ${direction} price per million tokens (at most ${MAX_PRICE_PER_MTOK}).`);
+}
+
+/** What a model costs, in US dollars per million tokens. */
+export const ModelPrice = z
+  .object({
+    input_per_mtok: pricePerMillion("input").meta({ description: "US dollars per million input (prompt) tokens" }),
+    output_per_mtok: pricePerMillion("output").meta({ description: "US dollars per million output (answer) tokens" }),
+  })
+  .meta({ id: "ModelPrice" });
+export type ModelPrice = z.infer<typeof ModelPrice>;
+
+/** One writer: a provider, its model and server, and what the model costs when the price table does not know it. */
+const WriterFields = {
+  provider: WriterProvider,
+  model: ModelId.min(1).nullable().meta({ description: "Model id; null for the provider's default" }),
+  base_url: BaseUrl.nullable().meta({ description: "OpenAI-compatible servers only" }),
+  price: ModelPrice.nullable().meta({ description: "What the model costs; null to take it from the price table (a budget needs a known price)" }),
+};
+
+/** The stages a writer of their own can run: every stage but the last, whose report is computed without a writer. */
+export const WRITER_STAGE_NUMBERS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
+const LAST_WRITER_STAGE = WRITER_STAGE_NUMBERS[WRITER_STAGE_NUMBERS.length - 1];
+
+/** A key of `writer.stages`: a stage number, as JSON object keys are text. */
+const StageNumberKey = z.string().regex(/^(?:[1-9]|1[01])$/);
+const STAGE_KEY_MESSAGE = `Stage numbers 1 to ${LAST_WRITER_STAGE} can have a writer of their own (stage 12 computes its report without one).`;
+
+/** A writer that runs some stages instead of the project's own writer. */
+export const StageWriterConfig = z.object(WriterFields).meta({ id: "StageWriterConfig" });
+export type StageWriterConfig = z.infer<typeof StageWriterConfig>;
+
+/** A project's writer as the API shows it: every field present. */
 export const WriterConfig = z
   .object({
-    provider: WriterProvider,
-    model: ModelId.min(1).nullable().meta({ description: "Model id; null for the provider's default" }),
-    base_url: BaseUrl.nullable().meta({ description: "OpenAI-compatible servers only" }),
+    ...WriterFields,
+    stages: z
+      .record(StageNumberKey, StageWriterConfig)
+      .meta({ description: "Writers for single stages, by stage number (1–11), in place of the project's writer: e.g. a strong model for the outline, a cheap one for the revisions" }),
   })
   .meta({ id: "WriterConfig" });
 export type WriterConfig = z.infer<typeof WriterConfig>;
 
-const WriterConfigInput = z.object({
+/** One writer as a request gives it: only the provider is needed (offline by default); a blank model or URL becomes null. */
+const StageWriterInput = z.object({
   provider: WriterProvider.default("offline"),
-  model: WriterConfig.shape.model.optional().transform((value) => value ?? null),
-  base_url: WriterConfig.shape.base_url.optional().transform((value) => value ?? null),
+  model: WriterFields.model.optional().transform((value) => value ?? null),
+  base_url: WriterFields.base_url.optional().transform((value) => value ?? null),
+  price: WriterFields.price.optional(),
 });
+
+/** A project's writer as a request gives it; it replaces the whole writer, stage writers included. */
+const WriterConfigInput = StageWriterInput.extend({
+  stages: z.record(StageNumberKey, StageWriterInput, { error: (issue) => (issue.code === "invalid_key" ? STAGE_KEY_MESSAGE : undefined) }).optional(),
+});
+
+/** A writer as requests give it and projects store it: no price and no stage writers when none were set. */
+export type StageWriterSettings = z.output<typeof StageWriterInput>;
+export type WriterSettings = z.output<typeof WriterConfigInput>;
+
+/** The language a project is written in when it names none. */
+export const DEFAULT_LANGUAGE = "en";
+
+/** A well-formed BCP 47 tag in its canonical form ("en-US" for "EN-us"), or null. */
+export function canonicalLanguageTag(tag: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const LANGUAGE_NAMES = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/** A language tag as people read it: "French (fr)", "Brazilian Portuguese (pt-BR)"; the tag alone when it names no language Intl knows. */
+export function describeLanguage(tag: string): string {
+  const name = LANGUAGE_NAMES.of(tag);
+  return name ? `${name} (${tag})` : tag;
+}
+
+/** A BCP 47 language tag, checked and written canonically. */
+export const LanguageTag = z
+  .string()
+  .trim()
+  .min(1, "Give a language tag such as en, fr or pt-BR.")
+  .max(35, "Keep the language tag to 35 characters or fewer.")
+  .refine((tag) => canonicalLanguageTag(tag) !== null, "Use a BCP 47 language tag such as en, fr or pt-BR.")
+  .transform((tag) => canonicalLanguageTag(tag) ?? tag)
+  .meta({ description: `BCP 47 language tag of the book (e.g. en, fr, pt-BR); default ${DEFAULT_LANGUAGE}` });
 
 /** A project's text fields. */
 export const ProjectFields = {
@@ -110,6 +192,7 @@ export const CreateProjectInput = z.object({
   chapters: integer(1, PROJECT_LIMITS.maxChapters).meta({ description: "Default: derived from target_words and genre" }).optional(),
   scenes_per_chapter: integer(1, PROJECT_LIMITS.maxScenesPerChapter).meta({ description: "Default 3" }).optional(),
   writer: WriterConfigInput.optional(),
+  language: LanguageTag.optional(),
   seed: integer(0, PROJECT_LIMITS.maxSeed).meta({ description: "Same project and seed, same book (offline writer); default random, stored" }).optional(),
   budget_usd: z
     .number()

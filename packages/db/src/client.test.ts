@@ -33,6 +33,7 @@ describe.each(ENGINES)("database on %s", (engine) => {
         "deployments",
         "generation_events",
         "generation_jobs",
+        "job_attempts",
         "project_exports",
         "projects",
         "scene_texts",

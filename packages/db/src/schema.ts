@@ -3,6 +3,8 @@ import { bigint, boolean, check, customType, doublePrecision, index, integer, js
 import {
   ACTIVE_JOB_STATUSES,
   ARTIFACT_TYPES,
+  ATTEMPT_OUTCOMES,
+  DEFAULT_LANGUAGE,
   DEPLOY_PROFILES,
   DEPLOY_SCOPES,
   DEPLOYMENT_STATUSES,
@@ -20,7 +22,7 @@ import {
   type ArtifactType,
   type GenerationEventPayload,
   type StoredFile,
-  type WriterConfig,
+  type WriterSettings,
 } from "@scriptorium/contract";
 
 /** A point in time with its zone, read as a Date. */
@@ -251,7 +253,9 @@ export const projects = pgTable(
     targetWords: integer("target_words").notNull(),
     chapters: integer("chapters").notNull(),
     scenesPerChapter: integer("scenes_per_chapter").notNull(),
-    writer: jsonb("writer").$type<WriterConfig>().notNull(),
+    writer: jsonb("writer").$type<WriterSettings>().notNull(),
+    /** BCP 47 tag of the book's language: what LLM writers are asked to write in, and what exports declare. */
+    language: text("language").notNull().default(DEFAULT_LANGUAGE),
     seed: bigint("seed", { mode: "number" }).notNull(),
     budgetUsd: doublePrecision("budget_usd"),
     /** Mirrors the latest job; `new` until the first one starts. */
@@ -285,6 +289,8 @@ export const generationJobs = pgTable(
     error: text("error"),
     tokens: integer("tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** The manuscript's words when the job last stopped (ended or paused); null until then. */
+    words: integer("words"),
     /** The worker holding the job, and until when; a lease that runs out lets another worker take over. */
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: instant("lease_expires_at"),
@@ -303,6 +309,29 @@ export const generationJobs = pgTable(
     index("generation_jobs_project_idx").on(table.projectId, table.createdAt),
     index("generation_jobs_claim_idx").on(table.status, table.createdAt),
   ],
+);
+
+/**
+ * Every claim of a job by a worker: who held it, from when to when, and how
+ * it ended (null while it lasts). Written by the job queue where it claims
+ * jobs and changes their state, so the history of a job's runs survives
+ * pauses, restarts and takeovers.
+ */
+export const jobAttempts = pgTable(
+  "job_attempts",
+  {
+    ...ofProject(),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => generationJobs.id, { onDelete: "cascade" }),
+    /** The job's claim counter when this claim was made: 1 for the first. */
+    claim: integer("claim").notNull(),
+    workerId: text("worker_id").notNull(),
+    startedAt: instantDefaultNow("started_at"),
+    endedAt: instant("ended_at"),
+    outcome: text("outcome", { enum: ATTEMPT_OUTCOMES }),
+  },
+  (table) => [primaryKey({ columns: [table.jobId, table.claim] })],
 );
 
 /** Each stage's current state and output for a project (one row per project and stage). */
@@ -357,6 +386,7 @@ export const generationEvents = pgTable(
 
 export type ProjectRow = typeof projects.$inferSelect;
 export type GenerationJobRow = typeof generationJobs.$inferSelect;
+export type JobAttemptRow = typeof jobAttempts.$inferSelect;
 export type StageRunRow = typeof stageRuns.$inferSelect;
 export type SceneTextRow = typeof sceneTexts.$inferSelect;
 export type GenerationEventRow = typeof generationEvents.$inferSelect;

@@ -17,7 +17,8 @@ export { type RollbackOutcome, type Snapshot } from "./collections/snapshot-serv
 export type { ArtifactDeployments, DeployedArtifact, Deployment, DeploymentQuery, DeploymentReport } from "./deployments/deployment-service";
 export * from "./generation/outputs";
 export { briefOf, type Project } from "./generation/project-service";
-export type { JobReport, StageReport, StageOutputReport } from "./generation/job-service";
+export type { JobReport, JobSummary, StageReport, StageOutputReport } from "./generation/job-service";
+export type { JobPlan, PlanRequest, PlanWarning, StagePlan } from "./generation/job-planner";
 export type { Manuscript, ManuscriptChapter, ManuscriptScene } from "./generation/manuscript";
 export { JobEngine } from "./generation/job-engine";
 export { type Writer } from "./generation/writers/writer";

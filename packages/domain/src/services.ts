@@ -22,6 +22,8 @@ import { UpstreamReader } from "./collections/upstream/upstream-reader";
 import { JobEngine } from "./generation/job-engine";
 import { JobQueue } from "./generation/job-queue";
 import { EventBus, EventLog } from "./generation/events";
+import { JobPlanner } from "./generation/job-planner";
+import { OfflineWriter } from "./generation/writers/offline";
 import { JobService } from "./generation/job-service";
 import { ProjectService } from "./generation/project-service";
 import { StageRunner } from "./generation/stage-runner";
@@ -47,6 +49,8 @@ export interface Services {
   deployments: DeploymentService;
   projects: ProjectService;
   jobs: JobService;
+  /** What a start would run and cost, before it is made. */
+  plans: JobPlanner;
   engine: JobEngine;
   exports: ExportService;
   /** Messages to and from the other processes on the same PostgreSQL; inert with the embedded database. */
@@ -146,6 +150,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     deployments: new DeploymentService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),
+    plans: new JobPlanner(db, projects, offload ? new OffloadedOfflineWriter(offload) : new OfflineWriter()),
     engine,
     exports,
     cluster,

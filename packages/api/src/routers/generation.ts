@@ -4,9 +4,15 @@ import {
   EventLog,
   EventLogInput,
   EventsSubscriptionInput,
+  GenerationPlan,
+  JobEventLogInput,
+  JobIdInput,
+  JobList,
+  JobListInput,
   JobStatus,
   Manuscript,
   ManuscriptInput,
+  PlanInput,
   ProjectIdInput,
   RunStageInput,
   StageList,
@@ -14,11 +20,12 @@ import {
   StageOutputInput,
   StartInput,
 } from "../generation-schemas";
-import { toJobStatus, toManuscript, toStageInfo, toStageOutput } from "../serialize";
+import { toJobStatus, toJobSummary, toManuscript, toPage, toPlan, toStageInfo, toStageOutput } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["generation"];
 const path = <Suffix extends string>(suffix: Suffix) => `/v2/projects/{id}/generate${suffix}` as const;
+const jobsPath = <Suffix extends string>(suffix: Suffix) => `/v2/projects/{id}/jobs${suffix}` as const;
 
 export const generationRouter = router({
   start: writeProcedure
@@ -58,6 +65,43 @@ export const generationRouter = router({
     .input(ProjectIdInput)
     .output(JobStatus)
     .mutation(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.cancel(ctx.principal.workspaceId, input.id))),
+
+  plan: readProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: path("/plan"),
+        tags: TAGS,
+        summary: "What a start would run now, and what it would cost",
+        description:
+          "The stages and scenes a start would run and why (pending, stale, failed, forced), each with its writer, estimated tokens, cost and time, and the totals; `stage` plans running one stage alone, `force` a start that redoes everything. While a job is active it shows what that job still has to do (with `stage` or `force`, 409 as a start would answer). 409 too when `stage` lacks finished prerequisites.",
+      },
+    })
+    .input(PlanInput)
+    .output(GenerationPlan)
+    .query(async ({ ctx, input }) => toPlan(await ctx.services.plans.plan(ctx.principal.workspaceId, input.id, { stage: input.stage, force: input.force }))),
+
+  jobs: readProcedure
+    .meta({ openapi: { method: "GET", path: jobsPath(""), tags: TAGS, summary: "Every job of the project, newest first, a page at a time", description: "Each with its attempts: every claim by a worker, when, and how it ended." } })
+    .input(JobListInput)
+    .output(JobList)
+    .query(async ({ ctx, input }) => toPage(await ctx.services.jobs.list(ctx.principal.workspaceId, input.id, input), toJobSummary)),
+
+  job: readProcedure
+    .meta({ openapi: { method: "GET", path: jobsPath("/{job_id}"), tags: TAGS, summary: "One job's status", description: "As the latest job's status; an earlier job's stages as it left them." } })
+    .input(JobIdInput)
+    .output(JobStatus)
+    .query(async ({ ctx, input }) => toJobStatus(await ctx.services.jobs.job(ctx.principal.workspaceId, input.id, input.job_id))),
+
+  jobEvents: readProcedure
+    .meta({ openapi: { method: "GET", path: jobsPath("/{job_id}/events"), tags: TAGS, summary: "One job's events after an id" } })
+    .input(JobEventLogInput)
+    .output(EventLog)
+    .query(async ({ ctx, input }) => {
+      const after = input.after ?? 0;
+      const items = await ctx.services.jobs.jobEvents(ctx.principal.workspaceId, input.id, input.job_id, after, input.limit ?? EVENT_PAGE_SIZE);
+      return { items, last_event_id: items.at(-1)?.id ?? after };
+    }),
 
   stages: readProcedure
     .meta({ openapi: { method: "GET", path: path("/stages"), tags: TAGS, summary: "The 12 stages and this project's status of each" } })

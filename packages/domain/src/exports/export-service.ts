@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { and, eq } from "drizzle-orm";
-import { DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type ExportFormat, type TrimSize } from "@scriptorium/contract";
+import { DEFAULT_LANGUAGE, DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type ExportFormat, type TrimSize } from "@scriptorium/contract";
 import { projectExports, type Database, type ProjectExportRow, type ProjectRow } from "@scriptorium/db";
 import { ConflictError, NotFoundError } from "../errors";
 import { latestTextStage, readManuscript } from "../generation/manuscript";
@@ -15,9 +15,6 @@ import { EpubExporter } from "./epub";
 import { MarkdownExporter } from "./markdown";
 import { PdfExporter } from "./pdf";
 import { TextExporter } from "./text";
-
-/** Every writer of the manuscript writes English. */
-const BOOK_LANGUAGE = "en";
 
 /** The formats whose page size is a build option. */
 const PAGED_FORMATS: ReadonlySet<ExportFormat> = new Set(["docx", "pdf"]);
@@ -216,7 +213,7 @@ export class ExportService {
       id: project.id,
       title: project.title,
       author: project.author || "Anonymous",
-      language: BOOK_LANGUAGE,
+      language: project.language,
       genre: project.genre,
       chapters: manuscript.chapters.map((chapter) => ({
         number: chapter.number,
@@ -229,9 +226,15 @@ export class ExportService {
     };
   }
 
-  /** What a build depends on besides its options: the text's version, title and author. */
+  /**
+   * What a build depends on besides its options: the text's version, title,
+   * author and language. English, which every export declared before
+   * projects had a language, leaves the fingerprint as it was, so exports
+   * built before stay fresh.
+   */
   private fingerprint(project: ProjectRow, stage: number | null): string {
-    return sha256(JSON.stringify([stage, project.textUpdatedAt?.toISOString() ?? null, project.title, project.author]));
+    const language = project.language === DEFAULT_LANGUAGE ? [] : [project.language];
+    return sha256(JSON.stringify([stage, project.textUpdatedAt?.toISOString() ?? null, project.title, project.author, ...language]));
   }
 
   private view(row: ProjectExportRow, fingerprint: string): ExportRecord {

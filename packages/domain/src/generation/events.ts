@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { EVENT_PAGE_SIZE, GenerationEventPayload, type GenerationEvent } from "@scriptorium/contract";
 import { generationEvents, projects, type Database, type GenerationEventRow } from "@scriptorium/db";
 import type { Cluster, ClusterMessage } from "../cluster/cluster";
@@ -107,13 +107,23 @@ export class EventLog {
     return rows.map(toEvent);
   }
 
-  /** Runs `work` in a transaction with an event sink, and publishes what it appended once the transaction has committed. */
-  async transaction<T>(workspaceId: string, projectId: string, jobId: string | null, work: (tx: Database, emit: (event: NewEvent) => void) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction with an event sink, and publishes what it
+   * appended once the transaction has committed. The events belong to
+   * `jobId`, or to the job `jobId` names from what `work` returned (for work
+   * that finds its job inside the transaction).
+   */
+  async transaction<T>(
+    workspaceId: string,
+    projectId: string,
+    jobId: string | null | ((result: T) => string | null),
+    work: (tx: Database, emit: (event: NewEvent) => void) => Promise<T>,
+  ): Promise<T> {
     const pending: NewEvent[] = [];
     let written: GenerationEvent[] = [];
     const result = await this.db.transaction(async (tx) => {
       const value = await work(tx, (event) => pending.push(event));
-      written = await this.append(tx, workspaceId, projectId, jobId, pending);
+      written = await this.append(tx, workspaceId, projectId, typeof jobId === "function" ? jobId(value) : jobId, pending);
       const first = written[0];
       const last = written.at(-1);
       if (first && last) await this.cluster.send(tx, { kind: "events", workspace_id: workspaceId, project_id: projectId, first_id: first.id, last_id: last.id });
@@ -144,6 +154,27 @@ export class EventLog {
       .select()
       .from(generationEvents)
       .where(and(eq(generationEvents.workspaceId, workspaceId), eq(generationEvents.projectId, projectId), gt(generationEvents.id, afterId)))
+      .orderBy(asc(generationEvents.id))
+      .limit(limit);
+    return rows.map(toEvent);
+  }
+
+  /**
+   * One job's events after `afterId`. Control events written before they
+   * were filed under their job carry its id in their data only.
+   */
+  async ofJob(workspaceId: string, projectId: string, jobId: string, afterId: number, limit = EVENT_PAGE_SIZE): Promise<GenerationEvent[]> {
+    const rows = await this.db
+      .select()
+      .from(generationEvents)
+      .where(
+        and(
+          eq(generationEvents.workspaceId, workspaceId),
+          eq(generationEvents.projectId, projectId),
+          gt(generationEvents.id, afterId),
+          or(eq(generationEvents.jobId, jobId), and(isNull(generationEvents.jobId), sql`${generationEvents.data}->>'job_id' = ${jobId}`)),
+        ),
+      )
       .orderBy(asc(generationEvents.id))
       .limit(limit);
     return rows.map(toEvent);

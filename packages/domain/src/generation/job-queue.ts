@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { and, asc, eq, lt, or, sql } from "drizzle-orm";
-import { generationJobs, projects, stageRuns, type Database, type GenerationJobRow } from "@scriptorium/db";
+import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { AttemptOutcome } from "@scriptorium/contract";
+import { generationJobs, jobAttempts, projects, stageRuns, type Database, type GenerationJobRow } from "@scriptorium/db";
 import type { EventLog, NewEvent } from "./events";
+import { manuscriptWords } from "./manuscript";
 import type { Usage } from "./writers/writer";
 
 /** A job's claim was taken over by another worker (its lease ran out); this worker stops without writing. */
@@ -27,6 +29,9 @@ const RELEASED = { leaseOwner: null, leaseExpiresAt: null } as const;
  * Every write of a claimed job is fenced by its claim (`lease_owner` and
  * `claims`): a worker whose lease was taken over finds its checkpoint
  * refused and stops, so no stage ever runs twice at once.
+ *
+ * Each claim is recorded as an attempt (who, from when to when, how it
+ * ended) in the same transactions that claim the job and change its state.
  */
 export class JobQueue {
   /** Names the process holding a job (host, PID and a random part, as a PID can be reused) for operators reading the jobs table. */
@@ -82,7 +87,14 @@ export class JobQueue {
         })
         .where(eq(generationJobs.id, candidate.id))
         .returning();
-      return job ?? null;
+      if (!job) return null;
+      // A claim still open is a worker's whose lease ran out (it died, stalled, or its process restarted): this one takes over from it.
+      await tx
+        .update(jobAttempts)
+        .set({ endedAt: sql`now()`, outcome: "taken_over" })
+        .where(and(eq(jobAttempts.jobId, job.id), isNull(jobAttempts.endedAt)));
+      await tx.insert(jobAttempts).values({ workspaceId: job.workspaceId, projectId: job.projectId, jobId: job.id, claim: job.claims, workerId: this.workerId });
+      return job;
     });
     return claimed;
   }
@@ -137,6 +149,7 @@ export class JobQueue {
       usage,
       (emit) => emit({ type: "status_update", data: { job_id: job.id, status: "completed" } }),
       { status: "completed", finishedAt: new Date(), currentStage: null, message: "Completed.", leaseOwner: null, leaseExpiresAt: null },
+      "completed",
     );
   }
 
@@ -145,7 +158,7 @@ export class JobQueue {
     await this.releaseStage(job, "pending");
     await this.transition(job, usage, (emit) => emit({ type: "status_update", data: { job_id: job.id, status: "paused", reason: "requested" } }), {
       status: "paused", pauseReason: "requested", pauseRequested: false, message: "Paused.", ...RELEASED,
-    });
+    }, "paused");
   }
 
   /** The writer refused a call the budget could not pay for: the job pauses until the budget is raised and it is resumed. */
@@ -154,14 +167,14 @@ export class JobQueue {
     await this.transition(job, usage, (emit) => {
       emit({ type: "log", data: { level: "warn", message: `Paused: ${explanation}` } });
       emit({ type: "status_update", data: { job_id: job.id, status: "paused", reason: "budget_exhausted" } });
-    }, { status: "paused", pauseReason: "budget_exhausted", pauseRequested: false, message: "Paused: the budget is spent.", ...RELEASED });
+    }, { status: "paused", pauseReason: "budget_exhausted", pauseRequested: false, message: "Paused: the budget is spent.", ...RELEASED }, "budget_exhausted");
   }
 
   async cancel(job: GenerationJobRow, usage: Usage): Promise<void> {
     await this.releaseStage(job, "pending");
     await this.transition(job, usage, (emit) => emit({ type: "status_update", data: { job_id: job.id, status: "cancelled" } }), {
       status: "cancelled", cancelRequested: false, pauseRequested: false, finishedAt: new Date(), currentStage: null, message: "Cancelled; finished stages are kept.", ...RELEASED,
-    });
+    }, "cancelled");
   }
 
   /**
@@ -170,7 +183,7 @@ export class JobQueue {
    * already run out, so the next worker continues it at once.
    */
   async handBack(job: GenerationJobRow, usage: Usage, why: string): Promise<void> {
-    await this.transition(job, usage, (emit) => emit({ type: "log", data: { level: "info", message: `${why}; the job continues from its last checkpoint.` } }), { leaseOwner: null, leaseExpiresAt: new Date(0) });
+    await this.transition(job, usage, (emit) => emit({ type: "log", data: { level: "info", message: `${why}; the job continues from its last checkpoint.` } }), { leaseOwner: null, leaseExpiresAt: new Date(0) }, "handed_back");
   }
 
   async fail(job: GenerationJobRow, usage: Usage, message: string): Promise<void> {
@@ -178,16 +191,23 @@ export class JobQueue {
     await this.transition(job, usage, (emit) => {
       emit({ type: "error", data: { job_id: job.id, stage: job.currentStage, message } });
       emit({ type: "status_update", data: { job_id: job.id, status: "failed" } });
-    }, { status: "failed", error: message, finishedAt: new Date(), message: "Failed.", ...RELEASED });
+    }, { status: "failed", error: message, finishedAt: new Date(), message: "Failed.", ...RELEASED }, "failed");
   }
 
-  /** Writes a state change of the job (and mirrors it on the project), fenced by the claim: nothing is written once the claim is lost. */
-  private async transition(job: GenerationJobRow, usage: Usage, describe: (emit: Emit) => void, change: Partial<GenerationJobRow>): Promise<void> {
+  /**
+   * Writes a state change of the job (and mirrors it on the project),
+   * fenced by the claim: nothing is written once the claim is lost. A change
+   * that ends this claim (`ended`) closes its attempt, and one that stops
+   * the job records the manuscript's words as it leaves them.
+   */
+  private async transition(job: GenerationJobRow, usage: Usage, describe: (emit: Emit) => void, change: Partial<GenerationJobRow>, ended?: AttemptOutcome): Promise<void> {
     await this.events.transaction(job.workspaceId, job.projectId, job.id, async (tx, emit) => {
+      const words = ended !== undefined && ended !== "handed_back" ? await manuscriptWords(tx, job.projectId) : undefined;
       const [row] = await tx
         .update(generationJobs)
         .set({
           ...change,
+          ...(words !== undefined && { words }),
           tokens: sql`${generationJobs.tokens} + ${usage.input_tokens + usage.output_tokens}`,
           costUsd: sql`${generationJobs.costUsd} + ${usage.cost_usd}`,
           updatedAt: new Date(),
@@ -196,6 +216,12 @@ export class JobQueue {
         .returning({ id: generationJobs.id });
       if (!row) return;
       if (change.status) await tx.update(projects).set({ status: change.status, updatedAt: new Date() }).where(eq(projects.id, job.projectId));
+      if (ended) {
+        await tx
+          .update(jobAttempts)
+          .set({ endedAt: sql`now()`, outcome: ended })
+          .where(and(eq(jobAttempts.jobId, job.id), eq(jobAttempts.claim, job.claims), isNull(jobAttempts.endedAt)));
+      }
       describe(emit);
     });
   }

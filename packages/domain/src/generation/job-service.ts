@@ -1,25 +1,30 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
-import type { JobStatus, PauseReason, StageStatus } from "@scriptorium/contract";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { isActiveJobStatus, type JobKind, type JobStatus, type PauseReason, type StageStatus } from "@scriptorium/contract";
 import {
   generationJobs,
   isUniqueViolation,
+  jobAttempts,
   projects,
   sceneTexts,
   stageRuns,
   type Database,
   type GenerationJobRow,
+  type JobAttemptRow,
   type ProjectRow,
   type StageRunRow,
 } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import { Keyset, type Page, type PageRequest } from "../paging";
 import type { JobEngine } from "./job-engine";
 import type { EventLog, GenerationEvent, NewEvent } from "./events";
-import { latestTextStage, readManuscript, type ChapterRange, type Manuscript } from "./manuscript";
+import { checkPrerequisites, jobKind, stagesOfStart, stagesRedoneOnStart, type JobScope } from "./job-scope";
+import { latestTextStage, manuscriptWords, readManuscript, type ChapterRange, type Manuscript } from "./manuscript";
 import type { ProjectService } from "./project-service";
 import { readStageRuns } from "./stage-runs";
-import { STAGE, STAGES, stageByNumber, type Stage } from "./stages";
+import { STAGES, stageByNumber, type Stage } from "./stages";
+import { offlineLanguageNote, unpricedWriters } from "./writers/stage-writers";
 
 /** One stage of a project as reports show it. */
 export interface StageReport {
@@ -46,6 +51,7 @@ export interface StageOutputReport extends StageReport {
 export interface JobReport {
   jobId: string;
   projectId: string;
+  kind: JobKind;
   status: JobStatus;
   pauseRequested: boolean;
   cancelRequested: boolean;
@@ -76,6 +82,64 @@ export interface JobReport {
 }
 
 const ACTIVE: JobStatus[] = ["queued", "running", "paused"];
+
+const JOBS_NEWEST_FIRST = new Keyset("jobs:created_at:desc", generationJobs.createdAt, generationJobs.id, "desc");
+
+/** One job of a project as the list of its runs shows it. */
+export interface JobSummary {
+  job: GenerationJobRow;
+  kind: JobKind;
+  /** Every claim of the job by a worker, oldest first. */
+  attempts: JobAttemptRow[];
+  /** The manuscript's words as the job left it (now, for an active job); null for a job that stopped before this was recorded. */
+  words: number | null;
+  /** Time workers spent on the job, summed over its attempts (pauses not counted); null before it first ran. */
+  durationMs: number | null;
+}
+
+/** Time worked on a job: its attempts' spans, or, for a job run before attempts were recorded, from its start to its end. */
+function workedMs(job: GenerationJobRow, attempts: readonly JobAttemptRow[], now: Date): number | null {
+  if (attempts.length > 0) return attempts.reduce((total, attempt) => total + ((attempt.endedAt ?? now).getTime() - attempt.startedAt.getTime()), 0);
+  return job.startedAt ? (job.finishedAt ?? now).getTime() - job.startedAt.getTime() : null;
+}
+
+/**
+ * The stages of a job that is no longer the project's latest, as it left
+ * them, read from its events (the stage runs now show later jobs' work):
+ * finished, left mid-way (`failed` where it failed, else `pending`), or not
+ * run by this job at all (`skipped`).
+ */
+function stagesFromEvents(job: GenerationJobRow, events: readonly GenerationEvent[]): StageReport[] {
+  return STAGES.map((stage) => {
+    let startedAt: Date | null = null;
+    let finishedAt: Date | null = null;
+    let durationMs: number | null = null;
+    let progress = 0;
+    for (const event of events) {
+      if (event.type === "stage_started" && event.data.stage === stage.number) {
+        startedAt ??= new Date(event.created_at);
+        finishedAt = null;
+      } else if (event.type === "stage_completed" && event.data.stage === stage.number) {
+        finishedAt = new Date(event.created_at);
+        durationMs = event.data.duration_ms;
+      } else if (event.type === "progress" && event.data.stage === stage.number) {
+        progress = event.data.stage_progress;
+      }
+    }
+    const status: StageStatus =
+      finishedAt !== null ? "completed" : startedAt === null ? "skipped" : job.status === "failed" && job.currentStage === stage.number ? "failed" : "pending";
+    return {
+      stage,
+      status,
+      progress: status === "completed" ? 1 : roundProgress(progress),
+      startedAt,
+      finishedAt,
+      durationMs,
+      tokens: 0,
+      costUsd: 0,
+    };
+  });
+}
 
 function roundProgress(progress: number): number {
   return Math.round(progress * 10_000) / 10_000;
@@ -111,11 +175,7 @@ export class JobService {
   /** Starts a job that runs every stage not yet finished (all of them with `force`). */
   async start(workspaceId: string, projectId: string, options: { force?: boolean | undefined } = {}): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
-    const force = options.force ?? false;
-    const job = await this.createJob(project, { force, onlyStage: null }, async (tx) => {
-      if (force) await tx.update(stageRuns).set({ status: "stale" }).where(eq(stageRuns.projectId, projectId));
-    });
-    return this.report(project, job);
+    return this.report(project, await this.createJob(project, { kind: "full", force: options.force ?? false }));
   }
 
   /** Runs one stage alone: stages before it must be finished; stages after it become stale. */
@@ -127,38 +187,41 @@ export class JobService {
       ]);
     }
     const project = await this.projectService.get(workspaceId, projectId);
-    const runs = await readStageRuns(this.db, projectId);
-    const missing = STAGES.filter((earlier) => earlier.number < stage.number && runs.get(earlier.number)?.status !== "completed");
-    if (missing.length > 0) {
-      const names = missing.map((earlier) => `${earlier.number} (${earlier.key})`).join(", ");
-      throw new ConflictError(`Stage ${stage.number} (${stage.key}) needs the earlier stages finished first; not finished: ${names}.`);
-    }
-    const job = await this.createJob(project, { force: false, onlyStage: stage.number }, async (tx) => {
-      await tx
-        .update(stageRuns)
-        .set({ status: "stale" })
-        .where(and(eq(stageRuns.projectId, projectId), gt(stageRuns.stage, stage.number - 1), ne(stageRuns.status, "pending")));
-    });
-    return this.report(project, job);
+    return this.report(project, await this.createJob(project, { kind: "stage", stage }));
   }
 
-  private async createJob(
-    project: ProjectRow,
-    shape: { force: boolean; onlyStage: number | null },
-    prepare: (tx: Database) => Promise<void>,
-  ): Promise<GenerationJobRow> {
+  /**
+   * Queues a job of `scope`, with the stage runs it redoes marked stale and
+   * its status event, in one transaction: what the plan of the same start
+   * shows (see job-scope.ts).
+   */
+  private async createJob(project: ProjectRow, scope: JobScope): Promise<GenerationJobRow> {
+    assertPricedForBudget(project);
     const id = randomUUID();
-    const message = shape.onlyStage === null ? "Queued." : `Queued to run stage ${shape.onlyStage} alone.`;
+    const message = scope.kind === "stage" ? `Queued to run stage ${scope.stage.number} alone.` : "Queued.";
     try {
       const job = await this.events.transaction(project.workspaceId, project.id, id, async (tx, emit) => {
+        const states = await readStageRuns(tx, project.id);
+        checkPrerequisites(scope, states);
         const [row] = await tx
           .insert(generationJobs)
-          .values({ id, workspaceId: project.workspaceId, projectId: project.id, status: "queued", force: shape.force, onlyStage: shape.onlyStage, message })
+          .values({
+            id,
+            workspaceId: project.workspaceId,
+            projectId: project.id,
+            status: "queued",
+            force: scope.kind === "full" && scope.force,
+            onlyStage: scope.kind === "stage" ? scope.stage.number : null,
+            message,
+          })
           .returning();
-        await prepare(tx);
+        const redone = stagesRedoneOnStart(scope, states);
+        if (redone.length > 0) await tx.update(stageRuns).set({ status: "stale" }).where(and(eq(stageRuns.projectId, project.id), inArray(stageRuns.stage, redone)));
         await tx.update(projects).set({ status: "queued", updatedAt: new Date() }).where(eq(projects.id, project.id));
         await this.cluster.send(tx, { kind: "wake" });
         emit({ type: "status_update", data: { job_id: id, status: "queued" } });
+        const note = offlineLanguageNote(project.writer, project.language, stagesOfStart(scope, states).work.map((work) => work.stage.number));
+        if (note) emit({ type: "log", data: { level: "warn", message: note } });
         if (!row) throw new Error("inserting a job returned no row");
         return row;
       });
@@ -186,6 +249,7 @@ export class JobService {
 
   /** Puts a paused job back in the queue; it continues from its last checkpoint. */
   async resume(workspaceId: string, projectId: string): Promise<JobReport> {
+    assertPricedForBudget(await this.projectService.get(workspaceId, projectId));
     const view = await this.control(workspaceId, projectId, "resume", ["paused"], async (tx, job, emit) => {
       await this.setStatus(tx, job, { status: "queued", pauseReason: null, pauseRequested: false, message: "Queued to resume." });
       emit({ type: "status_update", data: { job_id: job.id, status: "queued" } });
@@ -209,7 +273,8 @@ export class JobService {
   }
 
   private async setStatus(tx: Database, job: GenerationJobRow, change: Partial<GenerationJobRow> & { status: JobStatus }): Promise<void> {
-    await tx.update(generationJobs).set({ ...change, updatedAt: new Date() }).where(eq(generationJobs.id, job.id));
+    const words = isActiveJobStatus(change.status) && change.status !== "paused" ? undefined : await manuscriptWords(tx, job.projectId);
+    await tx.update(generationJobs).set({ ...change, ...(words !== undefined && { words }), updatedAt: new Date() }).where(eq(generationJobs.id, job.id));
     await tx.update(projects).set({ status: change.status, updatedAt: new Date() }).where(eq(projects.id, job.projectId));
   }
 
@@ -226,7 +291,7 @@ export class JobService {
     apply: (tx: Database, job: GenerationJobRow, emit: (event: NewEvent) => void) => Promise<void>,
   ): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
-    const job = await this.events.transaction(workspaceId, projectId, null, async (tx, emit) => {
+    const job = await this.events.transaction<GenerationJobRow>(workspaceId, projectId, (latest) => latest.id, async (tx, emit) => {
       const [latest] = await tx
         .select()
         .from(generationJobs)
@@ -261,6 +326,63 @@ export class JobService {
     const project = await this.projectService.get(workspaceId, projectId);
     const job = await this.latestJob(projectId);
     return job ? this.report(project, job) : null;
+  }
+
+  /** Every job of the project, newest first, a page at a time, with each one's attempts. */
+  async list(workspaceId: string, projectId: string, request: PageRequest = {}): Promise<Page<JobSummary>> {
+    await this.projectService.get(workspaceId, projectId);
+    const limit = Keyset.limitOf(request);
+    const rows = await this.db
+      .select({ job: generationJobs, cursorKey: JOBS_NEWEST_FIRST.keyText() })
+      .from(generationJobs)
+      .where(and(eq(generationJobs.workspaceId, workspaceId), eq(generationJobs.projectId, projectId), JOBS_NEWEST_FIRST.after(request.cursor)))
+      .orderBy(...JOBS_NEWEST_FIRST.orderBy())
+      .limit(limit + 1);
+    const page = JOBS_NEWEST_FIRST.page(rows, limit, (row) => row.job.id, (row) => row.job);
+    const attempts = page.items.length === 0 ? [] : await this.db.select().from(jobAttempts).where(inArray(jobAttempts.jobId, page.items.map((job) => job.id))).orderBy(asc(jobAttempts.claim));
+    const active = page.items.find((job) => isActiveJobStatus(job.status));
+    const liveWords = active ? await manuscriptWords(this.db, projectId) : null;
+    const now = new Date();
+    return {
+      ...page,
+      items: page.items.map((job) => {
+        const own = attempts.filter((attempt) => attempt.jobId === job.id);
+        return { job, kind: jobKind(job), attempts: own, words: job === active ? liveWords : job.words, durationMs: workedMs(job, own, now) };
+      }),
+    };
+  }
+
+  /** One job's status: the same report as `status` for the latest job; an earlier job's stages as its events left them. */
+  async job(workspaceId: string, projectId: string, jobId: string): Promise<JobReport> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const job = await this.jobOf(project, jobId);
+    const latest = await this.latestJob(projectId);
+    if (latest?.id === job.id) return this.report(project, job);
+    const events: GenerationEvent[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.events.ofJob(workspaceId, projectId, job.id, after);
+      events.push(...page);
+      const last = page.at(-1);
+      if (!last) break;
+      after = last.id;
+    }
+    return this.report(project, job, stagesFromEvents(job, events));
+  }
+
+  /** One job's events after an id. */
+  async jobEvents(workspaceId: string, projectId: string, jobId: string, after: number, limit: number): Promise<GenerationEvent[]> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    await this.jobOf(project, jobId);
+    return this.events.ofJob(workspaceId, projectId, jobId, after, limit);
+  }
+
+  private async jobOf(project: ProjectRow, jobId: string): Promise<GenerationJobRow> {
+    const [job] = await this.db
+      .select()
+      .from(generationJobs)
+      .where(and(eq(generationJobs.projectId, project.id), eq(generationJobs.id, jobId)));
+    if (!job) throw new NotFoundError("Generation job", jobId);
+    return job;
   }
 
   async stages(workspaceId: string, projectId: string): Promise<StageReport[]> {
@@ -321,17 +443,14 @@ export class JobService {
     return job;
   }
 
-  private async report(project: ProjectRow, job: GenerationJobRow): Promise<JobReport> {
+  /** A job's report; `stages` as the job left them, or by default the project's stages now. */
+  private async report(project: ProjectRow, job: GenerationJobRow, stagesOfJob?: StageReport[]): Promise<JobReport> {
     // Read first: everything below is at least as new as this event.
     const [counter] = await this.db.select({ lastEventId: projects.lastEventId }).from(projects).where(eq(projects.id, project.id));
     const runs = await readStageRuns(this.db, project.id);
-    const stages = STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
+    const stages = stagesOfJob ?? STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
     const textStage = await latestTextStage(this.db, project.id);
-    // Until drafting has finished, the words drafted so far.
-    const [words] = await this.db
-      .select({ words: sql<number>`coalesce(sum(${sceneTexts.words}), 0)`.mapWith(Number) })
-      .from(sceneTexts)
-      .where(and(eq(sceneTexts.projectId, project.id), eq(sceneTexts.stage, textStage ?? STAGE.scene_drafting)));
+    const words = stagesOfJob && job.words !== null ? job.words : await manuscriptWords(this.db, project.id);
     const current = job.currentStage === null ? null : stageByNumber(job.currentStage) ?? null;
     const progress =
       job.status === "completed"
@@ -342,6 +461,7 @@ export class JobService {
     return {
       jobId: job.id,
       projectId: project.id,
+      kind: jobKind(job),
       status: job.status,
       pauseRequested: job.pauseRequested,
       cancelRequested: job.cancelRequested,
@@ -352,7 +472,7 @@ export class JobService {
       progress: roundProgress(progress),
       message: job.message,
       error: job.error,
-      words: words?.words ?? 0,
+      words,
       tokens: job.tokens,
       costUsd: Math.round(job.costUsd * 1_000_000) / 1_000_000,
       hasManuscript: textStage !== null,
@@ -363,4 +483,18 @@ export class JobService {
       lastEventId: counter?.lastEventId ?? 0,
     };
   }
+}
+
+/**
+ * A project with a budget whose writers include a model without a known
+ * price (set before prices were required) keeps its data, but runs nothing
+ * until it has a price: its budget could not count that model's spending.
+ */
+function assertPricedForBudget(project: ProjectRow): void {
+  if (project.budgetUsd === null) return;
+  const unpriced = unpricedWriters(project.writer);
+  if (unpriced.length === 0) return;
+  const names = unpriced.map((entry) => `"${entry.model}" (${entry.path.join(".")})`).join(", ");
+  const fields = unpriced.map((entry) => `${entry.path.join(".")}.price`).join(" and ");
+  throw new ConflictError(`Project ${project.id} has a budget, but no price is known for ${names}: set ${fields} (US dollars per million input and output tokens), or remove the budget, before starting it.`);
 }

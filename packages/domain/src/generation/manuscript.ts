@@ -43,6 +43,16 @@ export async function latestTextStage(db: Database, projectId: string): Promise<
   return rows.length === 0 ? null : Math.max(...rows.map((row) => row.stage));
 }
 
+/** The words of a project's latest text; until drafting has finished, the words drafted so far. */
+export async function manuscriptWords(db: Database, projectId: string): Promise<number> {
+  const stage = (await latestTextStage(db, projectId)) ?? STAGE.scene_drafting;
+  const [total] = await db
+    .select({ words: sum(sceneTexts.words).mapWith(Number) })
+    .from(sceneTexts)
+    .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage)));
+  return total?.words ?? 0;
+}
+
 /** Chapters and scenes of one scene stage's text, titled from the outline. */
 export async function readStageText(db: Database, projectId: string, stage: number, outline: Outline, range: ChapterRange = {}): Promise<ManuscriptChapter[]> {
   const rows = await db

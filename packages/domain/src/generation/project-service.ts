@@ -1,16 +1,18 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import {
+  DEFAULT_LANGUAGE,
   DEFAULT_SCENES_PER_CHAPTER,
   DEFAULT_TARGET_WORDS,
   defaultChapterCount,
   PROJECT_LIMITS,
   type CreateProjectInput,
-  type WriterConfig,
+  type WriterSettings,
 } from "@scriptorium/contract";
 import { projects, type Database, type ProjectRow } from "@scriptorium/db";
 import { InvalidError, NotFoundError } from "../errors";
 import { Keyset, type Page, type PageRequest } from "../paging";
+import { unpricedWriters } from "./writers/stage-writers";
 import type { ProjectBrief } from "./writers/writer";
 
 const PROJECTS_NEWEST_FIRST = new Keyset("projects:created_at:desc", projects.createdAt, projects.id, "desc");
@@ -19,9 +21,9 @@ const PROJECTS_NEWEST_FIRST = new Keyset("projects:created_at:desc", projects.cr
 export type Project = ProjectRow;
 
 /** Checks a writer configuration can run (keys present, base URL known); throws InvalidError otherwise. */
-export type WriterConfigCheck = (writer: WriterConfig) => void;
+export type WriterConfigCheck = (writer: WriterSettings) => void;
 
-const OFFLINE_WRITER: WriterConfig = { provider: "offline", model: null, base_url: null };
+const OFFLINE_WRITER: WriterSettings = { provider: "offline", model: null, base_url: null };
 
 export function briefOf(project: ProjectRow): ProjectBrief {
   return {
@@ -35,6 +37,7 @@ export function briefOf(project: ProjectRow): ProjectBrief {
     chapters: project.chapters,
     scenes_per_chapter: project.scenesPerChapter,
     seed: project.seed,
+    language: project.language,
   };
 }
 
@@ -48,6 +51,25 @@ function checkShape(targetWords: number, chapters: number, scenesPerChapter: num
       { path: ["target_words"], message },
     ]);
   }
+}
+
+/**
+ * Refuses a budget that could not count what a writer spends: every model
+ * the project's writers call needs a price, from the price table or the
+ * project (`writer.price`, `writer.stages.<n>.price`). A budget never counts
+ * a model as free.
+ */
+function checkBudgetPrices(writer: WriterSettings, budgetUsd: number | null): void {
+  if (budgetUsd === null) return;
+  const unpriced = unpricedWriters(writer);
+  if (unpriced.length === 0) return;
+  const fields = unpriced.map((entry) => ({
+    path: [...entry.path, "price"],
+    message: `The price table does not know "${entry.model}": give its price (input_per_mtok and output_per_mtok, US dollars per million tokens) so the budget can count what it spends.`,
+  }));
+  const names = unpriced.map((entry) => `"${entry.model}" (${entry.path.join(".")})`).join(" and ");
+  const settings = unpriced.map((entry) => `${entry.path.join(".")}.price`).join(" and ");
+  throw new InvalidError(`A project with a budget needs the price of every model it uses, and none is known for ${names}. Set ${settings}, or remove the budget.`, fields);
 }
 
 export class ProjectService {
@@ -87,6 +109,7 @@ export class ProjectService {
     checkShape(targetWords, chapters, scenesPerChapter);
     const writer = input.writer ?? OFFLINE_WRITER;
     this.checkWriter(writer);
+    checkBudgetPrices(writer, input.budget_usd ?? null);
     const [row] = await this.db
       .insert(projects)
       .values({
@@ -102,6 +125,7 @@ export class ProjectService {
         chapters,
         scenesPerChapter,
         writer,
+        language: input.language ?? DEFAULT_LANGUAGE,
         seed: input.seed ?? randomInt(PROJECT_LIMITS.maxSeed),
         budgetUsd: input.budget_usd ?? null,
       })
@@ -121,6 +145,10 @@ export class ProjectService {
     const scenesPerChapter = patch.scenes_per_chapter ?? current.scenesPerChapter;
     checkShape(targetWords, chapters, scenesPerChapter);
     if (patch.writer) this.checkWriter(patch.writer);
+    // A project already over budget without a price keeps its data; only a change of writer or budget must put it right.
+    if (patch.writer !== undefined || patch.budget_usd !== undefined) {
+      checkBudgetPrices(patch.writer ?? current.writer, patch.budget_usd === undefined ? current.budgetUsd : patch.budget_usd);
+    }
     const [row] = await this.db
       .update(projects)
       .set({
@@ -132,6 +160,7 @@ export class ProjectService {
         ...(patch.tone !== undefined && { tone: patch.tone }),
         ...(patch.seed !== undefined && { seed: patch.seed }),
         ...(patch.writer !== undefined && { writer: patch.writer }),
+        ...(patch.language !== undefined && { language: patch.language }),
         ...(patch.budget_usd !== undefined && { budgetUsd: patch.budget_usd }),
         targetWords,
         chapters,

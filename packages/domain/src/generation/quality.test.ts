@@ -4,7 +4,7 @@ import { computeQualityReport, countSyllables, countWords } from "./quality";
 import type { ProjectBrief } from "./writers/writer";
 
 function brief(target_words: number): ProjectBrief {
-  return { title: "T", author: "A", genre: "literary", synopsis: "", protagonist: "", tone: "", target_words, chapters: 2, scenes_per_chapter: 1, seed: 1 };
+  return { title: "T", author: "A", genre: "literary", synopsis: "", protagonist: "", tone: "", target_words, chapters: 2, scenes_per_chapter: 1, seed: 1, language: "en" };
 }
 
 describe("countWords and countSyllables", () => {

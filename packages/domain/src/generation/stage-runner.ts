@@ -2,15 +2,17 @@ import { and, eq, sql, sum } from "drizzle-orm";
 import { generationJobs, projects, sceneTexts, stageRuns, type Database, type GenerationJobRow, type ProjectRow } from "@scriptorium/db";
 import type { NewEvent } from "./events";
 import type { JobQueue, StopRequest } from "./job-queue";
+import { keepsFinishedScenes, scopeOfJob, stagesToRun } from "./job-scope";
 import { readStageText } from "./manuscript";
 import type { ContinuityIssue, Outline } from "./outputs";
 import { briefOf } from "./project-service";
 import { computeQualityReport, countWords } from "./quality";
 import { readStageRuns } from "./stage-runs";
-import { STAGE, STAGES, stageByNumber, type Stage, type StageNumber } from "./stages";
-import type { ProjectBrief, SceneInput, StoryPlan, Usage, Writer, WriterCall, WriterConfig } from "./writers/writer";
+import { STAGE, STAGES, type Stage, type StageNumber } from "./stages";
+import { writerOfStage } from "./writers/stage-writers";
+import type { ProjectBrief, SceneInput, StageWriterSettings, StoryPlan, Usage, Writer, WriterCall } from "./writers/writer";
 
-type WriterFactory = (config: WriterConfig) => Writer;
+type WriterFactory = (config: StageWriterSettings) => Writer;
 
 /** Why a running job stops before its last stage. */
 export type Interruption = StopRequest | "shutdown";
@@ -129,12 +131,7 @@ export class StageRunner {
   /** The stages this job still has to run, in order. */
   private async stagesToRun(run: JobRun): Promise<Stage[]> {
     const runs = await readStageRuns(this.db, run.project.id);
-    if (run.job.onlyStage !== null) {
-      const only = stageByNumber(run.job.onlyStage);
-      if (!only) throw new Error(`job ${run.job.id} names stage ${run.job.onlyStage}, which does not exist`);
-      return runs.get(only.number)?.status === "completed" && runs.get(only.number)?.jobId === run.job.id ? [] : [only];
-    }
-    return STAGES.filter((stage) => runs.get(stage.number)?.status !== "completed");
+    return stagesToRun(scopeOfJob(run.job), runs, run.job.id).map((work) => work.stage);
   }
 
   /**
@@ -150,7 +147,7 @@ export class StageRunner {
         .from(stageRuns)
         .where(and(eq(stageRuns.projectId, run.project.id), eq(stageRuns.stage, stage.number)));
       // A stale stage (redone on purpose) starts from nothing; an interrupted or failed one keeps its finished scenes.
-      const resuming = current !== undefined && current.status !== "stale";
+      const resuming = current !== undefined && keepsFinishedScenes(current.status);
       if (resuming) earlierMs = current.durationMs;
       else await tx.delete(sceneTexts).where(and(eq(sceneTexts.projectId, run.project.id), eq(sceneTexts.stage, stage.number)));
       await tx
@@ -188,7 +185,7 @@ export class StageRunner {
 
   private async runProjectStage(run: JobRun, stage: Stage, started: number): Promise<void> {
     const brief = briefOf(run.project);
-    const writer = this.writerFor(run.project.writer);
+    const writer = this.writerFor(writerOfStage(run.project.writer, stage.number));
     const call = run.writerCall();
     const plan = await this.storyPlan(run.project.id, stage.number);
     let output: unknown;
@@ -240,7 +237,7 @@ export class StageRunner {
 
   private async runSceneStage(run: JobRun, stage: Stage, started: number): Promise<void> {
     const brief = briefOf(run.project);
-    const writer = this.writerFor(run.project.writer);
+    const writer = this.writerFor(writerOfStage(run.project.writer, stage.number));
     const call = run.writerCall();
     const plan = await this.storyPlan(run.project.id, STAGE.scene_drafting);
     const scenes = plan.outline.chapters.flatMap((chapter) => chapter.scenes.map((scene) => ({ chapter: chapter.number, chapterTitle: chapter.title, scene })));

@@ -14,6 +14,7 @@ export const BRIEF: ProjectBrief = {
   chapters: 2,
   scenes_per_chapter: 2,
   seed: 42,
+  language: "en",
 };
 
 export const HIGH_CONCEPT: HighConcept = {

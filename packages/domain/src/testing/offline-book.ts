@@ -18,6 +18,7 @@ export function briefFor(overrides: Partial<ProjectBrief> = {}): ProjectBrief {
     chapters: 5,
     scenes_per_chapter: 3,
     seed: 7,
+    language: "en",
     ...overrides,
   };
 }

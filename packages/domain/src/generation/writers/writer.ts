@@ -2,7 +2,7 @@ import type { BeatSheet, Cast, ContinuityIssue, HighConcept, Outline, ScenePlan,
 import type { WriterProvider } from "@scriptorium/contract";
 import type { RevisionStageKey } from "../stages";
 
-export type { WriterConfig, WriterProvider } from "@scriptorium/contract";
+export type { StageWriterSettings, WriterProvider, WriterSettings } from "@scriptorium/contract";
 
 /** What a writer knows about the project: everything the user set, with defaults filled in. */
 export interface ProjectBrief {
@@ -16,6 +16,8 @@ export interface ProjectBrief {
   chapters: number;
   scenes_per_chapter: number;
   seed: number;
+  /** BCP 47 tag of the language the book is written in. LLM writers are asked for it; the offline writer writes English. */
+  language: string;
 }
 
 /** Tokens and money one writer call spent. */

@@ -72,7 +72,7 @@ const MAX_OUTPUT_TOKENS = 16_384;
 const PLANNING_OUTPUT_TOKENS = { highConcept: 2_000, world: 3_000, cast: 5_000 };
 const OUTLINE_TOKENS_PER_SCENE = 250;
 /** English prose runs at about 1.35 tokens per word; the margin leaves room for a longer scene than planned. */
-const TOKENS_PER_WORD = 1.35;
+export const TOKENS_PER_WORD = 1.35;
 const SCENE_MARGIN = 1.5;
 /** The audit also lists its findings. */
 const AUDIT_EXTRA_TOKENS = 1_500;
@@ -86,7 +86,7 @@ function sceneOutputTokens(words: number): number {
 }
 
 /** What the audit answers; the chapter and scene numbers come from where the scene sits, not from the model. */
-const AuditAnswerSchema = z.object({
+export const AuditAnswerSchema = z.object({
   // A refinement rather than minLength: not every provider's structured output accepts string-length keywords.
   text: z.string().refine((text) => text.trim() !== "", "the scene text is empty"),
   issues: z.array(ContinuityIssueSchema.pick({ kind: true, description: true, fix: true })),
@@ -239,7 +239,7 @@ function renumbered(outline: Outline): Outline {
   };
 }
 
-function withSchemaDescription(prompt: Prompt, schema: z.ZodType): Prompt {
+export function withSchemaDescription(prompt: Prompt, schema: z.ZodType): Prompt {
   const jsonSchema = JSON.stringify(z.toJSONSchema(schema));
   return {
     system: prompt.system,

@@ -1,3 +1,4 @@
+import { describeLanguage } from "@scriptorium/contract";
 import type { BeatSheet, Cast, Character, HighConcept, World } from "../../outputs";
 import type { RevisionStageKey } from "../../stages";
 import type { ProjectBrief, SceneInput, StoryPlan } from "../writer";
@@ -190,8 +191,13 @@ function plannerSystem(brief: ProjectBrief): string {
   return [
     `You are an experienced novelist and story developer planning a ${brief.genre} novel.`,
     "Be specific and original: concrete names, places and stakes, no clichés and no placeholders.",
-    "Write in the language of the project's synopsis.",
+    languageInstruction(brief),
   ].join(" ");
+}
+
+/** The book's language, asked for in every request: the prose and every text field of the plan. */
+function languageInstruction(brief: ProjectBrief): string {
+  return `Write in ${describeLanguage(brief.language)}.`;
 }
 
 const SCENE_FORMAT =
@@ -201,7 +207,7 @@ function novelistSystem(input: SceneInput): string {
   const { brief } = input;
   const byline = brief.author.trim() ? ` by ${brief.author.trim()}` : "";
   const tone = brief.tone.trim() ? ` The tone is ${brief.tone.trim()}.` : "";
-  return `You are a novelist writing the ${brief.genre} novel “${brief.title}”${byline}.${tone} ${SCENE_FORMAT}`;
+  return `You are a novelist writing the ${brief.genre} novel “${brief.title}”${byline}.${tone} ${languageInstruction(brief)} ${SCENE_FORMAT}`;
 }
 
 /** The parts of the plan a scene needs, and nothing else: the voice, the scene's plan, its POV character, its place and what came just before. */
@@ -233,6 +239,7 @@ function describeBrief(brief: ProjectBrief): string {
     `Title: ${brief.title}`,
     brief.author.trim() && `Author: ${brief.author.trim()}`,
     `Genre: ${brief.genre}`,
+    `Language: ${describeLanguage(brief.language)}`,
     brief.tone.trim() && `Tone: ${brief.tone.trim()}`,
     brief.protagonist.trim() && `Protagonist: ${brief.protagonist.trim()}`,
     brief.synopsis.trim() && `Synopsis: ${clip(brief.synopsis.trim(), LIMITS.synopsis)}`,
