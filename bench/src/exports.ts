@@ -27,6 +27,7 @@ const BRIEF: ProjectBrief = {
   synopsis: "",
   protagonist: "",
   tone: "",
+  language: "en",
   target_words: 100_000,
   chapters: 30,
   scenes_per_chapter: 3,

@@ -68,7 +68,7 @@ export async function writeBookOffline(brief: ProjectBrief): Promise<OfflineBook
 
 /** Offline generation of a 90 000-word project through all 12 stages, against the writer's work alone. */
 async function benchOfflineGeneration(): Promise<BenchResult[]> {
-  const brief: ProjectBrief = { ...BOOK, author: "", synopsis: "", protagonist: "", tone: "" };
+  const brief: ProjectBrief = { ...BOOK, author: "", synopsis: "", protagonist: "", tone: "", language: "en" };
   await writeBookOffline(brief); // warm-up
   const aloneMs = (await writeBookOffline(brief)).ms;
 
