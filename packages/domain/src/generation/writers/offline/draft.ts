@@ -110,6 +110,8 @@ class SceneWriter {
   private readonly paragraphs: Paragraph[] = [];
   /** Who was named last in the paragraph being written, so the next mention can be a pronoun. */
   private lastMentioned: Actor | null = null;
+  /** Who has been named in the paragraph being written: with a "he" and a "she" in the scene, a pronoun names either of them clearly. */
+  private namedInParagraph = new Set<Actor>();
   private featureTurn = 0;
   private relationMentioned = false;
   private conversationTurn = 0;
@@ -427,6 +429,7 @@ class SceneWriter {
         return this.mention(partner, "possessive");
       case "Qn":
         this.lastMentioned = partner;
+        this.namedInParagraph.add(partner);
         return partner.first;
       case "Time":
         return this.marker;
@@ -487,12 +490,18 @@ class SceneWriter {
     return actor === this.design.pov && this.firstPerson ? FIRST_PERSON : actor.pronouns;
   }
 
-  /** A name the first time in a paragraph (or after someone else), a pronoun after that. */
+  /**
+   * A name the first time in a paragraph, a pronoun after that: straight
+   * away when nobody else was mentioned in between, or whenever the other
+   * person in the scene goes by another pronoun.
+   */
   private mention(actor: Actor, form: "subject" | "object" | "possessive"): string {
     const pronouns = this.pronouns(actor);
     if (pronouns === FIRST_PERSON) return pronouns[form];
-    const clear = this.lastMentioned === actor;
+    const other = actor === this.design.pov ? this.design.partner : this.design.pov;
+    const clear = this.lastMentioned === actor || (this.namedInParagraph.has(actor) && this.pronouns(other) !== pronouns);
     this.lastMentioned = actor;
+    this.namedInParagraph.add(actor);
     if (clear) return pronouns[form];
     return form === "possessive" ? `${actor.first}’s` : actor.first;
   }
@@ -517,6 +526,7 @@ class SceneWriter {
     const paragraph: Paragraph = { pieces: [], speech };
     // The point-of-view character carries over from one narration paragraph to the next; anyone else is named again.
     if (speech || this.lastMentioned !== this.design.pov) this.lastMentioned = null;
+    this.namedInParagraph = new Set(this.lastMentioned ? [this.lastMentioned] : []);
     this.paragraphs.push(paragraph);
     return paragraph;
   }

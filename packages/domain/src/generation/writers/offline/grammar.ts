@@ -60,7 +60,8 @@ export class Grammar {
 
   /**
    * The `index`-th derivation of a rule (0 ≤ index < size), with the rules
-   * whose options were chosen on the way (as "rule#option").
+   * whose options were chosen on the way (as "rule#option"; empty options
+   * are left out).
    */
   derive(rule: string, index: number): { text: string; picks: string[] } {
     const picks: string[] = [];
@@ -148,7 +149,8 @@ function unrank(node: GrammarNode, index: number, picks: string[]): string {
   for (const [position, option] of node.options.entries()) {
     const size = sizeOf(option);
     if (rest < size) {
-      if (node.rule) picks.push(`${node.rule}#${position}`);
+      // An empty option is no phrase: nothing to avoid repeating.
+      if (node.rule && !(option.kind === "text" && option.text === "")) picks.push(`${node.rule}#${position}`);
       return unrank(option, rest, picks);
     }
     rest -= size;

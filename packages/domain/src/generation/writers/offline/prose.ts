@@ -35,7 +35,7 @@ const RULES: RuleTable = {
   opening: [
     "{Time}, <weather> [had settled over|hung over|had come down on] {place}; <empty_streets>.",
     "{Time}, {place} smelled of <smell>[, and of something [older|staler|sharper|sweeter] underneath| more strongly than {P} remembered|, as it always did after rain|, which {P} had somehow forgotten].",
-    "{Time}, <light> [lay across|fell on|picked out] {feature}, and {place} was [quieter|emptier|colder|busier] than {P} [had expected|had hoped|liked].",
+    "{Time}, <light> [lay across|fell on|picked out] {feature}; {place} was [quieter|emptier|colder|busier] than {P} [had expected|had hoped|liked].",
     "{Time}, {P} [went back to|came back to|made {Pp} way to] {place}[, because there was nowhere else left to [go|try|ask]|, against {Pp} better judgement|, for the second time in as many days|, with {prop} and not much of a plan].",
     "{Time}, <sound> was the first thing {P} [noticed|heard] [at|on reaching|on the way into] {place}[, unrelenting|, the last thing {P} wanted to hear|].",
     "{Time}, {P} [came|arrived] at {place} [tired|hungry|wet through|out of breath|sore in every joint][, and in no mood for company|, already regretting it|, with nothing to show for the day so far].",
@@ -65,7 +65,7 @@ const RULES: RuleTable = {
     "{P} made a slow circuit of {feature}[, touching nothing|, hands in {Pp} pockets|, reading the room the way {X} had taught {Po}].",
     "The whole place [was very still|held its breath|seemed to be waiting][, as if it knew something {P} did not|, which {P} did not like|, which was never a good sign].",
     "{P} [found|took] a place by {feature} where [the light was poor|nobody would look twice|the door stayed in view][ and settled in to wait|, and waited|].",
-    "The floor [creaked|gave a little|complained] under {Pp} boots, [and somewhere a door closed|loud as a shout in the quiet|and {P} stopped to listen].",
+    "The floor [creaked|gave a little|complained] under {Pp} boots, [and somewhere a door closed|loud as a shout in the stillness|and {P} stopped to listen].",
   ],
 
   // ----- what the point-of-view character came for -----
@@ -73,7 +73,7 @@ const RULES: RuleTable = {
     "{P} had come to {goal}[, and for nothing else|, whatever anyone said|, and meant to do it properly|, and to be quick about it|, before {Pp} nerve went].",
     "There was only one reason to be here[: to {goal}| at all: to {goal}|: to {goal}, and nothing else|, whatever {Qn} might think: to {goal}].",
     "{P} meant to {goal} before the {daypart} was out[, one way or another|, if it could be done at all|, and to be gone before anyone asked why|, then sleep for a week].",
-    "The plan was [simple|plain enough|the same as ever]: {goal}, and leave [before anyone asked questions|quietly|while there was still time|without looking back].",
+    "The plan was [simple|plain enough|the same as ever]: {goal}, and leave [before anyone asked questions|without a fuss|while there was still time|without looking back].",
     "All {P} had to do was {goal}, which sounded easy enough [said like that|on paper|from a distance|to anyone who did not know {Qn}].",
     "If {P} could {goal}, the rest [might still be saved|would follow|could wait a day|would be easier][, or so {P} told {Pr}|, surely|].",
     "{P} had promised {Pr} [one thing|this much|that at least]: to {goal}, whatever it [took|cost|meant for the rest of the week].",
@@ -91,7 +91,7 @@ const RULES: RuleTable = {
     "{Qn} looked up as {P} came in, and [did not smile|smiled, which was worse|looked away again|put down what {Q} was holding|did not get up].",
     "{Qn} came in a little after, [shaking the cold from {Qp} hands|out of breath|with <weather> still on {Qp} coat|looking over {Qp} shoulder|and shut the door hard].",
     "{Qn} was sitting with {Qp} back to the wall, watching the door[, as {Q} always did|, as if expecting someone else|, arms folded|].",
-    "{Qn} stood up too quickly when {P} came in, then sat down again[, as if caught at something|, and folded {Qp} hands|, flushed|].",
+    "{Qn} stood up too quickly when {P} came in, then sat down again[, as if caught at something|, hands folded|, flushed|].",
     "[Of course|As expected|Inevitably|Naturally], {Qn} was there first, looking as if {Q} had been waiting [for hours|all day|since the last time|on purpose].",
     "{Qn} [came out from|appeared from behind|stepped away from] {feature} [without a sound|before {P} could call out|as if summoned|all at once], [and nodded once|and waited|hands empty|and did not come closer].",
     "[For a moment|At first|From the doorway], {P} did not recognise {Qn}[, thinner and greyer than before|, in a borrowed coat|, so still by {feature}|, then did, all at once].",
@@ -112,7 +112,7 @@ const RULES: RuleTable = {
   relation_thought: [
     "{Qn} was {Pp} {relation}[; once that would have meant something simple|, which made everything harder|, whatever that was worth now|, which was why {P} had come at all|, for better or worse|, though {P} had never known what to do about it].",
     "[It was hard to forget|{P} could not forget|There was no getting round it|{P} kept remembering] that {Qn} was {Pp} {relation}[, whatever else had changed|, not here|, as {Q} well knew|, and that it counted for something].",
-    "[Once|Years ago|Before all this], having {Qn} for {Pp} {relation} had been [easy|the simplest thing in {Pp} life|something to be proud of|a comfort][, and now it was not|; it was not easy now|; {P} missed that|, before {elsewhere}|, before the question of {secret}].",
+    "Having {Qn} for {Pp} {relation} [should have been|ought to have been|might have been] [easy|the simplest thing in {Pp} life|something to be proud of|a comfort][, and it was not|; it was not easy|, but for {elsewhere}|, but for the question of {secret}|, in another life].",
     "Whatever else {Qn} was, {Q} was still {Pp} {relation}[, which had to count for something|, which was the trouble|, as {P} could not forget|, for now|, though neither of them said it].",
   ],
 
@@ -147,7 +147,7 @@ const RULES: RuleTable = {
   // ----- the point-of-view character doing things -----
   action: [
     "<act_lead>{P} <act_move><act_tail>.",
-    "{P} counted the [exits|doors|ways out] without meaning to; there were [two|three], and neither was [good|quick|quiet|safe].",
+    "{P} counted the [exits|doors|ways out] without meaning to; there were [two|three], and neither was [good|quick|safe|easy].",
     "{P} kept {Pp} hands still, which took more effort than it should have[ after the day {P} had had| with {Qn} watching| just then|].",
     "{P} studied {Qn}’s face and found [nothing useful there|only tiredness|more than {Q} meant to show|an answer {P} did not want|the old stubbornness][, as usual|, again|].",
   ],
@@ -189,12 +189,12 @@ const RULES: RuleTable = {
     "Beneath the <smell> there was something else, something {P} could not [name|place|quite remember].",
     "{P} felt <texture> under {Pp} fingers<sense_tail>.",
     "Outside, the {daypart} [went on without anyone|was turning|had grown [colder|darker|quieter]]<sense_tail>.",
-    "Every now and then <sound> broke the [quiet|silence], and each time {P} [flinched|looked up|lost the thread of things].",
+    "Every now and then <sound> broke the [silence|stillness], and each time {P} [flinched|looked up|lost the thread of things].",
     "The [cold|damp|stillness] had got into everything: {feature}, <texture>, the [very air|air itself|bones of the place].",
     "<weather> [pressed against|worked at|rattled] the [windows|shutters|door]<sound_tail>.",
   ],
-  sound_tail: ["", " while {P} listened", ", then not even that", ", patient as a debt collector", ", but nobody went to see", ", which {P} was grateful for", ", like a held breath", ", though nobody remarked on it", ", and {P} found {Pr} counting", ", as it always had"],
-  sense_tail: ["", ", but {P} did not look away", ", as it always had", ", which {Qn} noticed too", ", which did nothing for {Pp} nerves", ", though nobody remarked on it", ", which {P} was glad of", ", familiar and unwelcome", ", the same as ever", ", and {P} breathed it in"],
+  sound_tail: ["", " while {P} listened", ", then not even that", ", patient as a debt collector", ", but nobody went to see", ", which {P} was grateful for", ", like a held breath", ", though nobody remarked on it", " — {P} found {Pr} counting", ", as it always had"],
+  sense_tail: ["", ", but {P} did not look away", ", as it always had", ", which {Qn} noticed too", ", which did nothing for {Pp} nerves", ", though nobody remarked on it", ", which {P} was glad of", ", familiar and unwelcome", ", the same as ever", ", which {P} breathed in"],
 
   // ----- what the point-of-view character thinks -----
   thought: [
@@ -210,7 +210,7 @@ const RULES: RuleTable = {
     "If {P} was honest, and {P} rarely was, {P} had known [this would happen|it would come to this|all along|what {Qn} would say] <since>.",
     "What would {X} have [done|said|made of it] [here|now|in {Pp} place][, {P} wondered|]?",
     "It was strange, {P} thought, how quickly a life could [change shape|come apart|turn on one conversation|become something else|fill up with strangers].",
-    "Nobody had ever told {Po} that the hard part would be [the waiting|the lying|the quiet|being believed|the small hours|the kindness]<thought_tail>.",
+    "Nobody had ever told {Po} that the hard part would be [the waiting|the lying|the silences|being believed|the small hours|the kindness]<thought_tail>.",
     "{P} thought about {threat}, and about how patient [power|money|fear|hatred] could be[ when it wanted something|, and how tired {P} was|]<thought_tail>.",
     "It was not courage that kept {Po} here, but something [plainer|smaller|more stubborn|more selfish] than that<thought_tail>.",
     "{P} had promised {Pr} [once|years ago|after {elsewhere}] never to [come back here|trust {Qn} again|need anyone|go looking for {X}], and here {P} was<thought_tail>.",
@@ -255,9 +255,9 @@ const RULES: RuleTable = {
   // ----- the scene's conflict and outcome, framed; {clause} is the outline's sentence -----
   conflict: [
     "[Then|And then|It was then that|Before long|Soon enough|All at once|Without warning] {clause}[, <conflict_tail>|].",
-    "[It went wrong quickly|Things turned|It did not go as planned|The mood changed|It came apart after that|There was no easy way through it] — {clause}[, <conflict_tail>|].",
+    "[It went wrong quickly|The talk turned|It did not go as planned|The mood changed|It came apart after that|There was no easy way through it] — {clause}[, <conflict_tail>|].",
   ],
-  conflict_tail: ["just as {P} had feared", "which was the last thing {P} needed", "and the room went quiet", "and nothing {P} said made any difference", "as if it had been coming all along", "as the ground shifted under {Po}", "and the talk died", "with no pretending otherwise", "before {P} could stop it"],
+  conflict_tail: ["just as {P} had feared", "which was the last thing {P} needed", "and the room went still", "and nothing {P} said made any difference", "as if it had been coming all along", "as the ground shifted under {Po}", "and the talk died", "with no pretending otherwise", "before {P} could stop it"],
   outcome: [
     "[In the end|At last|When it was over|By the time they were done|Before {P} left|After that|When the talking stopped], {clause}[, <outcome_tail>|].",
     "[It ended the only way it could|That was how it ended|So it came to this|It was settled, after a fashion|It came down to one thing|There was nothing else for it] — {clause}[, <outcome_tail>|].",
@@ -289,7 +289,7 @@ const RULES: RuleTable = {
     "[By the door|At the end of {feature}|Halfway home], {P} stopped and [laughed, once, at nothing|let out a long breath|finally let {Pr} shake], <closing_tail>.",
     "[None of it|Not one word of it|Nothing about it] would look the same [in daylight|tomorrow|to {X}], <closing_tail>.",
   ],
-  closing_tail: ["as {P} knew", "which was the end of it", "whatever came next", "so {P} let it be", "for better or worse", "but {P} did not wait to see", "as the {daypart} closed in", "as {X} had said it would", "and {P} would take it"],
+  closing_tail: ["as {P} knew", "which was the end of it", "whatever came next", "so {P} let it be", "for better or worse", "but {P} did not wait to see", "as the {daypart} closed in", "as {X} had said it would", "which {P} would take"],
 
   // ----- short filler for a scene a few words short -----
   filler: [
@@ -319,7 +319,7 @@ const RULES: RuleTable = {
     ", and who else knew about it",
     ", and how close it had come",
     ", though {P} tried to put it aside",
-    ", and of the quiet that had followed it",
+    ", and of the silence that had followed it",
     ", and what {X} would say about it",
     ", and whether it was connected to {centre}",
     ", and what {threat} would make of it",
@@ -418,8 +418,9 @@ const RULES: RuleTable = {
   warn_lead: ["", "{L}, ", "Listen, ", "One more thing: ", "I’ll say this once: ", "Be careful, ", "Mark me, ", "Please, "],
   warn_tail: ["", ", {L}", ", I mean it", ", not this time", ", whatever you find", ", for all our sakes", ", and tell no one", " — promise me", ", or you’ll end like {X}", ", before it’s too late"],
   react: [
-    "<react_lead>[I don’t believe you|then we’re out of time|you should have told me|I thought you were my friend|that changes everything|why are you telling me this now|is that supposed to frighten me]<react_tail>.",
-    "<react_lead>[then we do it my way|I was afraid you’d say that|that’s not good enough|where did you hear that|I knew it all along|that can’t be right|that’s the first true thing you’ve said]<react_tail>.",
+    "<react_lead>[I don’t believe you|then we’re out of time|you should have told me|I thought you were my friend|that changes everything|then we do it my way|I was afraid you’d say that]<react_tail>.",
+    "<react_lead>[that’s not good enough|I knew it all along|that can’t be right|that’s the first true thing you’ve said|I wish you hadn’t told me|I’ll remember that|you’ve known all this time]<react_tail>.",
+    "<react_lead>[why are you telling me this now|is that supposed to frighten me|where did you hear that|and you believed it|who else have you told|what am I supposed to do with that]<react_tail>?",
   ],
   react_lead: ["", "{L}, ", "No, ", "Well, ", "Oh, ", "Then ", "God, ", "So "],
   react_tail: ["", ", {L}", " — not after everything", ", and you know it", ", truly", " — after all this time", ", just like that", ", of course", ", of all the things to say", " — God help us", ", and here we are"],
@@ -438,7 +439,7 @@ const RULES: RuleTable = {
   // ----- beats: what a speaker does instead of, or beside, a tag -----
   beat: [
     "<beat_lead>{S} <beat_move><beat_tail>.",
-    "{S} did not [look up|answer at once|move][ from {feature}| for a while|], [as if the question had not been asked|and the quiet stretched|which was answer enough|and {Lo} waited].",
+    "{S} did not [look up|answer at once|move][ from {feature}| for a while|], [as if the question had not been asked|and the silence stretched|which was answer enough|and {Lo} waited].",
     "{S} smiled[ thinly| without warmth|, briefly|], [and it almost reached {Sp} eyes|and it did not help|as if at a private joke|and looked away].",
   ],
   beat_move: [
@@ -472,18 +473,21 @@ const RULES: RuleTable = {
 
   // ----- the dialogue pass: beats for a line, and the listener's reaction; {S} is the speaker as the tag named them -----
   pass_beat: [
-    "<pass_lead>{S} [glanced|nodded|gestured] [toward the window|at the door|at the floor|at the far wall|at nothing].",
-    "<pass_lead>{S} [tapped|drummed|spread] {Sp} fingers on [the table|{Sp} knee|the arm of the chair|the sill].",
-    "<pass_lead>{S} [straightened up|stepped back|shifted in {Sp} seat|turned {Sp} cup around|sat very straight|stood up].",
-    "<pass_lead>{S} [pressed {Sp} lips together|lifted {Sp} chin|opened {Sp} hands|set {Sp} jaw|lowered {Sp} eyes].",
-    "<pass_lead>{S} kept [very|quite|perfectly|oddly] still.",
-    "<pass_lead>{S} [exhaled|swallowed|breathed in|sniffed] [slowly|sharply|hard|once].",
-    "<pass_lead>{S} [scratched|rubbed|touched] {Sp} [eyebrow|chin|neck|ear|cheek].",
-    "<pass_lead>{S} [stared|peered|frowned] into {Sp} [cup|hands|lap].",
-    "<pass_lead>{S} [squared|dropped|hunched|rolled] {Sp} shoulders.",
-    "<pass_lead>{S} [blinked|frowned|winced|smiled] [once|twice|briefly|faintly].",
-    "<pass_lead>{S} [ran|pushed] a hand through {Sp} hair.",
-    "<pass_lead>{S} [picked up|put down|pushed away] {Sp} [cup|glass|plate].",
+    "<pass_lead>{S} [glanced|nodded|gestured] [toward the window|at the door|at the floor|at the far wall|at nothing|over {Sp} shoulder].",
+    "<pass_lead>{S} [tapped|drummed|spread] {Sp} fingers on [the table|{Sp} knee|the arm of the chair|the sill|the wall].",
+    "<pass_lead>{S} [straightened up|stepped back|shifted in {Sp} seat|turned {Sp} cup around|sat very straight|stood up|leaned on the wall].",
+    "<pass_lead>{S} [pressed {Sp} lips together|lifted {Sp} chin|opened {Sp} hands|lowered {Sp} eyes|tightened {Sp} jaw|tucked {Sp} chin].",
+    "<pass_lead>{S} kept [very|quite|perfectly|oddly] still[, watching| for a breath|].",
+    "<pass_lead>{S} [exhaled|swallowed|breathed in|sniffed] [slowly|sharply|hard|once|through {Sp} teeth].",
+    "<pass_lead>{S} [scratched|rubbed|touched|pinched] {Sp} [eyebrow|chin|neck|ear|cheek|wrist].",
+    "<pass_lead>{S} [stared|peered|frowned] into {Sp} [cup|hands|lap|glass|palm].",
+    "<pass_lead>{S} [squared|dropped|hunched|rolled] {Sp} shoulders[ a little| against it|].",
+    "<pass_lead>{S} [blinked|frowned|winced|smiled] [once|twice|briefly|faintly|at the table].",
+    "<pass_lead>{S} [ran|pushed|dragged] a hand through {Sp} hair[ and left it there|].",
+    "<pass_lead>{S} [picked up|put down|pushed away|turned] {Sp} [cup|glass|plate|spoon|gloves].",
+    "<pass_lead>{S} [tugged at|smoothed|fastened|picked at] {Sp} [collar|cuff|sleeve|coat|scarf].",
+    "<pass_lead>{S} [crossed|uncrossed|folded] {Sp} [arms|legs|hands][ again| tighter|].",
+    "<pass_lead>{S} [shook|tilted|bowed] {Sp} head[ slightly| once| a little|].",
   ],
   pass_lead: ["", "Then ", "Instead "],
   /** {P} the point-of-view character, {Pp} their possessive; {S} {Sp} {So} the speaker. */
@@ -495,7 +499,7 @@ const RULES: RuleTable = {
     "{P} [did not believe|could not quite believe|only half believed] a word of it<subtext_tail>.",
     "Under the words, {P} heard [fear, or shame|something older|something like relief|no anger at all]<subtext_tail>.",
     "{P} watched {S}’s hands, not {Sp} face<subtext_tail>.",
-    "[That|The answer|It] came [too quickly|too smoothly|a beat too late|too carefully]<subtext_tail>.",
+    "[That|The answer|It] came [too quickly|too smoothly|a beat too late|too carefully], {P} thought<subtext_tail>.",
     "{S} had [rehearsed|practised|prepared] that, {P} thought<subtext_tail>.",
     "{P} [filed|put] that away [for later|to think about]<subtext_tail>.",
   ],
@@ -537,8 +541,15 @@ const RULES: RuleTable = {
   theme_tail: ["", ", in the end", ", as it always was", ", sooner or later", ", whichever way {P} turned", ", and nothing {P} could settle today", ", whatever {Po} wanted", ", if {P} was honest", ", which frightened {Po} a little", ", though nobody would say so", ", like it or not"],
 };
 
-/** Rules whose options a scene should not use twice: the kit's sensory details. */
-export const ONCE_PER_SCENE: ReadonlySet<string> = new Set(["sound", "smell", "smells", "light", "texture", "weather", "feeling"]);
+/** Rules whose options a scene should not use twice (an empty option may come back): the kit's sensory details, and the leads and tails of sentences. */
+export const ONCE_PER_SCENE: ReadonlySet<string> = new Set([
+  ...["sound", "smell", "smells", "light", "texture", "weather", "feeling", "topic", "wonder"],
+  // The turns of phrase that open and close sentences: heard twice in a scene, they read as a tic.
+  ...["aside_lead", "aside_tail", "act_lead", "act_tail", "sense_tail", "sound_tail", "thought_tail", "wonder_tail", "topic_tail", "recall_tail"],
+  ...["beat_lead", "beat_tail", "pass_lead", "subtext_tail", "self_tail", "motif_tail", "theme_tail", "setback_tail", "conflict_tail", "outcome_tail", "closing_tail"],
+  ...["open_lead", "open_tail", "ask_lead", "ask_tail", "deflect_lead", "deflect_tail", "push_lead", "push_tail", "reveal_lead", "reveal_tail"],
+  ...["warn_lead", "warn_tail", "react_lead", "react_tail", "close_lead", "close_tail"],
+]);
 
 const grammars = new Map<GenreKey, Grammar>();
 

@@ -146,7 +146,8 @@ export function designScene(
   const others = actors.filter((actor) => actor !== pov);
   const partner = pickWeighted(random, others, kind.partners);
   const absent = random.pick(others.filter((actor) => actor !== partner).concat(others.length > 1 ? [] : [partner]));
-  const elsewhere = random.pick(plan.world.places.map((place) => place.name).filter((name) => name !== placeName).concat(placeName));
+  const otherPlaces = plan.world.places.map((place) => place.name).filter((name) => name !== placeName);
+  const elsewhere = random.pick(otherPlaces.length > 0 ? otherPlaces : [placeName]);
   const [conflictSubject, conflictVerb, conflictRest] = random.pick(kind.conflicts);
   const [outcomeSubject, outcomeVerb, outcomeRest] = random.pick(kind.outcomes);
   return {
