@@ -117,8 +117,7 @@ class DialogueReviser {
   /** Replaces a closing "said" tag with something the speaker does. */
   private toBeat(paragraph: string, tag: Tag): string {
     const possessive = POSSESSIVE_OF_PRONOUN[tag.speaker] ?? findActor(this.actors, tag.speaker)?.pronouns.possessive ?? "their";
-    const speaker = capitalise(tag.speaker);
-    const beat = capitalise(tidy(fill(this.phrasing.next("pass_beat"), (slot) => (slot === "S" ? speaker : possessive))));
+    const beat = capitalise(tidy(fill(this.phrasing.next("pass_beat"), (slot) => (slot === "S" ? tag.speaker : possessive))));
     const punctuation = tag.punctuation === "," ? "." : tag.punctuation;
     return this.tryAdd(paragraph, paragraph.replace(tag.match, `“${tag.line}${punctuation}” ${beat}`));
   }

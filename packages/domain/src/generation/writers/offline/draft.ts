@@ -288,9 +288,11 @@ class SceneWriter {
       if (slot === "memory") return memory?.mention ?? "";
       return this.storySlot(slot);
     };
-    const line = capitaliseSentences(tidy(fill(this.phrasing.next(rule), slots)));
+    const line = capitaliseSentences(tidy(namedOnce(fill(this.phrasing.next(rule), slots), listener.first)));
     const openers = SHORT_LINES[part];
-    if (openers && this.random.chance(0.3)) return `${this.random.pick(openers)} ${line}`;
+    const opener = openers && this.random.chance(0.3) ? this.random.pick(openers) : null;
+    // “Listen. Listen, …” says it twice.
+    if (opener && firstWord(opener) !== firstWord(line)) return `${opener} ${line}`;
     return line;
   }
 
@@ -607,6 +609,17 @@ class SceneWriter {
 
 /** Phrases that can trail a tag ("she said, without looking up"). */
 const TAG_TAILS = ["without looking up", "not quite meeting {Lp} eyes", "half to {Sr}", "more gently now", "after a moment", "very quietly"];
+
+/** A line that calls its listener by name at both ends keeps the first: “Tomas, where were you, Tomas?” */
+function namedOnce(line: string, name: string): string {
+  const first = line.indexOf(name);
+  const last = line.lastIndexOf(`, ${name}`);
+  return first >= 0 && last > first ? line.slice(0, last) + line.slice(last + name.length + 2) : line;
+}
+
+function firstWord(text: string): string {
+  return /^\p{L}+/u.exec(text)?.[0] ?? "";
+}
 
 /** Capitalises the first letter of every sentence in a piece of narration or speech. */
 function capitaliseSentences(text: string): string {

@@ -234,18 +234,22 @@ export class BookPhrasing {
     private readonly oncePerScene: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** The next sentence template of a rule for this scene, its slots still to fill. */
+  /**
+   * The next sentence template of a rule for this scene, its slots still to
+   * fill: the first of a few draws that repeats no once-per-scene part, or
+   * failing that the one that repeats fewest.
+   */
   next(rule: string): string {
-    let fallback: string | null = null;
-    for (let attempt = 0; attempt <= REDRAWS; attempt++) {
+    let best: { text: string; scarce: string[]; repeats: number } | null = null;
+    for (let attempt = 0; attempt <= REDRAWS && (best === null || best.repeats > 0); attempt++) {
       const { text, picks } = this.draw(rule);
-      fallback ??= text;
       const scarce = picks.filter((pick) => this.oncePerScene.has(pick.slice(0, pick.indexOf("#"))));
-      if (scarce.some((pick) => this.usedPicks.has(pick))) continue;
-      for (const pick of scarce) this.usedPicks.add(pick);
-      return text;
+      const repeats = scarce.filter((pick) => this.usedPicks.has(pick)).length;
+      if (best === null || repeats < best.repeats) best = { text, scarce, repeats };
     }
-    return fallback ?? "";
+    if (!best) return "";
+    for (const pick of best.scarce) this.usedPicks.add(pick);
+    return best.text;
   }
 
   private draw(rule: string): { text: string; picks: string[] } {

@@ -235,7 +235,7 @@ class MemoryBuilder {
       case "death": {
         const figure = this.newFigure(random, design);
         if (!figure) return null;
-        return { ...base, mention: figure.name, introduction: `${figure.name}, ${/^[aeiou]/.test(figure.profession) ? "an" : "a"} ${figure.profession}`, who: figure.name, place: here };
+        return { ...base, mention: `${figure.name}’s death`, introduction: `${figure.name}, ${/^[aeiou]/.test(figure.profession) ? "an" : "a"} ${figure.profession}`, who: figure.name, place: here };
       }
       case "promise": {
         const who = design.partner.first === this.narrator ? design.pov.first : design.partner.first;

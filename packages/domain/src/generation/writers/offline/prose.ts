@@ -65,7 +65,7 @@ const RULES: RuleTable = {
     "{P} made a slow circuit of {feature}[, touching nothing|, hands in {Pp} pockets|, reading the room the way {X} had taught {Po}].",
     "The whole place [was very still|held its breath|seemed to be waiting][, as if it knew something {P} did not|, which {P} did not like|, which was never a good sign].",
     "{P} [found|took] a place by {feature} where [the light was poor|nobody would look twice|the door stayed in view][ and settled in to wait|, and waited|].",
-    "The floor [creaked|gave a little|complained] under {Pp} boots, [and somewhere a door closed|loud as a shout in the stillness|and {P} stopped to listen].",
+    "The floor [creaked|gave a little|complained] under {Pp} boots, [as somewhere a door closed|loud as a shout in the stillness|and {P} stopped to listen].",
   ],
 
   // ----- what the point-of-view character came for -----
@@ -102,17 +102,18 @@ const RULES: RuleTable = {
     "[In that light|Across the table|Even now], {Qn}’s {eyes} eyes [were the first thing {P} noticed|were hard to read|looked almost kind|gave {Qo} away|seemed older than the rest of {Qo}].",
   ],
   age_line: [
-    "{Qn} was {age} years old[ and looked every day of it| and looked older| and had outlived most of the people who might have helped| and carried it lightly, most days| and had never once looked it| and seemed to feel all of it][ just now| in this light| after the week {Q} had had| tonight, of all times|].",
+    "{Qn} was {age} years old[ and looked every day of it| and looked older| and seemed to feel all of it][ just now| in this light| after the week {Q} had had| tonight, of all times|].",
+    "{Qn} was {age} years old[ and had outlived most of the people who might have helped| and carried it lightly, most days| and had never once looked it| and did not care who knew it][, whatever people said|, to hear {Qo} tell it|, as {P} well knew|].",
   ],
   job_line: [
     "{Qn} had worked as {job} for [most of {Qp} life|years|longer than {Q} cared to say|as long as {P} had known {Qo}][, which showed in {Qp} hands|, which showed in the way {Q} stood|, which had taught {Qo} patience|, and never talked about it|].",
-    "{Qn} was {job}, and [thought like one|looked like one|never let anyone forget it|could not stop being one|listened like one][ even now| even here| to the bone| whatever else {Q} was|].",
+    "{Qn} was {job}, and [thought like one|looked like one|never let anyone forget it|could not stop being one|listened like one][ even now| even here| to the bone|, whatever else {Q} was|].",
     "[Years of it|A lifetime of it|All that time] had left their mark: {Qn} was {job}[ and always would be|, plain to see| first and last|, whatever {Q} said].",
   ],
   relation_thought: [
     "{Qn} was {Pp} {relation}[; once that would have meant something simple|, which made everything harder|, whatever that was worth now|, which was why {P} had come at all|, for better or worse|, though {P} had never known what to do about it].",
     "[It was hard to forget|{P} could not forget|There was no getting round it|{P} kept remembering] that {Qn} was {Pp} {relation}[, whatever else had changed|, not here|, as {Q} well knew|, and that it counted for something].",
-    "Having {Qn} for {Pp} {relation} [should have been|ought to have been|might have been] [easy|the simplest thing in {Pp} life|something to be proud of|a comfort][, and it was not|; it was not easy|, but for {elsewhere}|, but for the question of {secret}|, in another life].",
+    "Having {Qn} for {Pp} {relation} [should have been|ought to have been|might have been] [easy|the simplest thing in {Pp} life|something to be proud of|a comfort][, and it was not|; it was not easy|, but for {elsewhere}|, but for the question of {secret}|, once].",
     "Whatever else {Qn} was, {Q} was still {Pp} {relation}[, which had to count for something|, which was the trouble|, as {P} could not forget|, for now|, though neither of them said it].",
   ],
 
@@ -141,7 +142,7 @@ const RULES: RuleTable = {
     "[counted|weighed] something on {Qp} fingers",
     "[pulled|drew] {Qp} coat closer",
   ],
-  aside_lead: ["", "Meanwhile, ", "For a while, ", "After a moment, ", "All the while, ", "Without a word, "],
+  aside_lead: ["", "Meanwhile, ", "For a while, ", "At length, ", "All the while, ", "Without a word, "],
   aside_tail: ["", ", thinking", ", not quite patient", ", saying nothing", ", as if the answer might be there", ", frowning", ", and did not look up", ", as if {P} was not there", ", having decided something", ", not looking at {Po}", ", slower than before"],
 
   // ----- the point-of-view character doing things -----
@@ -177,24 +178,27 @@ const RULES: RuleTable = {
   sense: [
     "Somewhere beyond {feature}, <sound> [rose and fell|went on and on|stopped, then started again|came and went]<sound_tail>.",
     "<sound> [drifted|carried|came] [from beyond {feature}|through the wall|from somewhere outside]<sound_tail>.",
-    "[The air|Everything|The whole place] smelled of <smells><sense_tail>.",
-    "[The air|Everything|The whole place] smelled of <smell>[, and of [damp|old rain|too many people]|, stale and close|]<sense_tail>.",
-    "<light> [caught|touched|lay along] the edge of {feature}<sense_tail>.",
+    "[The air|Everything|The whole place] smelled of <smells><smell_tail>.",
+    "[The air|Everything|The whole place] smelled of <smell>[, and of [damp|old rain|too many people]|, stale and close|]<smell_tail>.",
+    "<light> [caught|touched|lay along] the edge of {feature}<light_tail>.",
     "{P} could hear <sound>, and under it, [nothing at all|the beat of {Pp} own heart|the small sounds of the building settling].",
-    "{P} rested a hand on <texture><sense_tail>.",
+    "{P} rested a hand on <texture><touch_tail>.",
     "For a while the only sound was <sound><sound_tail>.",
-    "It was [cold|close|stuffy|damp] [in there|by {feature}|where {P} stood], with a smell of <smell><sense_tail>.",
-    "<light> made everything look [older|smaller|shabbier|further away] than it was<sense_tail>.",
+    "It was [cold|close|stuffy|damp] [in there|by {feature}|where {P} stood], with a smell of <smell><smell_tail>.",
+    "<light> made everything look [older|smaller|shabbier|further away] than it was<light_tail>.",
     "<sound> came again, [closer|louder|further off] this time<sound_tail>.",
     "Beneath the <smell> there was something else, something {P} could not [name|place|quite remember].",
-    "{P} felt <texture> under {Pp} fingers<sense_tail>.",
+    "{P} felt <texture> under {Pp} fingers<touch_tail>.",
     "Outside, the {daypart} [went on without anyone|was turning|had grown [colder|darker|quieter]]<sense_tail>.",
     "Every now and then <sound> broke the [silence|stillness], and each time {P} [flinched|looked up|lost the thread of things].",
     "The [cold|damp|stillness] had got into everything: {feature}, <texture>, the [very air|air itself|bones of the place].",
     "<weather> [pressed against|worked at|rattled] the [windows|shutters|door]<sound_tail>.",
   ],
-  sound_tail: ["", " while {P} listened", ", then not even that", ", patient as a debt collector", ", but nobody went to see", ", which {P} was grateful for", ", like a held breath", ", though nobody remarked on it", " — {P} found {Pr} counting", ", as it always had"],
-  sense_tail: ["", ", but {P} did not look away", ", as it always had", ", which {Qn} noticed too", ", which did nothing for {Pp} nerves", ", though nobody remarked on it", ", which {P} was glad of", ", familiar and unwelcome", ", the same as ever", ", which {P} breathed in"],
+  sound_tail: ["", ", while {P} listened", ", then not even that", ", patient as a debt collector", ", but nobody went to see", ", which {P} was grateful for", ", like a held breath", ", though nobody remarked on it", " — {P} found {Pr} counting", ", as it always had"],
+  sense_tail: ["", ", as it always had", ", which {Qn} noticed too", ", which did nothing for {Pp} nerves", ", though nobody remarked on it", ", familiar and unwelcome", ", the same as ever"],
+  smell_tail: ["", ", as it always had", ", which {P} breathed in", ", familiar and unwelcome", ", though nobody remarked on it", ", thick enough to taste", ", which did nothing for {Pp} nerves", ", and under it, something sour"],
+  light_tail: ["", ", but {P} did not look away", ", which {Qn} noticed too", ", and {P} watched it move", ", soft and unhelpful", ", the colour of old brass", ", then slid away"],
+  touch_tail: ["", ", which {P} was glad of", ", and felt steadier for it", ", and held on", ", cold and certain", ", solid as a promise", ", just to feel something real"],
 
   // ----- what the point-of-view character thinks -----
   thought: [
@@ -203,7 +207,7 @@ const RULES: RuleTable = {
     "{P} [thought of|thought again of|kept coming back to|could not stop thinking about] <topic>[, <topic_tail>|].",
     "{P} felt <feeling> [rise|stir|settle in|creep up], and [pushed it down|let it pass|waited it out|did nothing about it]<thought_tail>.",
     "It would have been easy to [walk away|let it go|go home and forget all of it|tell {Qn} what {Q} wanted to hear][, as {P} had done before|, which was exactly why {P} stayed|; nothing about it was easy now|]<thought_tail>.",
-    "Once, {P} would have trusted {Qn} without [thinking|a second thought|question], but that was [before {elsewhere}|a long time ago|before the question of {secret}|before {X} left]<thought_tail>.",
+    "Once, {P} would have trusted {Qn} without [thinking|a second thought|question]; [{elsewhere}|time|the question of {secret}|{X}] had put an end to that<thought_tail>.",
     "{P} had not slept properly in [days|a week|longer than {P} cared to count][, which was beginning to show|, and every sound seemed louder for it|, which was making {Po} careless|]<thought_tail>.",
     "The truth was that {P} was afraid<afraid_of><thought_tail>.",
     "{P} had spent years learning not to [hope|care|ask questions|need anyone][, without success|, and here {P} was, doing it anyway|, but {X} had undone it in a week|]<thought_tail>.",
@@ -213,7 +217,7 @@ const RULES: RuleTable = {
     "Nobody had ever told {Po} that the hard part would be [the waiting|the lying|the silences|being believed|the small hours|the kindness]<thought_tail>.",
     "{P} thought about {threat}, and about how patient [power|money|fear|hatred] could be[ when it wanted something|, and how tired {P} was|]<thought_tail>.",
     "It was not courage that kept {Po} here, but something [plainer|smaller|more stubborn|more selfish] than that<thought_tail>.",
-    "{P} had promised {Pr} [once|years ago|after {elsewhere}] never to [come back here|trust {Qn} again|need anyone|go looking for {X}], and here {P} was<thought_tail>.",
+    "{P} had promised {Pr} [more than once|long ago|after {elsewhere}] never to [come back here|trust {Qn} again|need anyone|go looking for {X}], and here {P} was<thought_tail>.",
     "There had been a time when {P} would have laughed at all this[; {P} missed that person|; {P} missed it more than {P} cared to admit|, but not any more]<thought_tail>.",
     "{P} [knew|suspected|had always known] that {Qn} was [lying|holding something back|more frightened than {Q} let on|on {Pp} side, for now], and did not [say so|know what to do about it|blame {Qo}]<thought_tail>.",
   ],
@@ -262,7 +266,7 @@ const RULES: RuleTable = {
     "[In the end|At last|When it was over|By the time they were done|Before {P} left|After that|When the talking stopped], {clause}[, <outcome_tail>|].",
     "[It ended the only way it could|That was how it ended|So it came to this|It was settled, after a fashion|It came down to one thing|There was nothing else for it] — {clause}[, <outcome_tail>|].",
   ],
-  outcome_tail: ["and neither of them pretended otherwise", "which was more than {P} had hoped for", "and it would have to do", "though {P} was not sure what it meant yet", "and that was that", "for whatever it was worth", "without a word of argument from {Qn}", "as if the room could breathe again", "though nobody was happy about it"],
+  outcome_tail: ["with nobody pretending otherwise", "which was more than {P} had hoped for", "and it would have to do", "though {P} was not sure what it meant yet", "and that was that", "for whatever it was worth", "without a word of argument from {Qn}", "as if the room could breathe again", "though nobody was happy about it"],
   setback: [
     "{P} had expected that[, but it did not make it easier|; it did not help|, more or less|, or something like it], <setback_tail>.",
     "It was not what {P} had come for[, as {Qn} knew|, not by a long way| — there was no taking it back|], <setback_tail>.",
@@ -305,29 +309,38 @@ const RULES: RuleTable = {
 
   // ----- earlier events, remembered in narration -----
   recall: [
-    "{P} [thought of|thought again of|had not stopped thinking about|kept coming back to] {memory}<recall_tail>.",
+    "{P} [thought of|thought again of|had not stopped thinking about|kept coming back to] {memory}<recall_of_tail>.",
     "[Nobody|No one] had said a word about {memory} [since|all day|in {Pp} hearing|to {Pp} face]<recall_tail>.",
     "{memory} was still [on {Pp} mind|the first thing {P} thought of on waking|there, whenever {P} closed {Pp} eyes|between them, though neither of them had mentioned it]<recall_tail>.",
     "[Since|Ever since] {memory}, {P} had [slept badly|jumped at every sound|checked every door twice|trusted no one completely]<recall_tail>.",
     "[More than once|Twice already|All the way here], {P} had [gone over|turned over|come back to] {memory} in {Pp} mind<recall_tail>.",
-    "{P} [could not stop|tried not to keep] [seeing|remembering] {memory}<recall_tail>.",
+    "{P} [could not stop|tried not to keep] [seeing|remembering] {memory}<recall_of_tail>.",
   ],
-  recall_tail: [
+  recall_of_tail: [
     "",
-    ", which made no more sense than before",
     ", and what it might mean",
     ", and who else knew about it",
     ", and how close it had come",
-    ", though {P} tried to put it aside",
     ", and of the silence that had followed it",
     ", and what {X} would say about it",
     ", and whether it was connected to {centre}",
     ", and what {threat} would make of it",
   ],
+  recall_tail: [
+    "",
+    ", though {P} tried to put it aside",
+    ", whatever {Qn} said",
+    ", for all the good it did",
+    " — {P} was tired of it",
+    ", not that it helped",
+    ", as {X} had warned",
+    ", which was telling",
+    ", which made no more sense than before",
+  ],
   recall_clue: [
     "{memory} [had not explained itself yet|still made no sense|was the only real thing {P} had|sat at the back of {Pp} mind like a stone|was still wrapped up safe]<recall_thing_tail>.",
   ],
-  recall_thing_tail: ["", ", however often {P} turned it over", ", though {P} had stopped expecting it to", ", whatever {Qn} said", "; {P} thought of it now", ", though {X} did not know about it yet", ", which was either a comfort or a warning", ", but {P} meant to find out why", ", though nobody else seemed to care"],
+  recall_thing_tail: ["", ", however often {P} turned it over", ", though {P} had stopped expecting it to", ", whatever {Qn} said", "; {P} thought of it now", ", though {X} did not know about it yet", ", which was either a comfort or a warning", ", but {P} meant to find out why", ", though nobody seemed to care"],
   recall_wound: [
     "{memory} [had begun to heal|still looked raw|had stiffened overnight|had been bound up badly|showed when the light caught it]<recall_person_tail>.",
   ],
@@ -336,10 +349,10 @@ const RULES: RuleTable = {
     "{memory} [still stung|had not been forgiven|sat between them like a third person|was not something {P} could forget|had changed everything]<recall_person_tail>.",
   ],
   recall_ruin: [
-    "[The talk everywhere was still of|Everyone had a story about|{P} could still smell|Nobody had been held to account for] {memory}<recall_tail>.",
+    "[The talk everywhere was still of|Everyone had a story about|{P} could still smell|Nobody had been held to account for] {memory}[<recall_tail>|, and who had been behind it|, and what had been lost].",
   ],
   recall_death: [
-    "{P} thought of {memory}, [dead and buried now|who had not deserved any of it|whose name nobody said out loud any more|who had seen it coming, perhaps]<recall_tail>.",
+    "{memory} [had not been explained|was still talked about in whispers|had been no accident, whatever people said|had left a gap nobody spoke of][, and {P} thought of {memoryWho} now| — {memoryWho} had deserved better|, and {P} could not forget the face|]<recall_tail>.",
   ],
   recall_promise: [
     "{memory} [still held, as far as {P} knew|was worth exactly as much as the person who made it|had not been tested yet|weighed more than it should have]<recall_person_tail>.",
@@ -375,8 +388,8 @@ const RULES: RuleTable = {
     "[It changed things|It would change things|It did not change everything|Nothing would be quite the same], [though {P} could not yet say how|whatever {P} told {Pr}|for better or worse|as {Qn} plainly knew]<intro_tail>.",
     "[So that was the shape of it|There it was|That was what it came to], [then|at last|after all this], <intro_tail_plain>.",
   ],
-  intro_tail: ["", ", with {X} still to be told", ", whatever {threat} made of it", ", which {P} was not ready for", ", with no forgetting it", ", one more thing to carry", ", though nobody said so"],
-  intro_tail_plain: ["and {P} would have to live with it", "with {X} still to be told", "whatever {threat} made of it", "one more thing to carry", "with no taking it back", "for all of them", "as {Qn} knew as well as {P} did"],
+  intro_tail: ["", ", with {X} still to be told", ", whatever {threat} made of it", ", with no forgetting it", ", one more thing to carry", ", though nobody said so"],
+  intro_tail_plain: ["which {P} would have to live with", "with {X} still to be told", "whatever {threat} made of it", "one more thing to carry", "with no taking it back", "for all of them", "as {Qn} knew as well as {P} did"],
 
   // ----- speech: one line of a conversation, by the part it plays -----
   open: [
@@ -425,9 +438,9 @@ const RULES: RuleTable = {
   react_lead: ["", "{L}, ", "No, ", "Well, ", "Oh, ", "Then ", "God, ", "So "],
   react_tail: ["", ", {L}", " — not after everything", ", and you know it", ", truly", " — after all this time", ", just like that", ", of course", ", of all the things to say", " — God help us", ", and here we are"],
   close: [
-    "<close_lead>[all right, but not for you; for {X}|one day, that’s all I can give you|no, and don’t ask me again|meet me at {elsewhere} at first light|go, before I change my mind|I’ll think about it, and that’s all I’ll promise|we’ll do it your way, this once|I’ll be there, but not for long|then it’s settled]<close_tail>.",
+    "<close_lead>[I’ll do it, but not for you; for {X}|one day, that’s all I can give you|no, and don’t ask me again|meet me at {elsewhere} at first light|go, before I change my mind|I’ll think about it, and that’s all I’ll promise|we’ll do it your way, this once|I’ll be there, but not for long|then it’s settled]<close_tail>.",
   ],
-  close_lead: ["", "{L}, ", "Fine, ", "Enough, ", "Listen, ", "Go on, then, ", "All right, ", "Then "],
+  close_lead: ["", "{L}, ", "Fine, ", "Enough, ", "Listen, ", "Very well, ", "All right, ", "Then "],
   close_tail: ["", ", {L}", ", and then we’re done", ", and not a word to anyone", ", for what it’s worth", ", if we live that long", " — and be careful", ", and don’t be late", ", and God help us both", " — that’s my last word"],
   ask_memory: [
     "<ask_lead>[is this about {memory}|has this got anything to do with {memory}|what did you make of {memory}|do you still think about {memory}|who else knows about {memory}|are we ever going to talk about {memory}|what really happened with {memory}]<ask_tail>?",
@@ -443,6 +456,22 @@ const RULES: RuleTable = {
     "{S} smiled[ thinly| without warmth|, briefly|], [and it almost reached {Sp} eyes|and it did not help|as if at a private joke|and looked away].",
   ],
   beat_move: [
+    "[ran|pressed] a thumb along {Sp} [jaw|knuckles|lower lip]",
+    "[tapped|drummed] two fingers on {feature}",
+    "[glanced|looked] over {Sp} shoulder",
+    "[uncrossed|recrossed] {Sp} legs",
+    "[reached for|pushed away] {Sp} cup",
+    "[scratched|rubbed] the back of {Sp} neck",
+    "[closed|narrowed] {Sp} eyes",
+    "[pulled|drew] {Sp} coat tighter",
+    "[shifted|turned] in {Sp} chair",
+    "[worried|picked] at a thread on {Sp} cuff",
+    "[nodded|frowned] at {prop}",
+    "[set|put] {prop} aside",
+    "[straightened|tugged at] {Sp} sleeve",
+    "[looked|stared] into the middle distance",
+    "[clasped|unclasped] {Sp} hands",
+    "[dropped|lowered] {Sp} gaze",
     "looked [away|down|toward the window|at {Sp} hands|past {Lo}]",
     "folded {Sp} arms",
     "rubbed {Sp} [eyes|temples|jaw|wrist]",
@@ -468,7 +497,7 @@ const RULES: RuleTable = {
     "[spread|opened] {Sp} hands",
     "[touched|straightened] {Sp} collar",
   ],
-  beat_lead: ["", "For a moment, ", "At that, ", "Without a word, ", "Again, ", "Instead of answering, ", "Slowly, "],
+  beat_lead: ["", "For a moment, ", "At that, ", "Without a word, ", "Then, ", "Instead of answering, ", "Slowly, "],
   beat_tail: ["", ", just for a moment", ", as if it hardly mattered", ", not quite meeting {Lp} eyes", ", and waited", ", weighing something", ", choosing {Sp} words", ", a little too quickly", ", tired suddenly", ", while the room seemed to shrink", ", eyes on the door"],
 
   // ----- the dialogue pass: beats for a line, and the listener's reaction; {S} is the speaker as the tag named them -----
@@ -528,7 +557,7 @@ const RULES: RuleTable = {
     "[Of all things|Strangely|Absurdly], it was {motif} that {P} [fixed on|held on to|kept seeing]<motif_tail>.",
     "{motif} again, {P} thought<motif_tail>.",
   ],
-  motif_tail: ["", ", and then of home", ", and then of nothing", ", the way it always did", ", patient as ever", ", following {Po} about", " — {P} let it come", ", refusing to go", ", like an old tune", ", for the third time that day", ", and did not know why", ", and almost smiled", ", as if it meant something", ", and then of {Pp} mother"],
+  motif_tail: ["", ", and then of home", ", and then of nothing", ", the way it always did", ", patient as ever", ", following {Po} about", " — {P} let it come", ", refusing to go", ", like an old tune", ", for the third time that day", ", and did not know why", ", as if it meant something", ", and then of {Pp} mother"],
   theme_line: [
     "It was, {P} thought, a question of {theme}<theme_tail>.",
     "Everything here came back to {theme}<theme_tail>.",
