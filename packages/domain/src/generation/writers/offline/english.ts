@@ -111,11 +111,11 @@ const REGULAR = (
   "tilt lower raise fiddle fumble steer blush sniff mouth deny produce confess escape pick exhale mind suit file show " +
   "regret expect ease allow care pace believe change complain deserve die dry drum empty end finish fix flick flush " +
   "frighten hunch like live mention name narrow outlive part pass peer pinch practise prepare rehearse remark square " +
-  "suggest summon suspect talk test trust unfold waver wish wrap vow bury borrow"
+  "suggest summon suspect talk test trust unfold waver wish wrap vow bury borrow clasp unclasp drag fasten uncross recross"
 ).split(" ");
 
 /** Short verbs that double their last consonant (nod → nodded). */
-const DOUBLING = new Set(["stop", "nod", "step", "grin", "slip", "drop", "grip", "grab", "tug", "tap", "rub", "plan", "admit", "hum", "snap", "stir", "rap", "blur", "shrug", "regret", "drum", "wrap"]);
+const DOUBLING = new Set(["stop", "nod", "step", "grin", "slip", "drop", "grip", "grab", "tug", "tap", "rub", "plan", "admit", "hum", "snap", "stir", "rap", "blur", "shrug", "regret", "drum", "wrap", "drag"]);
 
 export function pastOf(base: string): string {
   const irregular = IRREGULAR[base];

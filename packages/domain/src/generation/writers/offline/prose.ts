@@ -108,7 +108,7 @@ const RULES: RuleTable = {
   job_line: [
     "{Qn} had worked as {job} for [most of {Qp} life|years|longer than {Q} cared to say|as long as {P} had known {Qo}][, which showed in {Qp} hands|, which showed in the way {Q} stood|, which had taught {Qo} patience|, and never talked about it|].",
     "{Qn} was {job}, and [thought like one|looked like one|never let anyone forget it|could not stop being one|listened like one][ even now| even here| to the bone|, whatever else {Q} was|].",
-    "[Years of it|A lifetime of it|All that time] had left their mark: {Qn} was {job}[ and always would be|, plain to see| first and last|, whatever {Q} said].",
+    "[Years of it|A lifetime of it|All that time] had left a mark: {Qn} was {job}[ and always would be|, plain to see| first and last|, whatever {Q} said].",
   ],
   relation_thought: [
     "{Qn} was {Pp} {relation}[; once that would have meant something simple|, which made everything harder|, whatever that was worth now|, which was why {P} had come at all|, for better or worse|, though {P} had never known what to do about it].",
@@ -172,7 +172,7 @@ const RULES: RuleTable = {
     "[straightened|smoothed] {Pp} cuffs",
   ],
   act_lead: ["", "Without thinking, ", "Almost without meaning to, ", "After a while, ", "Carefully, ", "Once again, "],
-  act_tail: ["", ", without thinking", ", and felt {Qn} watching", ", and waited", ", trying to think", ", more from habit than need", ", and said nothing", ", grateful for the distraction", ", until the moment passed", ", which did not help", ", the way {X} used to"],
+  act_tail: ["", ", without thinking", ", and felt {Qn} watching", ", and waited", ", trying to think", ", more from habit than need", ", and said nothing", ", grateful for the distraction", ", until the moment passed", " — it did not help", ", the way {X} used to"],
 
   // ----- what the place looks, sounds and smells like -----
   sense: [
@@ -207,7 +207,7 @@ const RULES: RuleTable = {
     "{P} [thought of|thought again of|kept coming back to|could not stop thinking about] <topic>[, <topic_tail>|].",
     "{P} felt <feeling> [rise|stir|settle in|creep up], and [pushed it down|let it pass|waited it out|did nothing about it]<thought_tail>.",
     "It would have been easy to [walk away|let it go|go home and forget all of it|tell {Qn} what {Q} wanted to hear][, as {P} had done before|, which was exactly why {P} stayed|; nothing about it was easy now|]<thought_tail>.",
-    "Once, {P} would have trusted {Qn} without [thinking|a second thought|question]; [{elsewhere}|time|the question of {secret}|{X}] had put an end to that<thought_tail>.",
+    "Once, {P} would have trusted {Qn} without [thinking|a moment’s doubt|question]; [{elsewhere}|time|the question of {secret}|{X}] had put an end to that<thought_tail>.",
     "{P} had not slept properly in [days|a week|longer than {P} cared to count][, which was beginning to show|, and every sound seemed louder for it|, which was making {Po} careless|]<thought_tail>.",
     "The truth was that {P} was afraid<afraid_of><thought_tail>.",
     "{P} had spent years learning not to [hope|care|ask questions|need anyone][, without success|, and here {P} was, doing it anyway|, but {X} had undone it in a week|]<thought_tail>.",
@@ -217,7 +217,7 @@ const RULES: RuleTable = {
     "Nobody had ever told {Po} that the hard part would be [the waiting|the lying|the silences|being believed|the small hours|the kindness]<thought_tail>.",
     "{P} thought about {threat}, and about how patient [power|money|fear|hatred] could be[ when it wanted something|, and how tired {P} was|]<thought_tail>.",
     "It was not courage that kept {Po} here, but something [plainer|smaller|more stubborn|more selfish] than that<thought_tail>.",
-    "{P} had promised {Pr} [more than once|long ago|after {elsewhere}] never to [come back here|trust {Qn} again|need anyone|go looking for {X}], and here {P} was<thought_tail>.",
+    "{P} had promised {Pr} [more than once|a hundred times|after {elsewhere}] never to [come back here|trust {Qn} again|need anyone|go looking for {X}], and here {P} was<thought_tail>.",
     "There had been a time when {P} would have laughed at all this[; {P} missed that person|; {P} missed it more than {P} cared to admit|, but not any more]<thought_tail>.",
     "{P} [knew|suspected|had always known] that {Qn} was [lying|holding something back|more frightened than {Q} let on|on {Pp} side, for now], and did not [say so|know what to do about it|blame {Qo}]<thought_tail>.",
   ],
@@ -245,7 +245,7 @@ const RULES: RuleTable = {
   topic: ["{secret}", "{centre}", "{X}", "{elsewhere}", "{threat}", "the last thing {X} had said", "the long road back", "the way {Qn} had looked at {Po} once", "every promise {P} had broken", "the people who had trusted {Po}"],
   topic_tail: [
     "and of how little anyone had ever said about it",
-    "and wished {P} could stop",
+    "and tried to stop",
     "as {P} always did when tired",
     "and felt the old ache",
     "and said none of it",
@@ -272,7 +272,7 @@ const RULES: RuleTable = {
     "It was not what {P} had come for[, as {Qn} knew|, not by a long way| — there was no taking it back|], <setback_tail>.",
     "For a moment {P} could not think of anything to say[, then of too much|, while {Qn} waited|], <setback_tail>.",
     "So that was how it was going to be[, {P} thought|, then|; {P} should have known], <setback_tail>.",
-    "{P} should have seen it coming[, and perhaps part of {Po} had|, after {elsewhere}|, after everything {X} said], <setback_tail>.",
+    "{P} should have seen it coming[, and perhaps part of {Po} had|, after {elsewhere}|, after everything {X} had said], <setback_tail>.",
     "{P} felt the conversation slip out of {Pp} hands[, the way a rope does|, and could not get it back|], <setback_tail>.",
     "{P} [kept|held] {Pp} face still[, which took everything|, the way {P} had learned to|], <setback_tail>.",
   ],
@@ -433,9 +433,10 @@ const RULES: RuleTable = {
   react: [
     "<react_lead>[I don’t believe you|then we’re out of time|you should have told me|I thought you were my friend|that changes everything|then we do it my way|I was afraid you’d say that]<react_tail>.",
     "<react_lead>[that’s not good enough|I knew it all along|that can’t be right|that’s the first true thing you’ve said|I wish you hadn’t told me|I’ll remember that|you’ve known all this time]<react_tail>.",
-    "<react_lead>[why are you telling me this now|is that supposed to frighten me|where did you hear that|and you believed it|who else have you told|what am I supposed to do with that]<react_tail>?",
+    "<react_lead>[why are you telling me this now|is that supposed to frighten me|where did you hear that|and you believed it|who else have you told|what am I supposed to do with that]<react_question_tail>?",
   ],
   react_lead: ["", "{L}, ", "No, ", "Well, ", "Oh, ", "Then ", "God, ", "So "],
+  react_question_tail: ["", ", {L}", " — after all this time", ", truly", " now", ", of all people", " — just like that"],
   react_tail: ["", ", {L}", " — not after everything", ", and you know it", ", truly", " — after all this time", ", just like that", ", of course", ", of all the things to say", " — God help us", ", and here we are"],
   close: [
     "<close_lead>[I’ll do it, but not for you; for {X}|one day, that’s all I can give you|no, and don’t ask me again|meet me at {elsewhere} at first light|go, before I change my mind|I’ll think about it, and that’s all I’ll promise|we’ll do it your way, this once|I’ll be there, but not for long|then it’s settled]<close_tail>.",
@@ -577,7 +578,7 @@ export const ONCE_PER_SCENE: ReadonlySet<string> = new Set([
   ...["aside_lead", "aside_tail", "act_lead", "act_tail", "sense_tail", "sound_tail", "thought_tail", "wonder_tail", "topic_tail", "recall_tail"],
   ...["beat_lead", "beat_tail", "pass_lead", "subtext_tail", "self_tail", "motif_tail", "theme_tail", "setback_tail", "conflict_tail", "outcome_tail", "closing_tail"],
   ...["open_lead", "open_tail", "ask_lead", "ask_tail", "deflect_lead", "deflect_tail", "push_lead", "push_tail", "reveal_lead", "reveal_tail"],
-  ...["warn_lead", "warn_tail", "react_lead", "react_tail", "close_lead", "close_tail"],
+  ...["warn_lead", "warn_tail", "react_lead", "react_tail", "react_question_tail", "close_lead", "close_tail"],
 ]);
 
 const grammars = new Map<GenreKey, Grammar>();
