@@ -69,8 +69,16 @@ export class Grammar {
     return { text, picks };
   }
 
-  has(rule: string): boolean {
-    return rule in this.rules;
+  /** The `{slot}` names a rule's derivations may contain, through every rule it refers to. */
+  slots(rule: string): Set<string> {
+    const found = new Set<string>();
+    const visit = (node: GrammarNode): void => {
+      if (node.kind === "text") for (const match of node.text.matchAll(/\{(\w+)\}/g)) found.add(match[1] ?? "");
+      else if (node.kind === "sequence") node.parts.forEach(visit);
+      else node.options.forEach(visit);
+    };
+    visit(this.rule(rule));
+    return found;
   }
 
   private rule(name: string): GrammarNode {

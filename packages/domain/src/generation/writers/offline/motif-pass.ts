@@ -37,6 +37,7 @@ export function infuseMotifs(input: SceneInput): string {
   const povName = firstPerson ? "I" : (pov?.first ?? "Everyone");
   const povObject = firstPerson ? "me" : (pov?.pronouns.object ?? "them");
   const povSubject = firstPerson ? "I" : (pov?.pronouns.subject ?? "they");
+  const povPossessive = firstPerson ? "my" : (pov?.pronouns.possessive ?? "their");
 
   const paragraphs = splitParagraphs(input.text);
   const words = countWords(input.text);
@@ -62,6 +63,7 @@ export function infuseMotifs(input: SceneInput): string {
         return reference;
       }
       if (slot === "Po") return povObject;
+      if (slot === "Pp") return povPossessive;
       if (slot === "motif") return motif;
       if (slot === "was") return isPlural(motif) ? "were" : "was";
       return theme;

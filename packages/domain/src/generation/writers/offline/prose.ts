@@ -79,7 +79,7 @@ const RULES: RuleTable = {
     "{P} had promised {Pr} [one thing|this much|that at least]: to {goal}, whatever it [took|cost|meant for the rest of the week].",
     "[Somewhere between the last sleepless night and this one|On the way here|Days ago, without quite admitting it|Long before {X} suggested it], {P} had decided to {goal}.",
     "[Whatever else happened|Come what may|If nothing else], {P} was going to {goal}[, whether {Qn} liked it or not|, today|].",
-    "{P} [needed|had] to {goal}[, and soon|; everything else could wait|, before {threat} did something worse|, without {X} knowing].",
+    "{P} [needed|had] to {goal}[, and soon|; everything else could wait|, before {threat} made things worse|, without {X} knowing].",
   ],
 
   // ----- the scene partner -----
@@ -167,7 +167,7 @@ const RULES: RuleTable = {
     "shifted {Pp} weight from one foot to the other",
     "[wiped|dried] {Pp} hands on {Pp} [coat|sleeves|knees]",
     "[loosened|tightened] {Pp} collar",
-    "[traced|followed] the grain of {feature} with one finger",
+    "ran a finger along the edge of {prop}",
     "[pushed|tucked] {Pp} cold hands into {Pp} pockets",
     "[straightened|smoothed] {Pp} cuffs",
   ],
@@ -230,7 +230,7 @@ const RULES: RuleTable = {
     "how much {Qn} already knew",
     "whether any of this was worth it",
     "what {X} would have made of it",
-    "how long {threat} had been watching",
+    "how close {threat} was now",
     "why {Qn} had agreed to come",
     "what {centre} was really worth",
     "whether {P} had been wrong from the start",
@@ -324,7 +324,7 @@ const RULES: RuleTable = {
     ", and of the silence that had followed it",
     ", and what {X} would say about it",
     ", and whether it was connected to {centre}",
-    ", and what {threat} would make of it",
+    ", and whether {threat} was behind it",
   ],
   recall_tail: [
     "",
@@ -388,8 +388,8 @@ const RULES: RuleTable = {
     "[It changed things|It would change things|It did not change everything|Nothing would be quite the same], [though {P} could not yet say how|whatever {P} told {Pr}|for better or worse|as {Qn} plainly knew]<intro_tail>.",
     "[So that was the shape of it|There it was|That was what it came to], [then|at last|after all this], <intro_tail_plain>.",
   ],
-  intro_tail: ["", ", with {X} still to be told", ", whatever {threat} made of it", ", with no forgetting it", ", one more thing to carry", ", though nobody said so"],
-  intro_tail_plain: ["which {P} would have to live with", "with {X} still to be told", "whatever {threat} made of it", "one more thing to carry", "with no taking it back", "for all of them", "as {Qn} knew as well as {P} did"],
+  intro_tail: ["", ", with {X} still to be told", ", whatever it meant for {threat}", ", with no forgetting it", ", one more thing to carry", ", though nobody said so"],
+  intro_tail_plain: ["which {P} would have to live with", "with {X} still to be told", "whatever it meant for {threat}", "one more thing to carry", "with no taking it back", "for all of them", "as {Qn} knew as well as {P} did"],
 
   // ----- speech: one line of a conversation, by the part it plays -----
   open: [
@@ -402,7 +402,7 @@ const RULES: RuleTable = {
   open_tail: ["", ", {L}", " — at this hour", ", after everything", ", of all people", " — I heard about {elsewhere}", ", and you know why", " — sit, if you want"],
   ask: [
     "<ask_lead>[what do you know about {centre}|what do you really know about {centre}|who else knows about {secret}|what happened at {elsewhere}|how long have you known|what aren’t you telling me|where does all this leave {threat}|why now]<ask_tail>?",
-    "<ask_lead>[when did you last see {X}|why did you really come back to {place}|is it true, what they’re saying about {centre}|what would you do, if you were me|who told you about {secret}|what does {threat} want with us|whose side are you on|what did {X} tell you]<ask_tail>?",
+    "<ask_lead>[when did you last see {X}|why did you really come back to {place}|is it true, what they’re saying about {centre}|what would you do, if you were me|who told you about {secret}|what has {threat} got to do with us|whose side are you on|what did {X} tell you]<ask_tail>?",
   ],
   ask_lead: ["", "{L}, ", "So ", "Then ", "Tell me, ", "Be honest, ", "And ", "All right, ", "Tell me this: ", "Look, "],
   ask_tail: ["", ", {L}", " — really", " this time", ", exactly", " now", " — and don’t lie to me", ", after all this"],
@@ -419,13 +419,13 @@ const RULES: RuleTable = {
   push_lead: ["", "{L}, ", "Please, ", "Listen to me, ", "No, ", "Look, ", "For once, ", "Come on, "],
   push_tail: ["", ", {L}", " — please", ", whatever it costs", ", and you know it", " — I mean it", ", for {X}’s sake", ", before it’s too late", ", just this once", ", and then I’ll go", " — don’t make me beg"],
   reveal: [
-    "<reveal_lead>[{X} was at {elsewhere} the night it happened|there’s more to {centre} than you think|{threat} sent someone asking about you|it was never about {centre}; it was about {secret}|someone paid a great deal to keep people quiet about {secret}|everyone in {place} knows something about {secret}|{X} came to me first]<reveal_tail>.",
-    "<reveal_lead>[{X} knows more than anyone thinks|somebody saw {X} at {elsewhere} before it all went wrong|the answer’s at {elsewhere}, if it’s anywhere|I know where to start looking, and that’s all I know|{threat} has been watching {place} for weeks|I kept something back, about {secret}|I was paid to forget {secret}]<reveal_tail>.",
+    "<reveal_lead>[{X} was at {elsewhere} the night it happened|there’s more to {centre} than you think|someone has been asking about you, because of {threat}|it was never about {centre}; it was about {secret}|someone paid a great deal to keep people quiet about {secret}|everyone in {place} knows something about {secret}|{X} came to me first]<reveal_tail>.",
+    "<reveal_lead>[{X} knows more than anyone thinks|somebody saw {X} at {elsewhere} before it all went wrong|the answer’s at {elsewhere}, if it’s anywhere|I know where to start looking, and that’s all I know|someone has been watching {place} for weeks|I kept something back, about {secret}|I was paid to forget {secret}]<reveal_tail>.",
   ],
   reveal_lead: ["", "{L}, ", "All right, ", "Listen, ", "If you must know, ", "Fine, ", "Between us, ", "Truth is, "],
   reveal_tail: ["", ", {L}", ", if you want the truth", ", and I never told you", ", for what it’s worth", ", and now you know", " — that’s the truth of it", ", God help me", ", and it’s been eating at me", ", swear you won’t repeat it"],
   warn: [
-    "<warn_lead>[{threat} won’t forgive this|be careful at {elsewhere}; nothing there is what it looks like|don’t trust {X}, whatever you do|walk away from {centre} while you still can|you’re being watched, and have been for days|if this goes wrong, I never met you|don’t go to {elsewhere} alone]<warn_tail>.",
+    "<warn_lead>[this won’t be forgiven, not with {threat} in it|be careful at {elsewhere}; nothing there is what it looks like|don’t trust {X}, whatever you do|walk away from {centre} while you still can|you’re being watched, and have been for days|if this goes wrong, I never met you|don’t go to {elsewhere} alone]<warn_tail>.",
     "<warn_lead>[keep away from {elsewhere}|they know your name now|stop asking about {secret}|you can’t go back to {elsewhere}|the next time, they won’t stop at talk|burn whatever {X} gave you|trust nobody who asks about {centre}]<warn_tail>.",
   ],
   warn_lead: ["", "{L}, ", "Listen, ", "One more thing: ", "I’ll say this once: ", "Be careful, ", "Mark me, ", "Please, "],
@@ -540,8 +540,8 @@ const RULES: RuleTable = {
     "{P} regretted it as soon as it was said<self_tail>.",
     "{P} heard {own} voice [shake|catch|rise|crack]<self_tail>.",
     "{P} had not meant to say [so much|that|it like that|it at all]<self_tail>.",
-    "[The words|It] had been waiting [a long time|for days|since {elsewhere}|all evening] to come out<self_tail>.",
-    "{P} sounded, even to {own} own ears, [like a stranger|like {X}|younger than {P} was|more certain than {P} felt]<self_tail>.",
+    "[The words|It] had been waiting [a long time|for days|for years|all evening] to come out<self_tail>.",
+    "{P} sounded, even to {own} own ears, [like a stranger|like someone else|younger than {P} was|more certain than {P} felt]<self_tail>.",
   ],
   self_tail: ["", " — there was no taking it back", ", with the whole room listening", ", and said it anyway", ", and did not apologise", ", and hated it", ", and went on", ", and waited", ", and knew it", ", and could not stop", ", and felt {Pp} face go hot"],
 
