@@ -51,6 +51,8 @@ export interface SceneMemory {
 export interface BookMemory {
   /** Every scene in outline order. */
   scenes: SceneMemory[];
+  /** Where each scene is in `scenes`, by "chapter:scene". */
+  indexOf: ReadonlyMap<string, number>;
 }
 
 /** Scenes shorter than this recall one earlier thing; longer ones two. */
@@ -146,7 +148,7 @@ class MemoryBuilder {
         if (event) this.events.push({ event, index: this.scenes.length - 1, recalled: 0 });
       }
     }
-    return { scenes: this.scenes };
+    return { scenes: this.scenes, indexOf: new Map(this.scenes.map((entry, index) => [`${entry.chapter}:${entry.scene}`, index])) };
   }
 
   /** Earlier events this scene names: those of the people in it, of its place, recent ones, and ones never recalled yet. */
@@ -292,8 +294,8 @@ export function storyMemory(brief: ProjectBrief, plan: StoryPlan): BookMemory {
 
 /** A scene's place in the book and its memory. */
 export function sceneMemory(brief: ProjectBrief, plan: StoryPlan, chapter: number, scene: number): { position: BookPosition; memory: SceneMemory } {
-  const { scenes } = storyMemory(brief, plan);
-  const index = scenes.findIndex((entry) => entry.chapter === chapter && entry.scene === scene);
+  const { scenes, indexOf } = storyMemory(brief, plan);
+  const index = indexOf.get(`${chapter}:${scene}`) ?? 0;
   const memory = scenes[index] ?? { chapter, scene, introduces: [], recalls: [] };
-  return { position: { index: Math.max(0, index), count: Math.max(1, scenes.length) }, memory };
+  return { position: { index, count: Math.max(1, scenes.length) }, memory };
 }
