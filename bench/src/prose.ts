@@ -16,7 +16,7 @@ function resultsFor(genre: string, ms: number, measures: ProseMeasures): BenchRe
     {
       name: `prose, ${genre}: sentences used once`,
       value: `${percent(measures.uniqueSentenceRatio)} of ${measures.longSentences.toLocaleString("en-US")} longer sentences; most repeated ${measures.maxSentenceRepeats}×`,
-      comparison: `${top ? `most repeated: “${top.sentence}” × ${top.count}` : "no sentence repeats"}; book written in ${(ms / 1000).toFixed(2)} s`,
+      comparison: `${top ? `most repeated (× ${top.count}): ${top.sentence}` : "no sentence repeats"}; book written in ${(ms / 1000).toFixed(2)} s`,
       target: `≥ ${percent(PROSE_TARGETS.uniqueSentenceRatio)}, none more than ${PROSE_TARGETS.maxSentenceRepeats}×`,
       pass: measures.uniqueSentenceRatio >= PROSE_TARGETS.uniqueSentenceRatio && measures.maxSentenceRepeats <= PROSE_TARGETS.maxSentenceRepeats,
     },

@@ -499,7 +499,7 @@ const RULES: RuleTable = {
     "[touched|straightened] {Sp} collar",
   ],
   beat_lead: ["", "For a moment, ", "At that, ", "Without a word, ", "Then, ", "Instead of answering, ", "Slowly, "],
-  beat_tail: ["", ", just for a moment", ", as if it hardly mattered", ", not quite meeting {Lp} eyes", ", and waited", ", weighing something", ", choosing {Sp} words", ", a little too quickly", ", tired suddenly", ", while the room seemed to shrink", ", eyes on the door"],
+  beat_tail: ["", ", just for a moment", ", as if it hardly mattered", ", not quite meeting {Lp} eyes", ", and waited", ", weighing something", ", choosing {Sp} words", ", a little too quickly", ", tired suddenly", ", while the room seemed to shrink", ", with a glance at the door"],
 
   // ----- the dialogue pass: beats for a line, and the listener's reaction; {S} is the speaker as the tag named them -----
   pass_beat: [
