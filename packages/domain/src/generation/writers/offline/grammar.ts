@@ -217,7 +217,7 @@ export interface BookPosition {
 }
 
 /** How often a draw may be redrawn to avoid a part already used in the scene. */
-const REDRAWS = 6;
+const REDRAWS = 8;
 
 /**
  * Numbers sentences across a whole book. The `use`-th sentence a scene

@@ -119,7 +119,8 @@ const RULES: RuleTable = {
 
   // ----- the partner doing things -----
   partner_action: [
-    "<aside_lead>{Q} <partner_move><aside_tail>.",
+    "{Q} <partner_move><aside_tail>.",
+    "<aside_lead>{Q} <partner_move>.",
     "{Q} laughed, but there was [nothing|no warmth|very little] in it[, short-lived|, as {Q} knew|, but {P} did not join in|].",
     "{Qn}’s [mouth|jaw] tightened[, only for a moment|, just slightly|, then relaxed|], [and {P} noticed|which told {Po} more than words|but {Q} said nothing|and {Q} looked away].",
     "{Q} looked tired in a way {P} had not seen before[, older around the eyes|, as if something had worn through|, and thinner|][, but {P} did not say so|].",
@@ -141,13 +142,22 @@ const RULES: RuleTable = {
     "[cleared|tried to clear] {Qp} throat",
     "[counted|weighed] something on {Qp} fingers",
     "[pulled|drew] {Qp} coat closer",
+    "[turned|looked] toward the [window|door|fire|sound] and back",
+    "[refilled|emptied|set down] {Qp} [cup|glass]",
+    "[rubbed|warmed] {Qp} hands [together|against {Qp} coat]",
+    "[tucked|pushed] a strand of hair behind {Qp} ear",
+    "[traced|drew] a pattern on the table with one finger",
+    "[straightened|shuffled] the papers in front of {Qo}",
+    "[shifted|leaned] [forward|closer] on {Qp} elbows",
+    "[bit|chewed] the inside of {Qp} cheek",
   ],
-  aside_lead: ["", "Meanwhile, ", "For a while, ", "At length, ", "All the while, ", "Without a word, "],
+  aside_lead: ["", "Meanwhile, ", "For a while, ", "At length, ", "All the while, ", "Without a word, ", "Across the room, ", "In the meantime, ", "Unhurried, ", "Restless, "],
   aside_tail: ["", ", thinking", ", not quite patient", ", saying nothing", ", as if the answer might be there", ", frowning", ", and did not look up", ", as if {P} was not there", ", having decided something", ", not looking at {Po}", ", slower than before"],
 
   // ----- the point-of-view character doing things -----
   action: [
-    "<act_lead>{P} <act_move><act_tail>.",
+    "{P} <act_move><act_tail>.",
+    "<act_lead>{P} <act_move>.",
     "{P} counted the [exits|doors|ways out] without meaning to; there were [two|three], and neither was [good|quick|safe|easy].",
     "{P} kept {Pp} hands still, which took more effort than it should have[ after the day {P} had had| with {Qn} watching| just then|].",
     "{P} studied {Qn}’s face and found [nothing useful there|only tiredness|more than {Q} meant to show|an answer {P} did not want|the old stubbornness][, as usual|, again|].",
@@ -170,8 +180,20 @@ const RULES: RuleTable = {
     "ran a finger along the edge of {prop}",
     "[pushed|tucked] {Pp} cold hands into {Pp} pockets",
     "[straightened|smoothed] {Pp} cuffs",
+    "[leaned|rested] {Pp} shoulder against {feature}",
+    "[rolled|flexed] {Pp} [stiff|cold|aching] fingers",
+    "[turned|stood] so that {Pp} back was to {feature}",
+    "[glanced|looked] down at {Pp} [boots|hands|sleeves] and back up",
+    "[pulled|tugged] {Pp} coat [tighter|closer] about {Pr}",
+    "[blew|breathed] on {Pp} [cold|numb] hands",
+    "[stepped|moved] [aside|back] to let the moment pass",
+    "[brushed|flicked] a speck of [dust|ash|lint] from {Pp} sleeve",
+    "[weighed|considered] {prop} in {Pp} palm",
+    "[crossed|recrossed] the room [twice|once] and came back",
+    "[pressed|rubbed] the heel of {Pp} hand against {Pp} eyes",
+    "[sat|perched] on the edge of [a chair|the table|a bench]",
   ],
-  act_lead: ["", "Without thinking, ", "Almost without meaning to, ", "After a while, ", "Carefully, ", "Once again, "],
+  act_lead: ["", "Without thinking, ", "Almost without meaning to, ", "After a while, ", "Carefully, ", "Once again, ", "For something to do, ", "Out of habit, ", "Deliberately, ", "Unnoticed, "],
   act_tail: ["", ", without thinking", ", and felt {Qn} watching", ", and waited", ", trying to think", ", more from habit than need", ", and said nothing", ", grateful for the distraction", ", until the moment passed", " — it did not help", ", the way {X} used to"],
 
   // ----- what the place looks, sounds and smells like -----
@@ -452,7 +474,8 @@ const RULES: RuleTable = {
 
   // ----- beats: what a speaker does instead of, or beside, a tag -----
   beat: [
-    "<beat_lead>{S} <beat_move><beat_tail>.",
+    "{S} <beat_move><beat_tail>.",
+    "<beat_lead>{S} <beat_move>.",
     "{S} did not [look up|answer at once|move][ from {feature}| for a while|], [as if the question had not been asked|and the silence stretched|which was answer enough|and {Lo} waited].",
     "{S} smiled[ thinly| without warmth|, briefly|], [and it almost reached {Sp} eyes|and it did not help|as if at a private joke|and looked away].",
   ],
@@ -498,8 +521,8 @@ const RULES: RuleTable = {
     "[spread|opened] {Sp} hands",
     "[touched|straightened] {Sp} collar",
   ],
-  beat_lead: ["", "For a moment, ", "At that, ", "Without a word, ", "Then, ", "Instead of answering, ", "Slowly, "],
-  beat_tail: ["", ", just for a moment", ", as if it hardly mattered", ", not quite meeting {Lp} eyes", ", and waited", ", weighing something", ", choosing {Sp} words", ", a little too quickly", ", tired suddenly", ", while the room seemed to shrink", ", with a glance at the door"],
+  beat_lead: ["", "For a moment, ", "At that, ", "Without a word, ", "Then, ", "Instead of answering, ", "Slowly, ", "First, ", "After a pause, ", "Abruptly, ", "Half turning, ", "With an effort, ", "Almost gently, "],
+  beat_tail: ["", ", just for a moment", ", as if it hardly mattered", ", not quite meeting {Lp} eyes", ", and waited", ", weighing something", ", choosing {Sp} words", ", a little too quickly", ", tired suddenly", ", while the room seemed to shrink", ", with a glance at the door", ", in no hurry", ", for something to do", ", and let it hang there", ", as if to end it", ", brisk about it", ", without much conviction", ", then thought better of it", ", lips pressed thin", ", all patience gone"],
 
   // ----- the dialogue pass: beats for a line, and the listener's reaction; {S} is the speaker as the tag named them -----
   pass_beat: [
