@@ -538,7 +538,9 @@ class SceneWriter {
   }
 
   private addPiece(paragraph: Paragraph, text: string, removable: boolean): void {
-    paragraph.pieces.push({ text, words: countWords(text), removable });
+    // A piece that first names someone in its paragraph stays: the pronouns after it lean on it.
+    const namesSomeone = this.design.actors.some((actor) => text.includes(actor.first) && !paragraph.pieces.some((piece) => piece.text.includes(actor.first)));
+    paragraph.pieces.push({ text, words: countWords(text), removable: removable && !namesSomeone });
   }
 
   private wordCount(): number {

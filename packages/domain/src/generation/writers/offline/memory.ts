@@ -246,8 +246,8 @@ class MemoryBuilder {
       case "warning": {
         const feature = random.pick(settingOf(design.core.kit, this.plan.world, design.place).features).replace(/'/g, "’");
         const noun = random.pick(WARNINGS);
-        const mention = `the ${noun} on ${feature}`;
-        return { ...base, mention, introduction: `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun} on ${feature}`, who: null, place: here };
+        const mention = `the ${noun} by ${feature}`;
+        return { ...base, mention, introduction: `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun} by ${feature}`, who: null, place: here };
       }
     }
   }

@@ -521,7 +521,7 @@ const RULES: RuleTable = {
     "[spread|opened] {Sp} hands",
     "[touched|straightened] {Sp} collar",
   ],
-  beat_lead: ["", "For a moment, ", "At that, ", "Without a word, ", "Then, ", "Instead of answering, ", "Slowly, ", "First, ", "After a pause, ", "Abruptly, ", "Half turning, ", "With an effort, ", "Almost gently, "],
+  beat_lead: ["", "For a moment, ", "At that, ", "Without a word, ", "Then, ", "Instead of answering, ", "Slowly, ", "After a pause, ", "Abruptly, ", "Half turning, ", "With an effort, ", "Almost gently, "],
   beat_tail: ["", ", just for a moment", ", as if it hardly mattered", ", not quite meeting {Lp} eyes", ", and waited", ", weighing something", ", choosing {Sp} words", ", a little too quickly", ", tired suddenly", ", while the room seemed to shrink", ", with a glance at the door", ", in no hurry", ", for something to do", ", and let it hang there", ", as if to end it", ", brisk about it", ", without much conviction", ", then thought better of it", ", lips pressed thin", ", all patience gone"],
 
   // ----- the dialogue pass: beats for a line, and the listener's reaction; {S} is the speaker as the tag named them -----
@@ -546,8 +546,8 @@ const RULES: RuleTable = {
   /** {P} the point-of-view character, {Pp} their possessive; {S} {Sp} {So} the speaker. */
   subtext: [
     "{P} [heard|caught|noticed] what {S} was not saying<subtext_tail>.",
-    "It was not an answer, and [they both knew it|{P} let it show]<subtext_tail>.",
-    "Something in {S}’s voice [did not match the words|had changed|gave {So} away|wavered]<subtext_tail>.",
+    "It was not an answer, and [they both knew it|{P} let it show|{S} knew {P} knew|nobody pretended it was].",
+    "Something in {S}’s voice [did not match the words|had changed|gave {So} away|wavered|went flat|caught on a word][, {P} thought|, just for a moment|, and {P} heard it|].",
     "{P} wondered how long {S} had [waited|been waiting] to say that<subtext_tail>.",
     "{P} [did not believe|could not quite believe|only half believed] a word of it<subtext_tail>.",
     "Under the words, {P} heard [fear, or shame|something older|something like relief|no anger at all]<subtext_tail>.",
