@@ -559,13 +559,14 @@ const RULES: RuleTable = {
   subtext_tail: ["", ", and let it go", ", and said nothing", ", and wondered why", ", for now", ", and marked it"],
   /** The point-of-view character's reaction to their own line: {own} is their possessive. */
   self_subtext: [
-    "It came out [harder|colder|louder|more bitter] than {P} had meant<self_tail>.",
+    "It came out [harder|colder|louder|more bitter] than {P} had meant<it_tail>.",
     "{P} regretted it as soon as it was said<self_tail>.",
     "{P} heard {own} voice [shake|catch|rise|crack]<self_tail>.",
     "{P} had not meant to say [so much|that|it like that|it at all]<self_tail>.",
-    "[The words|It] had been waiting [a long time|for days|for years|all evening] to come out<self_tail>.",
+    "[The words|It] had been waiting [a long time|for days|for years|all evening] to come out<it_tail>.",
     "{P} sounded, even to {own} own ears, [like a stranger|like someone else|younger than {P} was|more certain than {P} felt]<self_tail>.",
   ],
+  it_tail: ["", " — there was no taking it back", ", with the whole room listening", ", and it showed", ", for better or worse", ", too late to call back"],
   self_tail: ["", " — there was no taking it back", ", with the whole room listening", ", and said it anyway", ", and did not apologise", ", and hated it", ", and went on", ", and waited", ", and knew it", ", and could not stop", ", and felt {Pp} face go hot"],
 
   // ----- the motif pass: a motif or a theme noticed in passing -----
@@ -599,7 +600,7 @@ export const ONCE_PER_SCENE: ReadonlySet<string> = new Set([
   ...["sound", "smell", "smells", "light", "texture", "weather", "feeling", "topic", "wonder"],
   // The turns of phrase that open and close sentences: heard twice in a scene, they read as a tic.
   ...["aside_lead", "aside_tail", "act_lead", "act_tail", "sense_tail", "sound_tail", "thought_tail", "wonder_tail", "topic_tail", "recall_tail"],
-  ...["beat_lead", "beat_tail", "pass_lead", "subtext_tail", "self_tail", "motif_tail", "theme_tail", "setback_tail", "conflict_tail", "outcome_tail", "closing_tail"],
+  ...["beat_lead", "beat_tail", "pass_lead", "subtext_tail", "self_tail", "it_tail", "motif_tail", "theme_tail", "setback_tail", "conflict_tail", "outcome_tail", "closing_tail"],
   ...["open_lead", "open_tail", "ask_lead", "ask_tail", "deflect_lead", "deflect_tail", "push_lead", "push_tail", "reveal_lead", "reveal_tail"],
   ...["warn_lead", "warn_tail", "react_lead", "react_tail", "react_question_tail", "close_lead", "close_tail"],
 ]);
