@@ -34,6 +34,7 @@ const BOOK = { title: "The Long Meridian", genre: "fantasy", target_words: 90_00
 export interface OfflineBook {
   /** Time the writer took, all twelve stages. */
   ms: number;
+  plan: StoryPlan;
   chapters: { number: number; title: string; scenes: string[] }[];
 }
 
@@ -63,7 +64,7 @@ export async function writeBookOffline(brief: ProjectBrief): Promise<OfflineBook
   const perChapter = brief.scenes_per_chapter;
   const chapters = outline.chapters.map((chapter, index) => ({ number: chapter.number, title: chapter.title, scenes: texts.slice(index * perChapter, (index + 1) * perChapter) }));
   computeQualityReport(brief, chapters);
-  return { ms: performance.now() - started, chapters };
+  return { ms: performance.now() - started, plan, chapters };
 }
 
 /** Offline generation of a 90 000-word project through all 12 stages, against the writer's work alone. */

@@ -7,6 +7,7 @@ import { benchFuzz } from "./fuzz";
 import { benchGeneration } from "./generation";
 import { benchHeavyWork } from "./heavy";
 import { benchLoad } from "./load";
+import { benchProse } from "./prose";
 import { printReport, type BenchResult } from "./report";
 import { benchReview } from "./review";
 import { benchThroughput } from "./throughput";
@@ -18,6 +19,7 @@ const PARTS: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   review: benchReview,
   dashboard: benchDashboard,
   generation: benchGeneration,
+  prose: benchProse,
   exports: benchExports,
   heavy: benchHeavyWork,
   distributed: benchDistributed,

@@ -128,6 +128,9 @@ test("a project is created, written live, paused, resumed and read", async ({ pa
   const reportDialog = page.getByRole("dialog", { name: "Stage 12 · Output validation" });
   await expect(reportDialog.getByText("Reading ease")).toBeVisible();
   await expect(reportDialog.getByRole("list", { name: "Words per chapter" }).getByRole("listitem")).toHaveCount(project.chapters);
+  // Repetition by sentence: the share used once, and the most repeated ones with their counts (or word that none repeats).
+  await expect(reportDialog.getByText("Sentences used once")).toBeVisible();
+  await expect(reportDialog.getByRole("heading", { name: "Most repeated sentences" })).toBeVisible();
   await attachViewportScreenshot(page, testInfo, "stage-12-output");
   await page.keyboard.press("Escape");
   await page.getByRole("button", { name: "View the output of stage 4, Characters" }).click();

@@ -23,6 +23,8 @@ export type { Manuscript, ManuscriptChapter, ManuscriptScene } from "./generatio
 export { JobEngine } from "./generation/job-engine";
 export { type Writer } from "./generation/writers/writer";
 export { OfflineWriter } from "./generation/writers/offline";
+export { storyMemory, type BookMemory, type SceneMemory, type StoryEvent } from "./generation/writers/offline/memory";
+export { genreBriefs, measureProse, missedTargets, PROSE_TARGETS, type ProseMeasures } from "./generation/writers/offline/prose-measures";
 export { computeQualityReport } from "./generation/quality";
 export type { ProjectBrief, SceneInput, StoryPlan, WriterCall } from "./generation/writers/writer";
 export { chapterHeading, paragraphsOf, type ExportFile, type ExportRecord } from "./exports/export-service";

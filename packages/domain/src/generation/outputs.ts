@@ -106,7 +106,15 @@ export const QualityReportSchema = z.object({
   repetition: z.object({
     /** Share of word trigrams that occur more than once. */
     repeated_trigram_ratio: z.number(),
+    /** The most repeated three-word phrases that say something (not "out of the"), most frequent first. */
     most_repeated: z.array(z.object({ phrase: z.string(), count: z.number().int() })),
+    /**
+     * Share of sentences longer than 20 characters whose text occurs exactly
+     * once in the book; null in reports made before sentences were counted.
+     */
+    unique_sentence_ratio: z.number().nullable().default(null),
+    /** The sentences longer than 20 characters that occur more than once, most frequent first (empty in reports made before they were counted). */
+    most_repeated_sentences: z.array(z.object({ sentence: z.string(), count: z.number().int() })).default([]),
   }),
   readability: z.object({
     flesch_reading_ease: z.number(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { QualityReportSchema } from "./outputs";
-import { computeQualityReport, countSyllables, countWords } from "./quality";
+import { computeQualityReport, countSyllables, countWords, sentencesOf } from "./quality";
 import type { ProjectBrief } from "./writers/writer";
 
 function brief(target_words: number): ProjectBrief {
@@ -43,6 +43,9 @@ describe("computeQualityReport", () => {
         // Five trigrams; "the cat sat" occurs twice.
         repeated_trigram_ratio: 0.4,
         most_repeated: [{ phrase: "the cat sat", count: 2 }],
+        // The only sentence longer than 20 characters is “The cat sat,” she said.
+        unique_sentence_ratio: 1,
+        most_repeated_sentences: [],
       },
       readability: {
         // 206.835 − 1.015 × 11/3 − 84.6 × 11/11 (every word has one syllable).
@@ -57,6 +60,32 @@ describe("computeQualityReport", () => {
   it("leaves trivial phrases out of the most repeated ones", () => {
     const report = computeQualityReport(brief(20), [{ number: 1, title: "One", scenes: ["It was in the end. It was in the end. The red door shut. The red door shut."] }]);
     expect(report.repetition.most_repeated.map((entry) => entry.phrase)).toEqual(["red door shut", "the red door"]);
+  });
+
+  it("lists the most repeated sentences with their counts, and the share of longer sentences used once", () => {
+    const scenes = [
+      "The lamp by the door went out. “Where were you last night?” he asked. Nobody answered.",
+      "“Where were you last night?” she asked again. The lamp by the door went out.\n\nThe lamp by the door went out",
+      "The lamp by the door went out. A cart went by in the lane below.",
+    ];
+    const report = computeQualityReport(brief(60), [{ number: 1, title: "One", scenes }]);
+    // Longer sentences: the lamp three times, the question twice, and two used once ("he asked." and "Nobody answered." are short).
+    expect(report.repetition.most_repeated_sentences).toEqual([
+      { sentence: "The lamp by the door went out.", count: 3 },
+      { sentence: "“Where were you last night?”", count: 2 },
+    ]);
+    // The paragraph's last sentence has no mark, so it differs from the others: 2 of 7 occurrences are of sentences used once.
+    expect(report.repetition.unique_sentence_ratio).toBe(0.2857);
+    // Three times is still within bounds.
+    expect(report.warnings.join(" ")).not.toContain("sentence");
+
+    const overused = computeQualityReport(brief(60), [{ number: 1, title: "One", scenes: [...scenes, "The lamp by the door went out."] }]);
+    expect(overused.repetition.most_repeated_sentences[0]).toEqual({ sentence: "The lamp by the door went out.", count: 4 });
+    expect(overused.warnings).toContainEqual(expect.stringMatching(/^The prose repeats itself: .*; a sentence occurs more than 3 times \(most often “The lamp by the door went out\.”, 4 times\)\.$/));
+  });
+
+  it("splits a scene into the sentences it counts", () => {
+    expect(sentencesOf("“Go,” she said. “Now.” He went.\n\nIt was late")).toEqual(["“Go,” she said.", "“Now.”", "He went.", "It was late"]);
   });
 
   it("warns about length, balance, repetition, dialogue and long sentences", () => {

@@ -12,11 +12,23 @@ import type { ProjectBrief } from "./writers/writer";
  *   followed by whitespace or the end of the paragraph; text after the last
  *   ending counts as one more sentence;
  * - dialogue is every word between “ and ” (a quote left open runs to the
- *   end of its paragraph, as multi-paragraph speech is written).
+ *   end of its paragraph, as multi-paragraph speech is written);
+ * - a sentence's text runs from its first character that is not whitespace
+ *   to its last mark (closing quotes included), exactly as written; two
+ *   sentences are the same when their texts are.
  */
 
-/** How many repeated phrases the report lists. */
+/** How many repeated phrases, and how many repeated sentences, the report lists. */
 const MOST_REPEATED_COUNT = 10;
+
+/**
+ * Sentences this long or shorter ("Nobody moved.", “Why?”) recur in any
+ * book; only longer ones count towards sentence repetition.
+ */
+export const SHORT_SENTENCE_CHARACTERS = 20;
+
+/** A longer sentence repeated more often than this reads as a tic. */
+const MAX_SENTENCE_REPEATS = 3;
 
 /** Thresholds past which the report warns. */
 const LIMITS = {
@@ -139,13 +151,23 @@ class TextStats {
   private readonly wordIds = new Map<string, number>();
   private readonly vocabulary: { word: string; syllables: number }[] = [];
   private sentence: number[] = [];
+  /** How often each sentence longer than SHORT_SENTENCE_CHARACTERS occurs. */
+  readonly longSentences = new Map<string, number>();
+  /** Where the sentence being read starts in the scene, or -1 between sentences. */
+  private sentenceStart = -1;
+  private scene = "";
+  private sceneSentences: string[] | null = null;
 
   /**
    * Adds one scene, scanning its characters once: words, quotes, sentence
-   * endings and blank lines between paragraphs. Returns its word count.
+   * endings and blank lines between paragraphs. Returns its word count; the
+   * scene's sentences are added to `sentences` when given.
    */
-  addScene(text: string): number {
+  addScene(text: string, sentences: string[] | null = null): number {
     const before = this.words;
+    this.scene = text;
+    this.sceneSentences = sentences;
+    this.sentenceStart = -1;
     // Lower-case the scene once; a character whose lower case has another length (rare) keeps words apart safely.
     const lower = text.toLowerCase();
     const sameLength = lower.length === text.length;
@@ -153,6 +175,7 @@ class TextStats {
     let i = 0;
     while (i < text.length) {
       const code = codePointAt(text, i);
+      if (this.sentenceStart < 0 && !isWhitespace(code)) this.sentenceStart = i;
       if (isLetterOrDigit(code)) {
         const start = i;
         i += code > 0xffff ? 2 : 1;
@@ -173,20 +196,21 @@ class TextStats {
         while (next < text.length && text.charCodeAt(next) !== 10 && isWhitespace(text.charCodeAt(next))) next += 1;
         // A blank line ends the paragraph, its sentence and any quote left open.
         if (text.charCodeAt(next) === 10) {
-          this.endSentence();
+          this.endSentence(i);
           inQuote = false;
         }
       } else if (isSentenceMark(code)) {
         let next = i + 1;
         while (next < text.length && (isSentenceMark(text.charCodeAt(next)) || isClosingMark(text.charCodeAt(next)))) next += 1;
         if (text.slice(i, next).includes("”")) inQuote = false;
-        if (next >= text.length || isWhitespace(text.charCodeAt(next))) this.endSentence();
+        if (next >= text.length || isWhitespace(text.charCodeAt(next))) this.endSentence(next);
         i = next;
         continue;
       }
       i += code > 0xffff ? 2 : 1;
     }
-    this.endSentence();
+    this.endSentence(text.length);
+    this.sceneSentences = null;
     return this.words - before;
   }
 
@@ -204,10 +228,16 @@ class TextStats {
     this.sentence.push(id);
   }
 
-  private endSentence(): void {
+  /** Ends the sentence being read at `end` (exclusive); a run of marks without a word is no sentence. */
+  private endSentence(end: number): void {
     const ids = this.sentence;
+    const start = this.sentenceStart;
+    this.sentenceStart = -1;
     if (ids.length === 0) return;
     this.sentences += 1;
+    const sentence = this.scene.slice(start, end).trimEnd();
+    this.sceneSentences?.push(sentence);
+    if (sentence.length > SHORT_SENTENCE_CHARACTERS) this.longSentences.set(sentence, (this.longSentences.get(sentence) ?? 0) + 1);
     for (let i = 0; i + 2 < ids.length; i++) {
       // Word ids stay far below 2^26, so the pair key is exact.
       const pair = (ids[i] ?? 0) * 2 ** 26 + (ids[i + 1] ?? 0);
@@ -237,6 +267,29 @@ class TextStats {
   }
 }
 
+/** A scene's sentences, by the definition above: what the report counts, for measures of a book's own. */
+export function sentencesOf(text: string): string[] {
+  const sentences: string[] = [];
+  new TextStats().addScene(text, sentences);
+  return sentences;
+}
+
+/** Longer sentences and how often each recurs. */
+function sentenceRepetition(counts: ReadonlyMap<string, number>): { uniqueRatio: number; overused: number; mostRepeated: { sentence: string; count: number }[] } {
+  let occurrences = 0;
+  let unique = 0;
+  let overused = 0;
+  const repeated: { sentence: string; count: number }[] = [];
+  for (const [sentence, count] of counts) {
+    occurrences += count;
+    if (count === 1) unique += 1;
+    else repeated.push({ sentence, count });
+    if (count > MAX_SENTENCE_REPEATS) overused += 1;
+  }
+  repeated.sort((a, b) => b.count - a.count || (a.sentence < b.sentence ? -1 : a.sentence > b.sentence ? 1 : 0));
+  return { uniqueRatio: occurrences > 0 ? unique / occurrences : 1, overused, mostRepeated: repeated.slice(0, MOST_REPEATED_COUNT) };
+}
+
 function coefficientOfVariation(values: number[]): number {
   if (values.length === 0) return 0;
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -263,6 +316,7 @@ export function computeQualityReport(brief: ProjectBrief, chapters: { number: nu
   const repeatedPhrases = repeated.filter((entry) => !isTrivialPhrase(entry.phrase));
   repeatedPhrases.sort((a, b) => b.count - a.count || (a.phrase < b.phrase ? -1 : a.phrase > b.phrase ? 1 : 0));
   const repeatedTrigramRatio = stats.trigramCount > 0 ? repeatedOccurrences / stats.trigramCount : 0;
+  const sentences = sentenceRepetition(stats.longSentences);
 
   const averageSentenceWords = stats.sentences > 0 ? stats.words / stats.sentences : 0;
   const syllablesPerWord = stats.words > 0 ? stats.syllables / stats.words : 0;
@@ -279,10 +333,17 @@ export function computeQualityReport(brief: ProjectBrief, chapters: { number: nu
   if (chapterBalance > LIMITS.chapterBalance) {
     warnings.push(`Chapter lengths are very uneven (they vary by ${percent(chapterBalance)} around the average of ${Math.round(stats.words / Math.max(1, chapters.length))} words).`);
   }
+  const repetitions: string[] = [];
   if (repeatedTrigramRatio > LIMITS.repeatedTrigramRatio) {
     const examples = repeatedPhrases.slice(0, 3).map((entry) => `“${entry.phrase}”`);
-    warnings.push(`The prose repeats itself: ${percent(repeatedTrigramRatio)} of its three-word phrases occur more than once${examples.length > 0 ? ` (most often ${examples.join(", ")})` : ""}.`);
+    repetitions.push(`${percent(repeatedTrigramRatio)} of its three-word phrases occur more than once${examples.length > 0 ? ` (most often ${examples.join(", ")})` : ""}`);
   }
+  const [mostRepeatedSentence] = sentences.mostRepeated;
+  if (sentences.overused > 0 && mostRepeatedSentence) {
+    const which = sentences.overused === 1 ? "a sentence occurs" : `${sentences.overused} sentences occur`;
+    repetitions.push(`${which} more than ${MAX_SENTENCE_REPEATS} times (most often “${mostRepeatedSentence.sentence}”, ${mostRepeatedSentence.count} times)`);
+  }
+  if (repetitions.length > 0) warnings.push(`The prose repeats itself: ${repetitions.join("; ")}.`);
   if (stats.words > 0 && dialogueRatio < LIMITS.minDialogueRatio) warnings.push(`There is almost no dialogue (${percent(dialogueRatio)} of the words).`);
   if (dialogueRatio > LIMITS.maxDialogueRatio) warnings.push(`The text is nearly all dialogue (${percent(dialogueRatio)} of the words).`);
   if (stats.words > 0 && readingEase < LIMITS.minReadingEase) warnings.push(`The prose is hard to read (Flesch reading ease ${Math.round(readingEase)}).`);
@@ -297,6 +358,8 @@ export function computeQualityReport(brief: ProjectBrief, chapters: { number: nu
     repetition: {
       repeated_trigram_ratio: round(repeatedTrigramRatio, 4),
       most_repeated: repeatedPhrases.slice(0, MOST_REPEATED_COUNT),
+      unique_sentence_ratio: round(sentences.uniqueRatio, 4),
+      most_repeated_sentences: sentences.mostRepeated,
     },
     readability: {
       flesch_reading_ease: round(readingEase, 2),

@@ -378,7 +378,7 @@ function ValidationView({ output }: { output: Validation }) {
   const chapterWords = manuscript.chapters.map((chapter) => ({ number: chapter.number, words: chapter.words }));
   return (
     <div className="grid gap-5">
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
         <Figure label="Words" note={`target ${formatNumber(report.target_words)}`}>
           {formatNumber(report.total_words)}
         </Figure>
@@ -401,6 +401,9 @@ function ValidationView({ output }: { output: Validation }) {
         <Figure label="Repeated phrases" note="three-word phrases used again">
           {formatPrecisePercent(report.repetition.repeated_trigram_ratio)}
         </Figure>
+        <Figure label="Sentences used once" note="of sentences over 20 characters">
+          {report.repetition.unique_sentence_ratio === null ? "—" : formatPrecisePercent(report.repetition.unique_sentence_ratio)}
+        </Figure>
         <Figure label="Chapters" note={`${formatNumber(manuscript.chapters.reduce((total, chapter) => total + chapter.scenes, 0))} scenes`}>
           {formatNumber(manuscript.chapters.length)}
         </Figure>
@@ -420,9 +423,25 @@ function ValidationView({ output }: { output: Validation }) {
       <Section title="Words per chapter">
         <WordsPerChapterChart chapters={chapterWords} targetPerChapter={chapterWords.length > 0 ? report.target_words / chapterWords.length : 0} />
       </Section>
+      {report.repetition.most_repeated_sentences.length > 0 ? (
+        <Section title="Most repeated sentences">
+          <ol className="grid gap-1.5 text-sm" aria-label="Most repeated sentences">
+            {report.repetition.most_repeated_sentences.map((entry) => (
+              <li key={entry.sentence} className="flex items-start justify-between gap-3 rounded-md border px-3 py-1.5">
+                <span className="min-w-0 break-words">{entry.sentence}</span>
+                <span className="shrink-0 text-muted-foreground tabular-nums">× {formatNumber(entry.count)}</span>
+              </li>
+            ))}
+          </ol>
+        </Section>
+      ) : report.repetition.unique_sentence_ratio !== null ? (
+        <Section title="Most repeated sentences">
+          <p className="text-sm text-muted-foreground">No sentence over 20 characters is used twice.</p>
+        </Section>
+      ) : null}
       {report.repetition.most_repeated.length > 0 ? (
         <Section title="Most repeated phrases">
-          <ul className="flex flex-wrap gap-1.5">
+          <ul className="flex flex-wrap gap-1.5" aria-label="Most repeated phrases">
             {report.repetition.most_repeated.map((phrase) => (
               <li key={phrase.phrase}>
                 <Badge variant="outline" className="font-normal">

@@ -64,6 +64,14 @@ describe("continuity audit", () => {
     for (const issue of result.issues) ContinuityIssueSchema.parse(issue);
   });
 
+  it("corrects a misspelt cast name in the possessive", async () => {
+    const misspelt = partner.slice(0, 1) + (partner[2] ?? "") + (partner[1] ?? "") + partner.slice(3);
+    const possessive = cleanScene().replace(`found ${partner} by the gate`, `found ${partner}’s horse by the gate`);
+    const result = await audit(possessive.replace(`found ${partner}’s`, `found ${misspelt}’s`));
+    expect(result.text).toBe(possessive);
+    expect(result.issues).toEqual([expect.objectContaining({ kind: "name", fix: `Replaced “${misspelt}” with “${partner}” (1 time).` })]);
+  });
+
   it("gives a line spoken by someone outside the cast to the cast member in the scene", async () => {
     const text = cleanScene().replace(`“You came, then,” ${partner} said.`, "“You came, then,” Bartholomew said.");
     const result = await audit(text);

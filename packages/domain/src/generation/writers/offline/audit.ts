@@ -107,7 +107,8 @@ class ContinuityAuditor {
     }
     let fixed = text;
     for (const [wrong, right] of suspects) {
-      const pattern = new RegExp(`(?<![\\p{L}’'-])${escapeRegExp(wrong)}(?![\\p{L}’'-])`, "gu");
+      // A whole word, possibly possessive ("Tmoas’s"), but not part of a longer name ("O’Brien").
+      const pattern = new RegExp(`(?<![\\p{L}’'-])${escapeRegExp(wrong)}(?![\\p{L}-])(?!['’](?!s\\b))`, "gu");
       const count = fixed.match(pattern)?.length ?? 0;
       fixed = fixed.replace(pattern, right);
       this.report("name", `“${wrong}” looks like a misspelling of ${right}.`, `Replaced “${wrong}” with “${right}” (${count} ${count === 1 ? "time" : "times"}).`);

@@ -1,5 +1,9 @@
 import { countWords } from "../../quality";
 import type { SceneInput } from "../writer";
+import { capitalise } from "./english";
+import { BookPhrasing, tidy } from "./grammar";
+import { sceneMemory } from "./memory";
+import { proseGrammar } from "./prose";
 import { randomFor, type Random } from "./random";
 import { actorsOf, findActor, firstNameOf, storyCore, type Actor } from "./story";
 import { fill } from "./template";
@@ -13,6 +17,8 @@ import { hasSpeech, joinParagraphs, splitParagraphs } from "./text";
  *   (“Go,” Tomas said. → “Go.” Tomas folded his arms.);
  * - now and then the point-of-view character's reaction follows a line:
  *   what they hear under the words.
+ * Beats and reactions come from the prose grammar's own rules for this
+ * pass, numbered across the book like the draft's sentences.
  * Additions stop at 2.5 % of the scene's words.
  */
 
@@ -25,25 +31,6 @@ const TAG_INVERTED = new RegExp(`“([^”]*?)([,?!])” (${TAG_VERBS}) (\\p{Lu}
 
 /** Tags for a line that answers a question. */
 const ANSWER_TAGS = ["replied", "answered", "said"];
-
-/** Beats that need no pronoun. {S} is the speaker as the tag named them. */
-const PLAIN_BEATS = ["{S} glanced toward the window.", "{S} shrugged.", "{S} looked at the floor.", "{S} waited.", "{S} turned away.", "{S} exhaled.", "{S} tapped the table twice.", "{S} straightened up.", "{S} kept very still."];
-/** Beats with the speaker's possessive, {p}. */
-const POSSESSIVE_BEATS = ["{S} rubbed {p} jaw.", "{S} opened {p} hands.", "{S} ran a thumb along {p} sleeve.", "{S} looked down at {p} hands.", "{S} pressed {p} lips together.", "{S} lifted {p} chin."];
-
-/** The point-of-view character's reaction to someone else's line. {P} is them, {S} the speaker, {Sp} the speaker's possessive. */
-const SUBTEXT = [
-  "{P} heard what {S} was not saying.",
-  "It was not an answer, and they both knew it.",
-  "{P} filed that away for later.",
-  "Something in {S}’s voice did not match the words.",
-  "{P} wondered how long {S} had been waiting to say that.",
-  "{P} did not believe a word of it, and did not say so.",
-  "Under the words, {P} could hear something else: fear, or shame.",
-  "{P} watched {S}’s hands instead of {Sp} face. The hands were more honest.",
-];
-/** The point-of-view character's reaction to their own line. */
-const SELF_SUBTEXT = ["It came out harder than {P} had meant.", "{P} regretted it as soon as it was said.", "{P} heard {own} voice shake, and hated it."];
 
 const POSSESSIVE_OF_PRONOUN: Readonly<Record<string, string>> = { I: "my", he: "his", she: "her", they: "their", we: "our", He: "his", She: "her", They: "their", We: "our" };
 
@@ -69,6 +56,7 @@ function findTag(paragraph: string): Tag | null {
 
 class DialogueReviser {
   private readonly random: Random;
+  private readonly phrasing: BookPhrasing;
   private readonly actors: Actor[];
   private readonly pov: Actor | undefined;
   private readonly firstPerson: boolean;
@@ -79,7 +67,9 @@ class DialogueReviser {
   constructor(private readonly input: SceneInput) {
     const { brief, plan, ref } = input;
     this.random = randomFor(brief.seed, "dialogue_pass", ref.chapter, ref.scene.number);
-    this.actors = actorsOf(plan.cast, storyCore(brief).kit, brief.seed);
+    const kit = storyCore(brief).kit;
+    this.phrasing = new BookPhrasing(proseGrammar(kit), brief.seed, sceneMemory(brief, plan, ref.chapter, ref.scene.number).position);
+    this.actors = actorsOf(plan.cast, kit, brief.seed);
     this.pov = findActor(this.actors, ref.scene.pov);
     this.firstPerson = plan.highConcept.narrative_voice.person === "first" && this.pov?.character.name === plan.cast.cast[0]?.name;
     this.addLimit = Math.floor(countWords(input.text) * MAX_ADDED);
@@ -126,10 +116,8 @@ class DialogueReviser {
 
   /** Replaces a closing "said" tag with something the speaker does. */
   private toBeat(paragraph: string, tag: Tag): string {
-    const possessive = POSSESSIVE_OF_PRONOUN[tag.speaker] ?? findActor(this.actors, tag.speaker)?.pronouns.possessive;
-    const template = this.random.pick(possessive ? [...PLAIN_BEATS, ...POSSESSIVE_BEATS] : PLAIN_BEATS);
-    const speaker = tag.speaker.charAt(0).toUpperCase() + tag.speaker.slice(1);
-    const beat = fill(template, (slot) => (slot === "S" ? speaker : (possessive ?? "")));
+    const possessive = POSSESSIVE_OF_PRONOUN[tag.speaker] ?? findActor(this.actors, tag.speaker)?.pronouns.possessive ?? "their";
+    const beat = capitalise(tidy(fill(this.phrasing.next("pass_beat"), (slot) => (slot === "S" ? tag.speaker : possessive))));
     const punctuation = tag.punctuation === "," ? "." : tag.punctuation;
     return this.tryAdd(paragraph, paragraph.replace(tag.match, `“${tag.line}${punctuation}” ${beat}`));
   }
@@ -156,13 +144,15 @@ class DialogueReviser {
     const wanted = own ? this.random.chance(0.06) : this.partnerLines % 4 === 2;
     if (!wanted) return paragraph;
     const povName = this.firstPerson ? "I" : this.pov.first;
-    const reaction = fill(this.random.pick(own ? SELF_SUBTEXT : SUBTEXT), (slot) => {
+    const povPossessive = this.firstPerson ? "my" : this.pov.pronouns.possessive;
+    const reaction = fill(this.phrasing.next(own ? "self_subtext" : "subtext"), (slot) => {
       if (slot === "P") return povName;
-      if (slot === "own") return this.firstPerson ? "my" : (this.pov?.pronouns.possessive ?? "their");
+      if (slot === "Pp" || slot === "own") return povPossessive;
       if (slot === "Sp") return speaker.pronouns.possessive;
+      if (slot === "So") return speaker.pronouns.object;
       return firstNameOf(speaker.character.name);
     });
-    return this.tryAdd(paragraph, `${paragraph} ${reaction.charAt(0).toUpperCase()}${reaction.slice(1)}`);
+    return this.tryAdd(paragraph, `${paragraph} ${capitalise(tidy(reaction))}`);
   }
 
   private tryAdd(before: string, after: string): string {

@@ -1,20 +1,28 @@
-import { countWords } from "../../quality";
+import { countWords, SHORT_SENTENCE_CHARACTERS } from "../../quality";
 import type { SceneInput } from "../writer";
 import { earlierSameDayMarker, sceneTime, type TimeOfDay } from "./clock";
-import { capitalise, inSentence, numberInWords, withArticle } from "./english";
-import * as phrases from "./phrasebook";
+import { BASE_OF_PAST, capitalise, inSentence, numberInWords, withArticle } from "./english";
+import { BookPhrasing, tidy } from "./grammar";
+import { sceneMemory, type SceneMemory, type StoryEvent } from "./memory";
+import { ONCE_PER_SCENE, proseGrammar } from "./prose";
 import { randomFor, type Random } from "./random";
-import { designScene, inflect, isPlural, type Clause, type SceneDesign } from "./scene-design";
+import { designScene, inflect, isPlural, type Clause, type SceneDesign, type SceneKindName } from "./scene-design";
 import { SYMMETRIC_TIES } from "./cast";
 import { EYE_COLOURS, FIRST_PERSON, firstNameOf, settingOf, shortName, type Actor, type Setting } from "./story";
-import { fill, vary } from "./template";
+import { fill } from "./template";
 import { escapeRegExp } from "./text";
 
 /**
  * Scene drafting (stage 6): turns a scene's design into prose of the
  * planned length. A scene opens on its time and place, brings in the scene
- * partner, alternates conversation with action, thought and description,
- * meets its conflict about halfway and closes on its outcome.
+ * partner, remembers what earlier scenes left behind, alternates
+ * conversation with action, thought and description, meets its conflict
+ * about halfway, lets its own event happen and closes on its outcome.
+ *
+ * Every sentence comes from the prose grammar (prose.ts), numbered across
+ * the book so that no two scenes say the same thing; what earlier scenes
+ * introduced, and what this one introduces, comes from the book's memory
+ * (memory.ts).
  *
  * Like any first draft it has a few flaws for the later stages to find:
  * filler words and doubled words for self-refine, plain "said" tags for the
@@ -23,7 +31,7 @@ import { escapeRegExp } from "./text";
  * places) for the continuity audit.
  */
 
-/** One template's worth of text. */
+/** One sentence's worth of text. */
 interface Piece {
   text: string;
   words: number;
@@ -37,6 +45,7 @@ interface Paragraph {
 }
 
 type Slip = "none" | "name" | "eyes" | "time" | "absent";
+type Speaker = "pov" | "partner";
 
 /** Scenes shorter than this are written as vignettes. */
 const SHORT_SCENE_WORDS = 150;
@@ -46,28 +55,77 @@ const LENGTH_TOLERANCE = 0.015;
 
 const DAYPART: Readonly<Record<TimeOfDay, string>> = { dawn: "morning", morning: "morning", noon: "afternoon", afternoon: "afternoon", evening: "evening", night: "night" };
 
+/** A continuity slip some drafts make: the partner placed somewhere else while they are in the scene. */
+const ABSENT_SLIP = "{Qn} was still away at {elsewhere}, and not expected back for days.";
+
+/**
+ * How conversations run in each kind of scene: which part comes next and
+ * who says it. A long scene goes round again from the second line.
+ */
+const CONVERSATIONS: Readonly<Record<SceneKindName, readonly (readonly [string, Speaker])[]>> = {
+  question: [["open", "partner"], ["ask", "pov"], ["deflect", "partner"], ["push", "pov"], ["reveal", "partner"], ["ask_memory", "pov"], ["tell_memory", "partner"], ["react", "pov"], ["warn", "partner"], ["ask", "pov"], ["deflect", "partner"], ["close", "partner"]],
+  persuade: [["open", "partner"], ["push", "pov"], ["deflect", "partner"], ["tell_memory", "pov"], ["react", "partner"], ["push", "pov"], ["warn", "partner"], ["ask", "pov"], ["reveal", "partner"], ["close", "partner"]],
+  confront: [["open", "partner"], ["ask_memory", "pov"], ["deflect", "partner"], ["push", "pov"], ["react", "partner"], ["tell_memory", "pov"], ["reveal", "partner"], ["react", "pov"], ["warn", "partner"], ["close", "pov"]],
+  search: [["open", "pov"], ["ask", "partner"], ["reveal", "pov"], ["warn", "partner"], ["ask_memory", "pov"], ["tell_memory", "partner"], ["react", "pov"], ["push", "partner"], ["close", "pov"]],
+  reconcile: [["open", "partner"], ["tell_memory", "pov"], ["react", "partner"], ["push", "pov"], ["deflect", "partner"], ["ask_memory", "pov"], ["reveal", "partner"], ["react", "pov"], ["close", "partner"]],
+  escape: [["warn", "partner"], ["ask", "pov"], ["deflect", "partner"], ["push", "pov"], ["tell_memory", "partner"], ["react", "pov"], ["warn", "partner"], ["close", "pov"]],
+  plan: [["open", "partner"], ["ask", "pov"], ["reveal", "partner"], ["ask_memory", "pov"], ["tell_memory", "partner"], ["warn", "pov"], ["react", "partner"], ["push", "pov"], ["close", "partner"]],
+  bargain: [["open", "partner"], ["push", "pov"], ["deflect", "partner"], ["ask", "pov"], ["reveal", "partner"], ["react", "pov"], ["tell_memory", "partner"], ["warn", "pov"], ["close", "partner"]],
+};
+
+/** Lines of 20 characters or fewer that may open a line of speech, by its part: the small change of talk. */
+const SHORT_LINES: Readonly<Record<string, readonly string[]>> = {
+  open: ["You came, then.", "There you are.", "You’re late.", "Well.", "At last."],
+  ask: ["One thing.", "Wait.", "Tell me.", "And?", "Listen."],
+  deflect: ["No.", "Don’t.", "Not now.", "Leave it.", "I can’t."],
+  push: ["Please.", "Don’t.", "I mean it.", "Look at me.", "No more lies."],
+  reveal: ["All right.", "Fine.", "You want it?", "Listen.", "Here it is."],
+  warn: ["Careful.", "Listen to me.", "One more thing.", "Don’t."],
+  react: ["No.", "God.", "I see.", "Of course.", "Is that all?"],
+  close: ["Enough.", "Go.", "That’s all.", "We’re done."],
+  ask_memory: ["Wait.", "Tell me.", "Be honest."],
+  tell_memory: ["Listen.", "I keep thinking.", "You know why."],
+};
+
+/** Words a first draft leans on, which self-refine cuts. */
+const FILLERS = ["just", "really"];
+/** Verbs a filler word would read wrong before ("She just was"). */
+const AUXILIARIES = new Set(["was", "were", "had", "did"]);
+
+/** Narration kinds a paragraph draws on, shuffled per paragraph. */
+const NARRATION = ["thought", "sense", "action", "thought", "partner_action", "sense"];
+
 class SceneWriter {
   private readonly random: Random;
+  private readonly phrasing: BookPhrasing;
   private readonly design: SceneDesign;
+  private readonly memory: SceneMemory;
   private readonly setting: Setting;
   private readonly firstPerson: boolean;
   private readonly daypart: string;
   private readonly relation: string | null;
   private readonly marker: string;
   private readonly slip: Slip;
-  private readonly used = new Set<string>();
   private readonly saidInFull = new Set<string>();
   private readonly paragraphs: Paragraph[] = [];
   /** Who was named last in the paragraph being written, so the next mention can be a pronoun. */
   private lastMentioned: Actor | null = null;
+  /** Who has been named in the paragraph being written: with a "he" and a "she" in the scene, a pronoun names either of them clearly. */
+  private namedInParagraph = new Set<Actor>();
   private featureTurn = 0;
   private relationMentioned = false;
   private conversationTurn = 0;
+  /** The earlier event the sentence being written recalls. */
+  private memoryEvent: StoryEvent | null;
 
   constructor(private readonly input: SceneInput) {
     const { brief, plan, ref } = input;
     this.random = randomFor(brief.seed, "scene_drafting", ref.chapter, ref.scene.number);
     this.design = designScene(brief, plan, ref.chapter, ref.scene.number, ref.scene.pov, ref.scene.place);
+    const { position, memory } = sceneMemory(brief, plan, ref.chapter, ref.scene.number);
+    this.memory = memory;
+    this.memoryEvent = memory.recalls[0] ?? null;
+    this.phrasing = new BookPhrasing(proseGrammar(this.design.core.kit), brief.seed, position, ONCE_PER_SCENE);
     this.setting = settingOf(this.design.core.kit, plan.world, ref.scene.place);
     this.firstPerson = this.design.person === "first" && this.design.pov.character.name === plan.cast.cast[0]?.name;
     const time = sceneTime(brief.seed, ref.chapter, ref.scene.number, brief.scenes_per_chapter);
@@ -85,7 +143,9 @@ class SceneWriter {
     const short = target < SHORT_SCENE_WORDS;
     this.opening(short);
     this.partnerArrives(short);
+    this.remember();
     let obstacleDone = false;
+    let eventDone = this.memory.introduces.length === 0;
     let absentSlipDone = this.slip !== "absent";
     // Reserve room for the closing paragraph.
     const closingReserve = Math.min(45, target * 0.15);
@@ -93,19 +153,25 @@ class SceneWriter {
       if (!obstacleDone && this.wordCount() >= target * 0.45) {
         this.obstacle(false);
         obstacleDone = true;
+      } else if (obstacleDone && !eventDone && this.wordCount() >= target * 0.65) {
+        this.introduceEvent(false);
+        eventDone = true;
       } else if (block % 2 === 0) {
         this.conversation(this.random.between(2, 4));
       } else {
         this.narration();
         if (!absentSlipDone) {
-          this.addPiece(this.lastNarration(), this.narrate(phrases.ABSENT_SLIP), false);
+          this.addPiece(this.lastNarration(), this.narrate(ABSENT_SLIP), false);
           absentSlipDone = true;
         }
       }
     }
     if (!obstacleDone) this.obstacle(short);
+    if (!eventDone) this.introduceEvent(short);
     this.closing();
     this.fitLength(target);
+    // After the fitting, so none of them is trimmed away: a word or three over is well within the tolerance.
+    this.addFillers(target < 300 ? 1 : this.random.between(2, 3));
     let text = this.paragraphs
       .filter((paragraph) => paragraph.pieces.length > 0)
       .map((paragraph) => paragraph.pieces.map((piece) => piece.text).join(" "))
@@ -119,64 +185,90 @@ class SceneWriter {
 
   private opening(short: boolean): void {
     const paragraph = this.newParagraph(false);
-    this.addPiece(paragraph, this.narrate(this.take(phrases.OPENINGS)), false);
-    if (!short) this.addPiece(paragraph, this.narrate(this.take(phrases.ARRIVALS)), true);
-    if (!short && this.random.chance(0.6)) this.addPiece(paragraph, this.narrate(this.take(phrases.SENSES)), true);
-    this.addPiece(paragraph, this.narrate(this.take(phrases.GOALS)), true);
+    this.addPiece(paragraph, this.line("opening"), false);
+    if (!short) this.addPiece(paragraph, this.line("arrival"), true);
+    if (!short && this.random.chance(0.6)) this.addPiece(paragraph, this.line("sense"), true);
+    this.addPiece(paragraph, this.line("goal"), true);
   }
 
   private partnerArrives(short: boolean): void {
     const paragraph = this.newParagraph(false);
-    this.addPiece(paragraph, this.narrate(this.take(phrases.PARTNER_ARRIVALS)), false);
+    this.addPiece(paragraph, this.line("partner_arrival"), false);
     if (short) return;
     const facts = this.design.partner.facts;
     if (this.slip === "eyes" && facts.eyes) {
       const wrong = this.random.pick(EYE_COLOURS.filter((colour) => colour !== facts.eyes));
-      this.addPiece(paragraph, this.narrate(this.take(phrases.EYES_LINES), { eyes: wrong }), false);
+      this.addPiece(paragraph, this.line("eyes_line", { eyes: wrong }), false);
     } else if (this.random.chance(0.35)) {
       const options = [
-        ...(facts.eyes ? [() => this.narrate(this.take(phrases.EYES_LINES), { eyes: facts.eyes ?? "" })] : []),
-        ...(facts.age !== null ? [() => this.narrate(this.take(phrases.AGE_LINES), { age: numberInWords(facts.age ?? 0) })] : []),
-        ...(facts.profession ? [() => this.narrate(this.take(phrases.JOB_LINES), { job: withArticle(facts.profession ?? "") })] : []),
+        ...(facts.eyes ? [() => this.line("eyes_line", { eyes: facts.eyes ?? "" })] : []),
+        ...(facts.age !== null ? [() => this.line("age_line", { age: numberInWords(facts.age ?? 0) })] : []),
+        ...(facts.profession ? [() => this.line("job_line", { job: withArticle(facts.profession ?? "") })] : []),
       ];
       if (options.length > 0) this.addPiece(paragraph, this.random.pick(options)(), true);
     }
-    if (this.random.chance(0.5)) this.addPiece(paragraph, this.narrate(this.take(phrases.PARTNER_ACTIONS)), true);
+    if (this.random.chance(0.5)) this.addPiece(paragraph, this.line("partner_action"), true);
+  }
+
+  /** What earlier scenes left behind: the first thing this scene remembers, said early and kept whatever the length. */
+  private remember(): void {
+    const [first] = this.memory.recalls;
+    if (!first) return;
+    const paragraph = this.newParagraph(false);
+    this.memoryEvent = first;
+    this.addPiece(paragraph, this.line(this.random.chance(0.5) ? "recall" : `recall_${first.kind}`), false);
   }
 
   private narration(): void {
     const paragraph = this.newParagraph(false);
-    const kinds = this.random.shuffled([phrases.THOUGHTS, phrases.SENSES, phrases.ACTIONS, phrases.THOUGHTS, phrases.PARTNER_ACTIONS, phrases.SENSES]);
+    const kinds = this.random.shuffled(NARRATION);
     const count = this.random.weighted([[1, 1], [2, 2], [3, 4], [4, 3], [5, 1]] as const);
     for (let i = 0; i < count; i++) {
       const aboutRelation = i === 1 && this.relation !== null && !this.relationMentioned && this.random.chance(0.4);
       if (aboutRelation) this.relationMentioned = true;
-      const templates = aboutRelation ? phrases.RELATION_THOUGHTS : (kinds[i] ?? phrases.THOUGHTS);
-      this.addPiece(paragraph, this.narrate(this.take(templates)), i > 0);
+      this.addPiece(paragraph, this.line(aboutRelation ? "relation_thought" : (kinds[i] ?? "thought")), i > 0);
     }
   }
 
   private obstacle(short: boolean): void {
     const paragraph = this.newParagraph(false);
-    this.addPiece(paragraph, this.clause(this.design.conflict), false);
-    this.addPiece(paragraph, this.narrate(this.take(phrases.SETBACKS)), true);
-    if (!short && this.random.chance(0.5)) this.addPiece(paragraph, this.narrate(this.take(phrases.THOUGHTS)), true);
+    this.addPiece(paragraph, this.clauseLine("conflict", this.design.conflict), false);
+    this.addPiece(paragraph, this.line("setback"), true);
+    if (!short && this.random.chance(0.5)) this.addPiece(paragraph, this.line("thought"), true);
     this.conversation(short ? 2 : this.random.between(2, 3));
+  }
+
+  /** The scene's own event: what later scenes will remember. */
+  private introduceEvent(short: boolean): void {
+    const [event] = this.memory.introduces;
+    if (!event) return;
+    const paragraph = this.newParagraph(false);
+    const who = event.who ? this.introducedPerson(event.who) : "";
+    this.addPiece(paragraph, this.line(`intro_${event.kind}`, { event: event.introduction, eventWho: who, eventWhere: event.place }), false);
+    if (!short) this.addPiece(paragraph, this.line("intro_after"), true);
+  }
+
+  /** A person an event concerns, as the sentence that introduces it names them. */
+  private introducedPerson(name: string): string {
+    const actor = this.design.actors.find((candidate) => candidate.first === name);
+    if (!actor) return name;
+    return this.mention(actor, "subject");
   }
 
   private closing(): void {
     const paragraph = this.newParagraph(false);
-    this.addPiece(paragraph, this.clause(this.design.outcome), false);
-    this.addPiece(paragraph, this.narrate(this.take(phrases.CLOSINGS)), true);
+    this.addPiece(paragraph, this.clauseLine("outcome", this.design.outcome), false);
+    this.addPiece(paragraph, this.line("closing"), false);
   }
 
   /** A few lines of talk between the point-of-view character and the partner. */
   private conversation(lines: number): void {
     const { pov, partner } = this.design;
+    const shape = CONVERSATIONS[this.design.kind];
     for (let line = 0; line < lines; line++) {
-      const [part, who] = phrases.CONVERSATION[this.conversationTurn % phrases.CONVERSATION.length] ?? ["react", "pov"];
-      // After the first round the conversation circles back to questions instead of greeting again.
-      this.conversationTurn = this.conversationTurn + 1 === phrases.CONVERSATION.length ? 1 : this.conversationTurn + 1;
+      const [part, who] = shape[this.conversationTurn % shape.length] ?? ["react", "pov"];
+      // After the first round the conversation circles back instead of greeting again.
+      this.conversationTurn = this.conversationTurn + 1 === shape.length ? 1 : this.conversationTurn + 1;
       const speaker = who === "pov" ? pov : partner;
       const listener = who === "pov" ? partner : pov;
       const paragraph = this.newParagraph(true);
@@ -185,13 +277,23 @@ class SceneWriter {
     }
   }
 
-  private speech(part: keyof typeof phrases.SPEECH, listener: Actor): string {
-    const line = fill(vary(this.take(phrases.SPEECH[part]), this.random), (slot) => {
+  /** One line of speech: now and then a short opener, then the line itself. */
+  private speech(part: string, listener: Actor): string {
+    // Speech about the past names the second thing the scene remembers when there is one.
+    const memory = part.endsWith("_memory") ? (this.memory.recalls[1] ?? this.memory.recalls[0] ?? null) : null;
+    const rule = part.endsWith("_memory") && !memory ? (part === "ask_memory" ? "ask" : "reveal") : part;
+    const slots = (slot: string): string => {
       if (slot === "L") return listener.first;
       if (slot === "oath") return this.random.pick(this.design.core.kit.oaths);
+      if (slot === "memory") return memory?.mention ?? "";
       return this.storySlot(slot);
-    });
-    return capitaliseSentences(line);
+    };
+    const line = capitaliseSentences(tidy(namedOnce(fill(this.phrasing.next(rule), slots), listener.first)));
+    const openers = SHORT_LINES[part];
+    const opener = openers && this.random.chance(0.3) ? this.random.pick(openers) : null;
+    // “Listen. Listen, …” says it twice.
+    if (opener && firstWord(opener) !== firstWord(line)) return `${opener} ${line}`;
+    return line;
   }
 
   /** A line of speech with its tag or beat, in one of several shapes. */
@@ -207,7 +309,8 @@ class SceneWriter {
       ["beat-after", 2],
       ["bare", index > 1 ? 1 : 0],
       ["split", canSplit ? 3 : 0],
-      ["tail", 1],
+      // After a question or an exclamation the tag stands alone as a sentence: a trailing phrase would be a line of its own, heard too often.
+      ["tail", /[?!]$/.test(line) ? 0 : 1],
     ] as const);
     const withComma = (text: string): string => (text.endsWith(".") ? `${text.slice(0, -1)},` : text);
     switch (shape) {
@@ -222,17 +325,20 @@ class SceneWriter {
         return `“${line}”`;
       case "split": {
         const [first = line, ...rest] = sentences.map((sentence) => sentence.trim());
-        return `“${withComma(first)}” ${this.tagSpeaker(speaker)} ${first.endsWith("?") ? "asked" : "said"}. “${rest.join(" ")}”`;
+        const opener = `“${withComma(first)}” ${this.tagSpeaker(speaker)} ${first.endsWith("?") ? "asked" : "said"}.`;
+        // A short opener and its tag make a sentence of their own; kept short, it can come again without being noticed.
+        if (opener.length > SHORT_SENTENCE_CHARACTERS) return `“${withComma(line)}” ${this.tagSpeaker(speaker)} ${tag}.`;
+        return `${opener} “${rest.join(" ")}”`;
       }
       case "tail":
-        return `“${withComma(line)}” ${this.tagSpeaker(speaker)} ${tag}, ${this.fillSpeaker(this.take(phrases.TAG_TAILS), speaker, listener)}.`;
+        return `“${withComma(line)}” ${this.tagSpeaker(speaker)} ${tag}, ${this.fillSpeaker(this.random.pick(TAG_TAILS), speaker, listener)}.`;
       default:
         return `“${withComma(line)}” ${this.tagSpeaker(speaker)} ${tag}.`;
     }
   }
 
   private beat(speaker: Actor, listener: Actor): string {
-    return capitaliseSentences(this.fillSpeaker(vary(this.take(phrases.BEATS), this.random), speaker, listener));
+    return capitaliseSentences(tidy(this.fillSpeaker(this.phrasing.next("beat"), speaker, listener)));
   }
 
   private fillSpeaker(template: string, speaker: Actor, listener: Actor): string {
@@ -255,8 +361,11 @@ class SceneWriter {
     return clear ? speaker.pronouns.subject : speaker.first;
   }
 
-  /** The scene's conflict or outcome as a sentence. */
-  private clause(clause: Clause): string {
+  /** The scene's conflict or outcome as a clause, framed by a sentence of the given rule. */
+  private clauseLine(rule: "conflict" | "outcome", clause: Clause): string {
+    const template = this.phrasing.next(rule);
+    const [before = "", after = ""] = template.split("{clause}");
+    const head = this.narrateRaw(before);
     const { design } = this;
     let subject: string;
     let plural = false;
@@ -266,14 +375,41 @@ class SceneWriter {
       plural = isPlural(design.core.threat);
       subject = this.onceInFull("threat", design.core.threat);
     }
-    const rest = fill(clause.rest, (slot) => this.slot(slot));
-    return capitalise(`${subject} ${inflect(clause.verb, "past", plural)} ${rest}.`);
+    const body = `${subject} ${inflect(clause.verb, "past", plural)} ${fill(clause.rest, (slot) => this.slot(slot))}`;
+    return capitaliseSentences(tidy(`${head}${body}${this.narrateRaw(after)}`));
+  }
+
+  /**
+   * First-draft habits for self-refine to take out again: a filler word
+   * before the verb of a few narration sentences ("She just waited").
+   */
+  private addFillers(count: number): void {
+    const candidates = this.paragraphs
+      .filter((paragraph) => !paragraph.speech)
+      .flatMap((paragraph) => paragraph.pieces)
+      .filter((piece) => {
+        const verb = /^(?:\p{Lu}\p{Ll}+|I) (\p{Ll}+) /u.exec(piece.text)?.[1] ?? "";
+        return BASE_OF_PAST.has(verb) && !AUXILIARIES.has(verb);
+      });
+    for (const piece of this.random.sample(candidates, count)) {
+      piece.text = piece.text.replace(/^(\S+) /, `$1 ${this.random.pick(FILLERS)} `);
+      piece.words += 1;
+    }
   }
 
   // ----- slots and mentions -----
 
+  /** The next sentence of a rule, its slots filled. */
+  private line(rule: string, extra: Record<string, string> = {}): string {
+    return this.narrate(this.phrasing.next(rule), extra);
+  }
+
   private narrate(template: string, extra: Record<string, string> = {}): string {
-    return capitaliseSentences(fill(vary(template, this.random), (slot) => extra[slot] ?? this.slot(slot)));
+    return capitaliseSentences(tidy(this.narrateRaw(template, extra)));
+  }
+
+  private narrateRaw(template: string, extra: Record<string, string> = {}): string {
+    return fill(template, (slot) => extra[slot] ?? this.slot(slot));
   }
 
   private slot(name: string): string {
@@ -295,6 +431,7 @@ class SceneWriter {
         return this.mention(partner, "possessive");
       case "Qn":
         this.lastMentioned = partner;
+        this.namedInParagraph.add(partner);
         return partner.first;
       case "Time":
         return this.marker;
@@ -302,8 +439,12 @@ class SceneWriter {
         return this.daypart;
       case "relation":
         return this.relation ?? "friend";
-      case "feature":
-        return this.feature();
+      case "memory":
+        return this.memoryEvent?.mention ?? this.storySlot("secret");
+      case "memoryWho":
+        return this.memoryEvent?.who ?? this.design.absent.first;
+      case "memoryWhere":
+        return this.memoryEvent?.place ?? inSentence(this.design.elsewhere);
       default:
         return this.storySlot(name);
     }
@@ -312,7 +453,6 @@ class SceneWriter {
   /** Slots that name the story's things rather than its people. */
   private storySlot(name: string): string {
     const { design } = this;
-    const senses = design.core.kit.senses;
     switch (name) {
       case "X":
         return design.absent.first;
@@ -330,17 +470,8 @@ class SceneWriter {
         return design.prop;
       case "goal":
         return fill(design.goal, (slot) => (slot === "Qn" ? design.partner.first : this.storySlot(slot)));
-      case "sound":
-        return this.take(senses.sounds);
-      case "smell":
-      case "smell2":
-        return this.take(senses.smells);
-      case "light":
-        return this.take(senses.lights);
-      case "texture":
-        return this.take(senses.textures);
-      case "weather":
-        return this.take(senses.weather);
+      case "daypart":
+        return this.daypart;
       case "feature":
         return this.feature();
       default:
@@ -361,12 +492,18 @@ class SceneWriter {
     return actor === this.design.pov && this.firstPerson ? FIRST_PERSON : actor.pronouns;
   }
 
-  /** A name the first time in a paragraph (or after someone else), a pronoun after that. */
+  /**
+   * A name the first time in a paragraph, a pronoun after that: straight
+   * away when nobody else was mentioned in between, or whenever the other
+   * person in the scene goes by another pronoun.
+   */
   private mention(actor: Actor, form: "subject" | "object" | "possessive"): string {
     const pronouns = this.pronouns(actor);
     if (pronouns === FIRST_PERSON) return pronouns[form];
-    const clear = this.lastMentioned === actor;
+    const other = actor === this.design.pov ? this.design.partner : this.design.pov;
+    const clear = this.lastMentioned === actor || (this.namedInParagraph.has(actor) && this.pronouns(other) !== pronouns);
     this.lastMentioned = actor;
+    this.namedInParagraph.add(actor);
     if (clear) return pronouns[form];
     return form === "possessive" ? `${actor.first}’s` : actor.first;
   }
@@ -376,14 +513,6 @@ class SceneWriter {
     const feature = features[(this.featureTurn + this.random.int(2)) % features.length] ?? "the doorway";
     this.featureTurn += 1;
     return feature;
-  }
-
-  /** A template not yet used in this scene, when there is one. */
-  private take(templates: readonly string[]): string {
-    const fresh = templates.filter((template) => !this.used.has(template));
-    const template = this.random.pick(fresh.length > 0 ? fresh : templates);
-    this.used.add(template);
-    return template;
   }
 
   private relationBetween(pov: Actor, partner: Actor): string | null {
@@ -399,6 +528,7 @@ class SceneWriter {
     const paragraph: Paragraph = { pieces: [], speech };
     // The point-of-view character carries over from one narration paragraph to the next; anyone else is named again.
     if (speech || this.lastMentioned !== this.design.pov) this.lastMentioned = null;
+    this.namedInParagraph = new Set(this.lastMentioned ? [this.lastMentioned] : []);
     this.paragraphs.push(paragraph);
     return paragraph;
   }
@@ -408,7 +538,9 @@ class SceneWriter {
   }
 
   private addPiece(paragraph: Paragraph, text: string, removable: boolean): void {
-    paragraph.pieces.push({ text, words: countWords(text), removable });
+    // A piece that first names someone in its paragraph stays: the pronouns after it lean on it.
+    const namesSomeone = this.design.actors.some((actor) => text.includes(actor.first) && !paragraph.pieces.some((piece) => piece.text.includes(actor.first)));
+    paragraph.pieces.push({ text, words: countWords(text), removable: removable && !namesSomeone });
   }
 
   private wordCount(): number {
@@ -454,14 +586,12 @@ class SceneWriter {
     const paragraph = this.random.pick(middle.length > 0 ? middle : narration);
     this.lastMentioned = null;
     const missing = target - total;
-    const pool = missing > 12 ? [...phrases.THOUGHTS, ...phrases.SENSES, ...phrases.ACTIONS] : phrases.SHORT_FILLERS;
-    const fresh = pool.filter((template) => !this.used.has(template));
-    const candidates = this.random.sample(fresh.length > 0 ? fresh : pool, 6).map((template) => ({ template, text: this.narrate(template) }));
+    const rules = missing > 12 ? ["thought", "sense", "action", "partner_action"] : ["filler"];
+    const candidates = Array.from({ length: 6 }, (_, index) => this.line(rules[index % rules.length] ?? "filler"));
     const fit = (text: string): number => Math.abs(missing - countWords(text));
-    const best = candidates.reduce((chosen, candidate) => (fit(candidate.text) < fit(chosen.text) ? candidate : chosen));
-    this.used.add(best.template);
+    const best = candidates.reduce((chosen, candidate) => (fit(candidate) < fit(chosen) ? candidate : chosen));
     // Insert before the paragraph's last piece, which may be the line the paragraph ends on.
-    const piece: Piece = { text: best.text, words: countWords(best.text), removable: true };
+    const piece: Piece = { text: best, words: countWords(best), removable: true };
     paragraph.pieces.splice(Math.max(1, paragraph.pieces.length - 1), 0, piece);
   }
 
@@ -477,6 +607,20 @@ class SceneWriter {
     if (misspellings.length === 0 || !pattern.test(text)) return text;
     return text.replace(pattern, this.random.pick(misspellings));
   }
+}
+
+/** Phrases that can trail a tag ("she said, without looking up"). */
+const TAG_TAILS = ["without looking up", "not quite meeting {Lp} eyes", "half to {Sr}", "more gently now", "after a moment", "very quietly"];
+
+/** A line that calls its listener by name at both ends keeps the first: “Tomas, where were you, Tomas?” */
+function namedOnce(line: string, name: string): string {
+  const first = line.indexOf(name);
+  const last = line.lastIndexOf(`, ${name}`);
+  return first >= 0 && last > first ? line.slice(0, last) + line.slice(last + name.length + 2) : line;
+}
+
+function firstWord(text: string): string {
+  return /^\p{L}+/u.exec(text)?.[0] ?? "";
 }
 
 /** Capitalises the first letter of every sentence in a piece of narration or speech. */

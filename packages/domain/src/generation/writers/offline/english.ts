@@ -87,6 +87,12 @@ const IRREGULAR: Readonly<Record<string, readonly [string, string]>> = {
   shut: ["shut", "shut"],
   lay: ["laid", "laid"],
   forgive: ["forgave", "forgiven"],
+  let: ["let", "let"],
+  put: ["put", "put"],
+  set: ["set", "set"],
+  spread: ["spread", "spread"],
+  swear: ["swore", "sworn"],
+  bleed: ["bled", "bled"],
 };
 
 /** Regular verbs the prose uses; their forms follow the spelling rules below. */
@@ -103,11 +109,13 @@ const REGULAR = (
   "examine rush race chase cover face scan work worry tuck snap mark dust shift stretch clear jump kick glare huddle " +
   "squeeze soak steady smoke bow knot dare struggle trail scrape scratch ache ignore stir rap blur cool warm smudge swirl " +
   "tilt lower raise fiddle fumble steer blush sniff mouth deny produce confess escape pick exhale mind suit file show " +
-  "regret expect ease allow care pace"
+  "regret expect ease allow care pace believe change complain deserve die dry drum empty end finish fix flick flush " +
+  "frighten hunch like live mention name narrow outlive part pass peer pinch practise prepare rehearse remark square " +
+  "suggest summon suspect talk test trust unfold waver wish wrap vow bury borrow clasp unclasp drag fasten uncross recross"
 ).split(" ");
 
 /** Short verbs that double their last consonant (nod → nodded). */
-const DOUBLING = new Set(["stop", "nod", "step", "grin", "slip", "drop", "grip", "grab", "tug", "tap", "rub", "plan", "admit", "hum", "snap", "stir", "rap", "blur", "shrug", "regret"]);
+const DOUBLING = new Set(["stop", "nod", "step", "grin", "slip", "drop", "grip", "grab", "tug", "tap", "rub", "plan", "admit", "hum", "snap", "stir", "rap", "blur", "shrug", "regret", "drum", "wrap", "drag"]);
 
 export function pastOf(base: string): string {
   const irregular = IRREGULAR[base];

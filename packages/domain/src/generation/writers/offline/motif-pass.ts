@@ -1,5 +1,9 @@
 import { countWords } from "../../quality";
 import type { SceneInput } from "../writer";
+import { capitalise } from "./english";
+import { BookPhrasing, tidy } from "./grammar";
+import { sceneMemory } from "./memory";
+import { proseGrammar } from "./prose";
 import { randomFor } from "./random";
 import { isPlural } from "./scene-design";
 import { actorsOf, findActor, storyCore } from "./story";
@@ -12,42 +16,28 @@ import { hasSpeech, joinParagraphs, joinSentences, splitParagraphs, splitSentenc
  * through the scene. A few narration paragraphs, spread through the scene,
  * gain a sentence in which the point-of-view character notices a motif or
  * turns over a theme. Which motif comes up rotates from scene to scene, so
- * each returns throughout the book. Sentences are written in the book's
- * tense; the scene grows by at most 2.5 %.
+ * each returns throughout the book. Sentences come from the prose
+ * grammar's motif and theme rules, numbered across the book, and are
+ * written in the book's tense; the scene grows by at most 2.5 %.
  */
 
 const MAX_ADDED = 0.025;
 /** One woven sentence for about this many words. */
 const WORDS_PER_MOTIF = 500;
 
-/** {P} the point-of-view character, {Po} as object, {motif}, {Motif} capitalised, {was} agreeing with the motif. */
-const MOTIF_LINES = [
-  "{P} thought, for no reason {P} could name, of {motif}.",
-  "It made {Po} think of {motif}.",
-  "There it was again: {motif}, as if the day were trying to tell {Po} something.",
-  "Later, {P} would remember {motif} more clearly than anything that was said.",
-  "Even here there {was} {motif}, or the memory of it.",
-  "{P} had been noticing {motif} all day without meaning to.",
-  "Somewhere in all of this {was} {motif}, patient as ever.",
-];
-
-const THEME_LINES = [
-  "It was, {P} thought, a question of {theme}.",
-  "Everything here came back to {theme}, in the end.",
-  "{P} had not expected to think about {theme} today.",
-  "Perhaps that was what {theme} meant: not a choice made once, but every day.",
-];
-
 export function infuseMotifs(input: SceneInput): string {
   const { brief, plan, ref } = input;
   const random = randomFor(brief.seed, "motif_infusion", ref.chapter, ref.scene.number);
   const { motifs, themes, narrative_voice: voice } = plan.highConcept;
-  const actors = actorsOf(plan.cast, storyCore(brief).kit, brief.seed);
+  const kit = storyCore(brief).kit;
+  const phrasing = new BookPhrasing(proseGrammar(kit), brief.seed, sceneMemory(brief, plan, ref.chapter, ref.scene.number).position);
+  const actors = actorsOf(plan.cast, kit, brief.seed);
   const pov = findActor(actors, ref.scene.pov);
   const firstPerson = voice.person === "first" && pov?.character.name === plan.cast.cast[0]?.name;
   const povName = firstPerson ? "I" : (pov?.first ?? "Everyone");
   const povObject = firstPerson ? "me" : (pov?.pronouns.object ?? "them");
   const povSubject = firstPerson ? "I" : (pov?.pronouns.subject ?? "they");
+  const povPossessive = firstPerson ? "my" : (pov?.pronouns.possessive ?? "their");
 
   const paragraphs = splitParagraphs(input.text);
   const words = countWords(input.text);
@@ -65,7 +55,7 @@ export function infuseMotifs(input: SceneInput): string {
     const motif = motifs[(sceneIndex + turn) % motifs.length] ?? "";
     const theme = themes[(sceneIndex + turn) % Math.max(1, themes.length)] ?? "";
     let named = false;
-    let sentence = fill(random.pick(useTheme ? THEME_LINES : MOTIF_LINES), (slot) => {
+    let sentence = fill(phrasing.next(useTheme ? "theme_line" : "motif_line"), (slot) => {
       if (slot === "P") {
         // The name once, a pronoun after that.
         const reference = named ? povSubject : povName;
@@ -73,11 +63,12 @@ export function infuseMotifs(input: SceneInput): string {
         return reference;
       }
       if (slot === "Po") return povObject;
+      if (slot === "Pp") return povPossessive;
       if (slot === "motif") return motif;
       if (slot === "was") return isPlural(motif) ? "were" : "was";
       return theme;
     });
-    sentence = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+    sentence = capitalise(tidy(sentence));
     if (voice.tense === "present") sentence = toPresentTense(sentence, [motif, theme]);
     const sentenceWords = countWords(sentence);
     if (added + sentenceWords > limit) return;

@@ -9,6 +9,8 @@ import { actorsOf, findActor, storyCore, type Actor, type StoryCore } from "./st
  * summary; the draft turns the same design into prose, so both always agree.
  */
 export interface SceneDesign {
+  /** What sort of scene it is ("question", "search", "escape", …). */
+  kind: SceneKindName;
   core: StoryCore;
   actors: Actor[];
   person: "first" | "third";
@@ -49,7 +51,9 @@ interface SceneKind {
  * {centre}, {secret}, {prop}, {place}, {elsewhere}; and in `rest` also {Po}
  * {Pp} {Pr} for the point-of-view character (object, possessive, reflexive).
  */
-const KINDS: Readonly<Record<string, SceneKind>> = {
+export type SceneKindName = "question" | "persuade" | "confront" | "search" | "reconcile" | "escape" | "plan" | "bargain";
+
+const KINDS: Readonly<Record<SceneKindName, SceneKind>> = {
   question: {
     goal: "question {Qn} about {centre}",
     conflicts: [["partner", "refuse", "to talk about {centre} at all"], ["partner", "tell", "lies about {secret}, and badly"], ["threat", "have", "someone watching {place}"], ["partner", "want", "something in return"]],
@@ -100,7 +104,7 @@ const KINDS: Readonly<Record<string, SceneKind>> = {
   },
 };
 
-const KINDS_BY_ACT: Readonly<Record<1 | 2 | 3, readonly string[]>> = {
+const KINDS_BY_ACT: Readonly<Record<1 | 2 | 3, readonly SceneKindName[]>> = {
   1: ["question", "persuade", "search", "plan", "question"],
   2: ["confront", "bargain", "search", "escape", "question", "persuade", "reconcile"],
   3: ["confront", "escape", "reconcile", "plan", "confront"],
@@ -138,15 +142,16 @@ export function designScene(
   if (!first || !second) throw new Error("a scene needs at least two characters");
   const pov = findActor(actors, povName) ?? first;
   const kindName = random.pick(KINDS_BY_ACT[actOf(bookPosition(brief, chapter, scene))]);
-  const kind = KINDS[kindName] ?? KINDS.question;
-  if (!kind) throw new Error(`unknown scene kind ${kindName}`);
+  const kind = KINDS[kindName];
   const others = actors.filter((actor) => actor !== pov);
   const partner = pickWeighted(random, others, kind.partners);
   const absent = random.pick(others.filter((actor) => actor !== partner).concat(others.length > 1 ? [] : [partner]));
-  const elsewhere = random.pick(plan.world.places.map((place) => place.name).filter((name) => name !== placeName).concat(placeName));
+  const otherPlaces = plan.world.places.map((place) => place.name).filter((name) => name !== placeName);
+  const elsewhere = random.pick(otherPlaces.length > 0 ? otherPlaces : [placeName]);
   const [conflictSubject, conflictVerb, conflictRest] = random.pick(kind.conflicts);
   const [outcomeSubject, outcomeVerb, outcomeRest] = random.pick(kind.outcomes);
   return {
+    kind: kindName,
     core,
     actors,
     person: plan.highConcept.narrative_voice.person,

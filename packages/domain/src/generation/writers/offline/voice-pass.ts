@@ -118,13 +118,14 @@ class VoiceReviser {
   /**
    * The voice's codas, about one for every 600 words, on descriptive
    * narration sentences where there are some and on any short narration
-   * sentence otherwise.
+   * sentence otherwise (short: sixteen words at most, and a comma at most,
+   * so a coda never trails a sentence that already has two).
    */
   private addCodas(paragraphs: string[], profile: VoiceProfile): string[] {
     if (profile.codas.length === 0) return paragraphs;
     const split = paragraphs.map((paragraph, index) => (index === 0 || hasSpeech(paragraph) ? [] : splitSentences(paragraph)));
     const candidates = split.flatMap((sentences, paragraph) =>
-      sentences.map((sentence, index) => ({ paragraph, index, sentence })).filter(({ sentence }) => sentence.endsWith(".") && countWords(sentence) <= 16 && !sentence.includes(","))
+      sentences.map((sentence, index) => ({ paragraph, index, sentence })).filter(({ sentence }) => sentence.endsWith(".") && countWords(sentence) <= 16 && (sentence.match(/,/g)?.length ?? 0) <= 1)
     );
     const descriptive = candidates.filter(({ sentence }) => DESCRIPTIVE.test(sentence));
     const count = Math.max(1, Math.round(countWords(this.input.text) / 600));
