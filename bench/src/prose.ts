@@ -3,7 +3,7 @@ import { writeBookOffline } from "./generation";
 import type { BenchResult } from "./report";
 
 /** The book every genre is measured on: the length the targets are set for. */
-const BOOK = { title: "The Long Meridian", author: "", synopsis: "", protagonist: "", tone: "", target_words: 90_000, scenes_per_chapter: 3, seed: 20_261_123 };
+const BOOK = { title: "The Long Meridian", author: "", synopsis: "", protagonist: "", tone: "", language: "en", target_words: 90_000, scenes_per_chapter: 3, seed: 20_261_123 };
 
 function percent(value: number): string {
   return `${(value * 100).toFixed(2)} %`;
