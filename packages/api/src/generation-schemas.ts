@@ -2,18 +2,24 @@ import { z } from "zod";
 import {
   EVENT_PAGE_SIZE,
   EVENT_TYPES,
+  Flag,
   Id,
   integer,
+  JOB_KINDS,
   JOB_STATUSES,
   pageOf,
   PAUSE_REASONS,
   PROJECT_STATUSES,
+  RewriteRequest,
+  SCENE_TEXT_SOURCES,
+  SceneTextInput,
+  STAGE,
   STAGE_COUNT,
   STAGE_STATUSES,
   WriterConfig,
 } from "@scriptorium/contract";
 import { BeatSheetSchema, CastSchema, ContinuityIssueSchema, HighConceptSchema, OutlineSchema, QualityReportSchema, WorldSchema } from "@scriptorium/domain";
-import { Flag, Timestamp } from "./schemas";
+import { Timestamp } from "./schemas";
 
 // ─── Projects ────────────────────────────────────────────────────────────────
 
@@ -33,8 +39,8 @@ export const Project = z
     protagonist: z.string(),
     tone: z.string(),
     target_words: z.int(),
-    chapters: z.int(),
-    scenes_per_chapter: z.int(),
+    chapters: z.int().meta({ description: "Follows the outline once there is one" }),
+    scenes_per_chapter: z.int().nullable().meta({ description: "null when the outline gives chapters different numbers of scenes" }),
     writer: WriterConfig,
     seed: z.int(),
     budget_usd: z.number().nullable(),
@@ -68,6 +74,7 @@ export const JobStatus = z
     job_id: z.string(),
     project_id: z.string(),
     status: z.enum(JOB_STATUSES),
+    kind: z.enum(JOB_KINDS).meta({ description: "full: the pipeline; stage: one stage alone; rewrite: one chapter or scene rewritten" }),
     pause_requested: z.boolean(),
     cancel_requested: z.boolean(),
     pause_reason: z.enum(PAUSE_REASONS).nullable(),
@@ -124,6 +131,9 @@ export const StageOutput = StageInfo.extend({
     .union([HighConceptSchema, WorldSchema, BeatSheetSchema, CastSchema, OutlineSchema, SceneStageSummary, ValidationOutput])
     .nullable()
     .meta({ description: "The stage's typed output; null until it has run" }),
+  version: z.int().nullable().meta({ description: "Planning stages (1–5): the version of the output; null before the first" }),
+  edited: z.boolean().meta({ description: "The output was written by hand (an edit, or a restored version)" }),
+  edited_at: Timestamp.nullable(),
   scenes: z
     .array(z.object({ chapter: z.int(), scene: z.int(), words: z.int(), text: z.string() }))
     .nullable()
@@ -162,7 +172,12 @@ export const EventsSubscriptionInput = z.object({
   lastEventId: z.union([z.string(), z.number()]).nullish(),
 });
 
-export const ManuscriptScene = z.object({ number: z.int(), words: z.int(), text: z.string() });
+export const ManuscriptScene = z.object({
+  number: z.int(),
+  words: z.int(),
+  text: z.string(),
+  pinned: z.boolean().meta({ description: "Written by hand: stages 6–11 leave it as it is until it is unpinned or a start is forced" }),
+});
 
 export const Manuscript = z
   .object({
@@ -175,3 +190,81 @@ export const Manuscript = z
     chapters: z.array(z.object({ number: z.int(), title: z.string(), words: z.int(), scenes: z.array(ManuscriptScene) })),
   })
   .meta({ id: "Manuscript" });
+
+// ─── Steering ────────────────────────────────────────────────────────────────
+
+/**
+ * A planning stage's document, as `GET …/stages/{n}` returns it in
+ * `output`, sent as the whole body. Every stage's fields are listed (each
+ * checked for its type here); the stage's own schema, with its required
+ * fields and nothing else, is checked by the domain.
+ */
+export const StageDocumentInput = z
+  .strictObject({
+    id: Id,
+    stage_number: integer(1, STAGE_COUNT),
+    ...HighConceptSchema.partial().shape,
+    ...WorldSchema.partial().shape,
+    ...BeatSheetSchema.partial().shape,
+    ...CastSchema.partial().shape,
+    ...OutlineSchema.partial().shape,
+  })
+  .meta({ description: `The stage's document: the fields of exactly one planning stage (1–${STAGE.scene_outline})` });
+
+export const StageVersionsInput = RunStageInput;
+export const StageVersionInput = RunStageInput.extend({ version: integer(1, 1_000_000) });
+
+export const StageVersion = z
+  .object({
+    version: z.int(),
+    edited: z.boolean().meta({ description: "Written by hand (an edit or a restore) rather than by the writer" }),
+    restored_from: z.int().nullable().meta({ description: "The version a restore copied" }),
+    job_id: z.string().nullable().meta({ description: "The job whose writer produced it" }),
+    created_at: Timestamp,
+    current: z.boolean().meta({ description: "The stage's output now" }),
+  })
+  .meta({ id: "StageVersion" });
+
+export const StageVersionList = z.object({ items: z.array(StageVersion) }).meta({ id: "StageVersionList" });
+
+export const StageVersionOutput = StageVersion.extend({
+  stage: StageNumber,
+  stage_key: z.string(),
+  output: z.union([HighConceptSchema, WorldSchema, BeatSheetSchema, CastSchema, OutlineSchema]),
+}).meta({ id: "StageVersionOutput" });
+
+export const SceneInput = z.object({ id: Id, chapter: integer(1, 10_000), scene: integer(1, 10_000) });
+export const SceneEditInput = SceneInput.extend(SceneTextInput.shape);
+
+export const SceneEdit = z
+  .object({
+    chapter: z.int(),
+    scene: z.int(),
+    stage: z.int().meta({ description: "The scene stage whose text the edit replaced: the manuscript's" }),
+    stage_key: z.string(),
+    version: z.int().meta({ description: "The scene text version the edit added, which the pin keeps" }),
+    words: z.int(),
+    text: z.string(),
+    pinned: z.literal(true),
+  })
+  .meta({ id: "SceneEdit" });
+
+export const ScenePin = z.object({ chapter: z.int(), scene: z.int(), pinned: z.boolean() }).meta({ id: "ScenePin" });
+
+export const SceneVersion = z
+  .object({
+    version: z.int(),
+    stage: z.int().meta({ description: "The scene stage (6–11) whose text it was" }),
+    stage_key: z.string(),
+    source: z.enum(SCENE_TEXT_SOURCES).meta({ description: "stage: written by that stage; edit: by hand; rewrite: a rewrite's new draft or revision" }),
+    job_id: z.string().nullable(),
+    created_at: Timestamp,
+    words: z.int(),
+    text: z.string(),
+    pinned: z.boolean().meta({ description: "The text the scene's pin keeps" }),
+  })
+  .meta({ id: "SceneVersion" });
+
+export const SceneVersionList = z.object({ items: z.array(SceneVersion) }).meta({ id: "SceneVersionList" });
+
+export const RewriteInput = RewriteRequest.extend({ id: Id });

@@ -7,4 +7,5 @@ export * from "./ids";
 export * from "./jobs";
 export * from "./projects";
 export * from "./stages";
+export * from "./steering";
 export * from "./paging";

@@ -1,6 +1,10 @@
 export const JOB_STATUSES = ["queued", "running", "paused", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** What a job does: the whole pipeline (`full`), one stage alone (`stage`), or a rewrite of one part of the book (`rewrite`). */
+export const JOB_KINDS = ["full", "stage", "rewrite"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
 /** A job in one of these states holds its project: it can be paused, resumed or cancelled, and no other may start. */
 export const ACTIVE_JOB_STATUSES = ["queued", "running", "paused"] as const satisfies readonly JobStatus[];
 

@@ -9,8 +9,11 @@ import {
   generationJobs,
   projectExports,
   projects,
+  scenePins,
   sceneTexts,
+  sceneTextVersions,
   snapshots,
+  stageOutputVersions,
   stageRuns,
   workspaces,
 } from "./schema";
@@ -26,6 +29,9 @@ export const TABLES: readonly { name: string; table: PgTable }[] = [
   { name: "generation_jobs", table: generationJobs },
   { name: "stage_runs", table: stageRuns },
   { name: "scene_texts", table: sceneTexts },
+  { name: "stage_output_versions", table: stageOutputVersions },
+  { name: "scene_text_versions", table: sceneTextVersions },
+  { name: "scene_pins", table: scenePins },
   { name: "generation_events", table: generationEvents },
   { name: "project_exports", table: projectExports },
 ];

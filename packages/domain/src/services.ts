@@ -19,6 +19,7 @@ import { SecurityReview } from "./review/security-review";
 import { UpstreamReader } from "./collections/upstream/upstream-reader";
 import { JobEngine } from "./generation/job-engine";
 import { JobQueue } from "./generation/job-queue";
+import { EditService } from "./generation/edit-service";
 import { EventBus, EventLog } from "./generation/events";
 import { JobService } from "./generation/job-service";
 import { ProjectService } from "./generation/project-service";
@@ -41,6 +42,8 @@ export interface Services {
   snapshots: SnapshotService;
   projects: ProjectService;
   jobs: JobService;
+  /** Planning stages and scenes changed by the writer's hand, and their versions. */
+  edits: EditService;
   engine: JobEngine;
   exports: ExportService;
   /** Messages to and from the other processes on the same PostgreSQL; inert with the embedded database. */
@@ -138,6 +141,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     snapshots: new SnapshotService(db),
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),
+    edits: new EditService(db, projects, events),
     engine,
     exports,
     cluster,

@@ -1,52 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
-import type { JobStatus, PauseReason, StageStatus } from "@scriptorium/contract";
-import {
-  generationJobs,
-  isUniqueViolation,
-  projects,
-  sceneTexts,
-  stageRuns,
-  type Database,
-  type GenerationJobRow,
-  type ProjectRow,
-  type StageRunRow,
-} from "@scriptorium/db";
+import { and, count, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import type { JobKind, JobStatus, PauseReason, RewriteJobSpec, RewriteRequest } from "@scriptorium/contract";
+import { generationJobs, isUniqueViolation, projects, scenePins, sceneTexts, stageRuns, type Database, type GenerationJobRow, type ProjectRow } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import type { JobEngine } from "./job-engine";
 import type { EventLog, GenerationEvent, NewEvent } from "./events";
 import { latestTextStage, readManuscript, type ChapterRange, type Manuscript } from "./manuscript";
+import type { Outline } from "./outputs";
+import { lockProject } from "./project-lock";
 import type { ProjectService } from "./project-service";
-import { readStageRuns } from "./stage-runs";
+import { readStageOutput, readStageReports, readStageRuns, roundProgress, type StageOutputReport, type StageReport } from "./stage-runs";
 import { STAGE, STAGES, stageByNumber, type Stage } from "./stages";
-
-/** One stage of a project as reports show it. */
-export interface StageReport {
-  stage: Stage;
-  status: StageStatus;
-  /** 0–1, to four decimals. */
-  progress: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  /** The time worked on the stage; null before it first started. */
-  durationMs: number | null;
-  tokens: number;
-  costUsd: number;
-}
-
-/** One stage with what it produced. */
-export interface StageOutputReport extends StageReport {
-  output: unknown;
-  /** Scene stages: the text of every scene after this stage. */
-  scenes: { chapter: number; scene: number; words: number; text: string }[] | null;
-}
 
 /** A job as status reports show it; the API names its fields for the wire. */
 export interface JobReport {
   jobId: string;
   projectId: string;
   status: JobStatus;
+  kind: JobKind;
   pauseRequested: boolean;
   cancelRequested: boolean;
   /** Why the job is paused; null unless it is. */
@@ -77,21 +49,23 @@ export interface JobReport {
 
 const ACTIVE: JobStatus[] = ["queued", "running", "paused"];
 
-function roundProgress(progress: number): number {
-  return Math.round(progress * 10_000) / 10_000;
+/** What a new job is: its kind and what it is asked to do. */
+interface JobShape {
+  kind: JobKind;
+  force: boolean;
+  onlyStage: number | null;
+  rewrite: RewriteJobSpec | null;
 }
 
-function stageReport(stage: Stage, row: StageRunRow | undefined): StageReport {
-  return {
-    stage,
-    status: row?.status ?? "pending",
-    progress: row ? roundProgress(row.progress) : 0,
-    startedAt: row?.startedAt ?? null,
-    finishedAt: row?.finishedAt ?? null,
-    durationMs: row?.startedAt ? row.durationMs : null,
-    tokens: row?.tokens ?? 0,
-    costUsd: row?.costUsd ?? 0,
-  };
+/** The scene stages a rewrite runs over the scenes it rewrites, before output validation over the book. */
+const REWRITTEN_STAGES = STAGES.filter((stage) => stage.scope === "scene").map((stage) => stage.number);
+
+function alreadyActive(projectId: string, status: string): ConflictError {
+  return new ConflictError(`Project ${projectId} already has a ${status} job; pause, resume or cancel it instead of starting another.`);
+}
+
+function describeRewrite(rewrite: { chapter: number; scene: number | null }): string {
+  return rewrite.scene === null ? `chapter ${rewrite.chapter}` : `chapter ${rewrite.chapter}, scene ${rewrite.scene}`;
 }
 
 /**
@@ -112,8 +86,11 @@ export class JobService {
   async start(workspaceId: string, projectId: string, options: { force?: boolean | undefined } = {}): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
     const force = options.force ?? false;
-    const job = await this.createJob(project, { force, onlyStage: null }, async (tx) => {
-      if (force) await tx.update(stageRuns).set({ status: "stale" }).where(eq(stageRuns.projectId, projectId));
+    const job = await this.createJob(project, { kind: "full", force, onlyStage: null, rewrite: null }, async (tx) => {
+      if (!force) return;
+      // Everything is redone, pinned scenes too: the pins would otherwise keep texts the writer no longer wrote.
+      await tx.update(stageRuns).set({ status: "stale" }).where(eq(stageRuns.projectId, projectId));
+      await tx.delete(scenePins).where(eq(scenePins.projectId, projectId));
     });
     return this.report(project, job);
   }
@@ -133,7 +110,7 @@ export class JobService {
       const names = missing.map((earlier) => `${earlier.number} (${earlier.key})`).join(", ");
       throw new ConflictError(`Stage ${stage.number} (${stage.key}) needs the earlier stages finished first; not finished: ${names}.`);
     }
-    const job = await this.createJob(project, { force: false, onlyStage: stage.number }, async (tx) => {
+    const job = await this.createJob(project, { kind: "stage", force: false, onlyStage: stage.number, rewrite: null }, async (tx) => {
       await tx
         .update(stageRuns)
         .set({ status: "stale" })
@@ -142,20 +119,77 @@ export class JobService {
     return this.report(project, job);
   }
 
-  private async createJob(
-    project: ProjectRow,
-    shape: { force: boolean; onlyStage: number | null },
-    prepare: (tx: Database) => Promise<void>,
-  ): Promise<GenerationJobRow> {
+  /**
+   * Rewrites one chapter, or one scene of it, following the writer's
+   * instruction: a job that redrafts (or revises) those scenes, runs
+   * stages 7–11 over them alone, then stage 12 over the book. The book must
+   * be written through stage 11. Pinned scenes are left as they are unless
+   * `force`, which drops their pins.
+   */
+  async rewrite(workspaceId: string, projectId: string, request: RewriteRequest): Promise<JobReport> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const force = request.force ?? false;
+    const where = describeRewrite({ chapter: request.chapter, scene: request.scene ?? null });
+    // The scenes are settled inside the job's transaction, under the project's lock: what the job rewrites is what it marked stale.
+    const spec: RewriteJobSpec = { chapter: request.chapter, scene: request.scene ?? null, instruction: request.instruction, from: request.from, scenes: [] };
+    const job = await this.createJob(project, { kind: "rewrite", force, onlyStage: null, rewrite: spec }, async (tx) => {
+      const runs = await readStageRuns(tx, projectId);
+      const unfinished = STAGES.filter((stage) => stage.number < STAGE.output_validation && runs.get(stage.number)?.status !== "completed");
+      if (unfinished.length > 0) {
+        const names = unfinished.map((stage) => `${stage.number} (${stage.key})`).join(", ");
+        throw new ConflictError(`Rewriting needs the book written through stage ${STAGE.motif_infusion}; start the job to finish it first. Not finished: ${names}.`);
+      }
+      const outline = runs.get(STAGE.scene_outline)?.output as Outline;
+      const chapter = outline.chapters.find((candidate) => candidate.number === request.chapter);
+      if (!chapter) throw new NotFoundError(`Chapter ${request.chapter} of project`, projectId);
+      const scenes = request.scene === undefined ? chapter.scenes.map((scene) => scene.number) : chapter.scenes.filter((scene) => scene.number === request.scene).map((scene) => scene.number);
+      if (scenes.length === 0) throw new NotFoundError(`Scene ${request.scene} of chapter ${request.chapter} of project`, projectId);
+      const pins = await tx
+        .select({ scene: scenePins.scene })
+        .from(scenePins)
+        .where(and(eq(scenePins.projectId, projectId), eq(scenePins.chapter, request.chapter), inArray(scenePins.scene, scenes)));
+      const pinned = new Set(pins.map((pin) => pin.scene));
+      if (force && pinned.size > 0) await tx.delete(scenePins).where(and(eq(scenePins.projectId, projectId), eq(scenePins.chapter, request.chapter), inArray(scenePins.scene, [...pinned])));
+      spec.scenes = force ? scenes : scenes.filter((scene) => !pinned.has(scene));
+      if (spec.scenes.length === 0) {
+        throw new ConflictError(`Nothing to rewrite: ${where} ${scenes.length === 1 ? "is" : "are all"} pinned (written by hand). Unpin ${scenes.length === 1 ? "it" : "them"}, or rewrite with force.`);
+      }
+      await tx
+        .update(sceneTexts)
+        .set({ stale: true })
+        .where(
+          and(
+            eq(sceneTexts.projectId, projectId),
+            inArray(sceneTexts.stage, REWRITTEN_STAGES),
+            eq(sceneTexts.chapter, request.chapter),
+            inArray(sceneTexts.scene, spec.scenes),
+          ),
+        );
+      await tx.update(stageRuns).set({ status: "stale" }).where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, STAGE.output_validation)));
+    });
+    return this.report(project, job);
+  }
+
+  private async createJob(project: ProjectRow, shape: JobShape, prepare: (tx: Database) => Promise<void>): Promise<GenerationJobRow> {
     const id = randomUUID();
-    const message = shape.onlyStage === null ? "Queued." : `Queued to run stage ${shape.onlyStage} alone.`;
+    const message = {
+      full: "Queued.",
+      stage: `Queued to run stage ${shape.onlyStage} alone.`,
+      rewrite: `Queued to rewrite ${shape.rewrite ? describeRewrite(shape.rewrite) : "part of the book"}.`,
+    }[shape.kind];
     try {
       const job = await this.events.transaction(project.workspaceId, project.id, id, async (tx, emit) => {
+        await lockProject(tx, project.id);
+        const [active] = await tx
+          .select({ status: generationJobs.status })
+          .from(generationJobs)
+          .where(and(eq(generationJobs.projectId, project.id), inArray(generationJobs.status, ACTIVE)));
+        if (active) throw alreadyActive(project.id, active.status);
+        await prepare(tx);
         const [row] = await tx
           .insert(generationJobs)
-          .values({ id, workspaceId: project.workspaceId, projectId: project.id, status: "queued", force: shape.force, onlyStage: shape.onlyStage, message })
+          .values({ id, workspaceId: project.workspaceId, projectId: project.id, status: "queued", kind: shape.kind, force: shape.force, onlyStage: shape.onlyStage, rewrite: shape.rewrite, message })
           .returning();
-        await prepare(tx);
         await tx.update(projects).set({ status: "queued", updatedAt: new Date() }).where(eq(projects.id, project.id));
         await this.cluster.send(tx, { kind: "wake" });
         emit({ type: "status_update", data: { job_id: id, status: "queued" } });
@@ -165,9 +199,9 @@ export class JobService {
       this.engine.wake();
       return job;
     } catch (error) {
+      // Another process queued a job between our check and our insert; the database's one-active-job index refused ours.
       if (!isUniqueViolation(error)) throw error;
-      const active = await this.latestJob(project.id);
-      throw new ConflictError(`Project ${project.id} already has a ${active?.status ?? "active"} job; pause, resume or cancel it instead of starting another.`);
+      throw alreadyActive(project.id, (await this.latestJob(project.id))?.status ?? "active");
     }
   }
 
@@ -265,24 +299,20 @@ export class JobService {
 
   async stages(workspaceId: string, projectId: string): Promise<StageReport[]> {
     await this.projectService.get(workspaceId, projectId);
-    const runs = await readStageRuns(this.db, projectId);
-    return STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
+    return readStageReports(this.db, projectId, await this.runningStage(projectId));
   }
 
   async stageOutput(workspaceId: string, projectId: string, stageNumber: number): Promise<StageOutputReport> {
     const stage = stageByNumber(stageNumber);
     if (!stage) throw new InvalidError(`Stage ${stageNumber} does not exist; stages are numbered 1 to ${STAGES.length}.`, [{ path: ["stage_number"], message: `Must be between 1 and ${STAGES.length}.` }]);
     await this.projectService.get(workspaceId, projectId);
-    const [row] = await this.db.select().from(stageRuns).where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, stage.number)));
-    const scenes =
-      stage.scope === "scene"
-        ? await this.db
-            .select({ chapter: sceneTexts.chapter, scene: sceneTexts.scene, words: sceneTexts.words, text: sceneTexts.text })
-            .from(sceneTexts)
-            .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage.number)))
-            .orderBy(sceneTexts.chapter, sceneTexts.scene)
-        : null;
-    return { ...stageReport(stage, row), output: row?.output ?? null, scenes };
+    return readStageOutput(this.db, projectId, stage, await this.runningStage(projectId));
+  }
+
+  /** The stage the project's running job is at; null when no job runs. */
+  private async runningStage(projectId: string): Promise<number | null> {
+    const job = await this.latestJob(projectId);
+    return job?.status === "running" ? job.currentStage : null;
   }
 
   async eventLog(workspaceId: string, projectId: string, after: number, limit: number): Promise<GenerationEvent[]> {
@@ -321,11 +351,42 @@ export class JobService {
     return job;
   }
 
+  /**
+   * How far a job has come, 0–1: the share of the pipeline's stages done, the
+   * one stage's progress, or for a rewrite the share of its scenes redone
+   * through stages 6–11 and stage 12 after them.
+   */
+  private async progressOf(job: GenerationJobRow, stages: StageReport[]): Promise<number> {
+    switch (job.kind) {
+      case "stage":
+        return stages[(job.onlyStage ?? 1) - 1]?.progress ?? 0;
+      case "full":
+        return stages.reduce((total, stage) => total + (stage.status === "completed" ? 1 : stage.status === "stale" ? 0 : stage.progress), 0) / STAGES.length;
+      case "rewrite": {
+        const rewrite = job.rewrite;
+        if (!rewrite) return 0;
+        const [redone] = await this.db
+          .select({ scenes: count() })
+          .from(sceneTexts)
+          .where(
+            and(
+              eq(sceneTexts.projectId, job.projectId),
+              inArray(sceneTexts.stage, REWRITTEN_STAGES),
+              eq(sceneTexts.chapter, rewrite.chapter),
+              inArray(sceneTexts.scene, rewrite.scenes),
+              eq(sceneTexts.stale, false),
+            ),
+          );
+        const validated = stages[STAGE.output_validation - 1]?.status === "completed" ? 1 : 0;
+        return ((redone?.scenes ?? 0) + validated) / (rewrite.scenes.length * REWRITTEN_STAGES.length + 1);
+      }
+    }
+  }
+
   private async report(project: ProjectRow, job: GenerationJobRow): Promise<JobReport> {
     // Read first: everything below is at least as new as this event.
     const [counter] = await this.db.select({ lastEventId: projects.lastEventId }).from(projects).where(eq(projects.id, project.id));
-    const runs = await readStageRuns(this.db, project.id);
-    const stages = STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
+    const stages = await readStageReports(this.db, project.id, job.status === "running" ? job.currentStage : null);
     const textStage = await latestTextStage(this.db, project.id);
     // Until drafting has finished, the words drafted so far.
     const [words] = await this.db
@@ -333,23 +394,18 @@ export class JobService {
       .from(sceneTexts)
       .where(and(eq(sceneTexts.projectId, project.id), eq(sceneTexts.stage, textStage ?? STAGE.scene_drafting)));
     const current = job.currentStage === null ? null : stageByNumber(job.currentStage) ?? null;
-    const progress =
-      job.status === "completed"
-        ? 1
-        : job.onlyStage !== null
-          ? (stages[job.onlyStage - 1]?.progress ?? 0)
-          : stages.reduce((total, stage) => total + (stage.status === "completed" ? 1 : stage.status === "stale" ? 0 : stage.progress), 0) / STAGES.length;
     return {
       jobId: job.id,
       projectId: project.id,
       status: job.status,
+      kind: job.kind,
       pauseRequested: job.pauseRequested,
       cancelRequested: job.cancelRequested,
       pauseReason: job.status === "paused" ? job.pauseReason : null,
       onlyStage: job.onlyStage,
       currentStage: job.status !== "completed" ? current : null,
       stages,
-      progress: roundProgress(progress),
+      progress: roundProgress(job.status === "completed" ? 1 : await this.progressOf(job, stages)),
       message: job.message,
       error: job.error,
       words: words?.words ?? 0,
