@@ -163,7 +163,15 @@ export function checkStageDocument(stage: number, document: unknown): { output: 
   const schema = PLANNING_DOCUMENTS[stage];
   if (!schema) throw new Error(`stage ${stage} has no document to edit`);
   const parsed = z.strictObject(schema.shape).safeParse(document);
-  if (!parsed.success) return { output: null, problems: parsed.error.issues.map((issue) => ({ path: issue.path.filter((key) => typeof key !== "symbol"), message: issue.message })) };
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue): DocumentProblem[] => {
+      const path = issue.path.filter((key) => typeof key !== "symbol");
+      // A field of another stage's document is named itself, not the object holding it.
+      if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: [...path, key], message: "Not a field of this stage's document." }));
+      return [{ path, message: issue.message }];
+    });
+    return { output: null, problems };
+  }
   const problems = schema === OutlineSchema ? outlineProblems(parsed.data as Outline) : [];
   return { output: parsed.data, problems };
 }
