@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
 import { ChatCompletionsServer, completion } from "@scriptorium/domain/testing";
@@ -424,4 +425,64 @@ describe("steering a book: edits, versions, pins and rewrites", () => {
     expect(sceneText(after, 2, 2)).toBe(prose("motifs"));
     expect(after.chapters.filter((chapter) => chapter.number !== 2)).toEqual(before.chapters.filter((chapter) => chapter.number !== 2));
   });
+});
+
+describe("a rewrite interrupted by a restart", () => {
+  /** Two chapters of twelve scenes: rewriting one takes 72 checkpoints, so a restart lands mid-way. */
+  const LONG_CHAPTERS = { title: "Harbour of Clocks", genre: "fantasy", target_words: 24_000, chapters: 2, scenes_per_chapter: 12, seed: 90_210 };
+
+  it("continues from its last checkpoint by itself, redoes no finished scene, and writes what a straight run writes", async () => {
+    const first = await startTestServer("pglite");
+    let second: RunningTestServer | null = null;
+    const call = async <T>(target: RunningTestServer, method: string, path: string, body?: unknown): Promise<T> => {
+      const response = await fetch(`${target.url}/api${path}`, {
+        method,
+        headers: { "x-api-key": target.ownerKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    const waitFor = async (target: RunningTestServer, projectId: string, done: (job: JobStatus) => boolean) => {
+      for (const deadline = Date.now() + 120_000; ; ) {
+        const job = await call<JobStatus>(target, "GET", `/v2/projects/${projectId}/generate/status`);
+        if (done(job)) return job;
+        if (Date.now() > deadline) throw new Error(`timed out; job is ${job.status} at stage ${job.current_stage?.number}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    const ended = (job: JobStatus) => job.status === "completed" || job.status === "failed";
+    try {
+      const project = await call<Project>(first, "POST", "/v2/projects", LONG_CHAPTERS);
+      await call(first, "POST", `/v2/projects/${project.id}/generate`, {});
+      await waitFor(first, project.id, ended);
+      const rewrite = { chapter: 1, instruction: "Have the clocks stop, one by one." };
+      await call(first, "POST", `/v2/projects/${project.id}/rewrite`, rewrite);
+      expect((await waitFor(first, project.id, ended)).status).toBe("completed");
+      const straight = await call<Manuscript>(first, "GET", `/v2/projects/${project.id}/manuscript`);
+
+      // The same rewrite again writes the same chapter: stopped mid-way, it must too.
+      const job = await call<JobStatus>(first, "POST", `/v2/projects/${project.id}/rewrite`, rewrite);
+      const stoppedAt = await waitFor(first, project.id, (current) => ended(current) || (current.current_stage?.number ?? 0) >= 7);
+      expect(stoppedAt.status).toBe("running");
+      await first.app.close();
+
+      second = await startTestServer("pglite", { dataDir: first.dataDir });
+      // Nobody asks it to continue: the restarted server does so on its own.
+      const done = await waitFor(second, project.id, ended);
+      expect(done).toMatchObject({ job_id: job.job_id, kind: "rewrite", status: "completed" });
+      expect(await call<Manuscript>(second, "GET", `/v2/projects/${project.id}/manuscript`)).toEqual(straight);
+      const events = await call<{ items: GenerationEvent[] }>(second, "GET", `/v2/projects/${project.id}/generate/events?after=${job.last_event_id}`);
+      expect(events.items.some((event) => (event.data as { message?: string }).message === "Continuing from the last checkpoint.")).toBe(true);
+      // Every scene of the chapter was written once per scene stage by this job, however the restart cut it.
+      for (let scene = 1; scene <= LONG_CHAPTERS.scenes_per_chapter; scene++) {
+        const versions = await call<SceneVersions>(second, "GET", `/v2/projects/${project.id}/manuscript/chapters/1/scenes/${scene}/versions`);
+        expect(versions.items.filter((version) => version.job_id === job.job_id).map((version) => version.stage)).toEqual([11, 10, 9, 8, 7, 6]);
+      }
+    } finally {
+      if (second) await second.stop();
+      else await first.app.close();
+      rmSync(first.dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
