@@ -145,7 +145,7 @@ export class EditService {
    * does stage 12 (and with the text's change, every export).
    */
   async editScene(workspaceId: string, projectId: string, chapter: number, scene: number, text: string): Promise<EditedScene> {
-    const project = await this.projectService.get(workspaceId, projectId);
+    await this.projectService.get(workspaceId, projectId);
     const written = text.replace(/\r\n?/g, "\n");
     return this.events.transaction(workspaceId, projectId, null, async (tx, emit) => {
       await lockIdleProject(tx, projectId, `edit chapter ${chapter}, scene ${scene}`);
