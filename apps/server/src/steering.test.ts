@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
-import { ChatCompletionsServer, completion } from "@scriptorium/domain/testing";
+import { ChatCompletionsServer, completion, HIGH_CONCEPT } from "@scriptorium/domain/testing";
 import { startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type JobStatus = RouterOutputs["generation"]["status"];
@@ -77,7 +77,8 @@ describe("steering a book: edits, versions, pins and rewrites", () => {
   };
   /** Starts a job and waits for it to end; returns it with the events it wrote. */
   const runJob = async (projectId: string, method: string, path: string, body: unknown = {}) => {
-    const before = (await status(projectId)).last_event_id;
+    const latest = await api<JobStatus>("GET", `/v2/projects/${projectId}/generate/status`);
+    const before = latest.status === 200 ? latest.body.last_event_id : 0;
     const queued = await ok<JobStatus>(method, path, body);
     const job = await finished(projectId);
     expect(job.job_id).toBe(queued.job_id);
@@ -141,6 +142,17 @@ describe("steering a book: edits, versions, pins and rewrites", () => {
       expect(mentions(text, oldFirst)).toBe(false);
     }
     expect((await stageOf(project.id, 4)).output).toEqual(document);
+  });
+
+  it("counts an edited stage as completed even if it never ran: the first start builds on it", async () => {
+    const project = await ok<Project>("POST", "/v2/projects", { ...BOOK, title: "Tide Tables" });
+    const edited = await ok<StageOutput>("PUT", `/v2/projects/${project.id}/generate/stages/1/output`, HIGH_CONCEPT);
+    expect(edited).toMatchObject({ status: "completed", version: 1, edited: true, started_at: null, output: HIGH_CONCEPT });
+    const { events } = await runJob(project.id, "POST", `/v2/projects/${project.id}/generate`);
+    expect(stagesStarted(events)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect((await stageOf(project.id, 1)).output).toEqual(HIGH_CONCEPT);
+    const book = textOf(await manuscriptOf(project.id));
+    expect(HIGH_CONCEPT.motifs.some((motif) => book.includes(motif))).toBe(true);
   });
 
   it("refuses a document of another stage, and stages without versions, with 422 naming the fields", async () => {

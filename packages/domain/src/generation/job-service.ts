@@ -388,11 +388,17 @@ export class JobService {
     const [counter] = await this.db.select({ lastEventId: projects.lastEventId }).from(projects).where(eq(projects.id, project.id));
     const stages = await readStageReports(this.db, project.id, job.status === "running" ? job.currentStage : null);
     const textStage = await latestTextStage(this.db, project.id);
-    // Until drafting has finished, the words drafted so far.
+    // Until drafting has finished, the words drafted so far (not those of a draft being redone).
     const [words] = await this.db
       .select({ words: sql<number>`coalesce(sum(${sceneTexts.words}), 0)`.mapWith(Number) })
       .from(sceneTexts)
-      .where(and(eq(sceneTexts.projectId, project.id), eq(sceneTexts.stage, textStage ?? STAGE.scene_drafting)));
+      .where(
+        and(
+          eq(sceneTexts.projectId, project.id),
+          eq(sceneTexts.stage, textStage ?? STAGE.scene_drafting),
+          textStage === null ? eq(sceneTexts.stale, false) : undefined,
+        ),
+      );
     const current = job.currentStage === null ? null : stageByNumber(job.currentStage) ?? null;
     return {
       jobId: job.id,
