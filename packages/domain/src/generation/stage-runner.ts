@@ -7,7 +7,7 @@ import { latestTextStage, readStageText, summarizeSceneStage } from "./manuscrip
 import type { ContinuityIssue, Outline } from "./outputs";
 import { briefOf } from "./project-service";
 import { computeQualityReport } from "./quality";
-import { readStageRuns } from "./stage-runs";
+import { readStageRuns, stagesWithStaleScenes } from "./stage-runs";
 import { isPlanningStage, PLANNING_STAGES, STAGE, STAGES, stageByNumber, type Stage, type StageNumber } from "./stages";
 import { pinnedTexts, sceneKey, storeStageVersion, writeSceneText } from "./versions";
 import type { ProjectBrief, SceneInput, SceneRef, StoryPlan, Usage, Writer, WriterCall, WriterConfig } from "./writers/writer";
@@ -157,27 +157,12 @@ export class StageRunner {
       if (!only) throw new Error(`job ${run.job.id} names stage ${run.job.onlyStage}, which does not exist`);
       return runs.get(only.number)?.status === "completed" && runs.get(only.number)?.jobId === run.job.id ? [] : [only];
     }
-    const withStaleScenes = await this.stagesWithStaleWork(run);
+    // A rewrite redoes the stale scenes of its own part only.
+    const withStaleScenes = await stagesWithStaleScenes(this.db, run.project.id, run.job.rewrite);
     return STAGES.filter((stage) => {
       if (run.job.kind === "rewrite" && stage.number < STAGE.scene_drafting) return false;
       return runs.get(stage.number)?.status !== "completed" || withStaleScenes.has(stage.number);
     });
-  }
-
-  /** The scene stages with stale scenes this job redoes. */
-  private async stagesWithStaleWork(run: JobRun): Promise<Set<number>> {
-    const rewrite = run.job.rewrite;
-    const rows = await this.db
-      .selectDistinct({ stage: sceneTexts.stage })
-      .from(sceneTexts)
-      .where(
-        and(
-          eq(sceneTexts.projectId, run.project.id),
-          eq(sceneTexts.stale, true),
-          rewrite ? and(eq(sceneTexts.chapter, rewrite.chapter), inArray(sceneTexts.scene, rewrite.scenes)) : undefined,
-        ),
-      );
-    return new Set(rows.map((row) => row.stage));
   }
 
   /**

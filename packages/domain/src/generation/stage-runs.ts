@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { StageStatus } from "@scriptorium/contract";
 import { sceneTexts, stageRuns, type Database, type StageRunRow } from "@scriptorium/db";
 import { STAGES, type Stage } from "./stages";
@@ -51,12 +51,24 @@ function stageReport(stage: Stage, row: StageRunRow | undefined): StageReport {
   };
 }
 
-/** The scene stages some of whose scenes are stale (a rewrite or an edit changed a text they were built on). */
-export async function stagesWithStaleScenes(db: Database, projectId: string): Promise<Set<number>> {
+/** Some scenes of one chapter. */
+export interface ScenesOfChapter {
+  chapter: number;
+  scenes: number[];
+}
+
+/** The scene stages some of whose scenes (among `among`, when given) are stale: a rewrite or an edit changed a text they were built on. */
+export async function stagesWithStaleScenes(db: Database, projectId: string, among: ScenesOfChapter | null = null): Promise<Set<number>> {
   const rows = await db
     .selectDistinct({ stage: sceneTexts.stage })
     .from(sceneTexts)
-    .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stale, true)));
+    .where(
+      and(
+        eq(sceneTexts.projectId, projectId),
+        eq(sceneTexts.stale, true),
+        among ? and(eq(sceneTexts.chapter, among.chapter), inArray(sceneTexts.scene, among.scenes)) : undefined,
+      ),
+    );
   return new Set(rows.map((row) => row.stage));
 }
 
