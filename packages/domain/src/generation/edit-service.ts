@@ -58,10 +58,13 @@ export interface EditedScene {
   text: string;
 }
 
-/** The stage numbers as a phrase: "stage 5", "stages 5, 6 and 12". */
+/** Stage numbers, in order, as a phrase: "stage 12", "stages 5–12", "stages 3, 5 and 12". */
 function describeStages(numbers: readonly number[]): string {
-  if (numbers.length === 1) return `stage ${numbers[0]}`;
-  return `stages ${numbers.slice(0, -1).join(", ")} and ${numbers.at(-1)}`;
+  const [first] = numbers;
+  const last = numbers.at(-1);
+  if (numbers.length === 1 || first === undefined || last === undefined) return `stage ${numbers.join("")}`;
+  if (last - first === numbers.length - 1) return `stages ${first}–${last}`;
+  return `stages ${numbers.slice(0, -1).join(", ")} and ${last}`;
 }
 
 function stageOf(number: number): Stage {
