@@ -366,11 +366,16 @@ describe("hostile input", () => {
       case "content_base64":
         return Buffer.from("hostile").toString("base64");
       case "stage_number":
+      case "version":
+      case "chapter":
+      case "scene":
         return "1";
       case "source":
         return `${root}/skills`;
       case "name":
       case "title":
+      case "text":
+      case "instruction":
         return "Hostile";
       case "progress_token":
         return "hostile-progress-token";
