@@ -162,6 +162,9 @@ function pathParameter(path: string, name: string, ids: Ids): string {
     case "job_id":
       return ids.job;
     case "stage_number":
+    case "version":
+    case "chapter":
+    case "scene":
       return "1";
     case "format":
       return "txt";
@@ -209,6 +212,17 @@ function bodies(a: Fixtures): Record<string, object> {
     "POST /v2/projects/{id}/generate/resume": {},
     "POST /v2/projects/{id}/generate/cancel": {},
     "POST /v2/projects/{id}/generate/stages/{stage_number}": {},
+    "PUT /v2/projects/{id}/generate/stages/{stage_number}/output": {
+      logline: "A stranger's logline.",
+      premise: "A stranger's premise.",
+      themes: ["trespass"],
+      motifs: ["a borrowed key"],
+      core_conflict: "A stranger against the book.",
+      narrative_voice: { person: "third", tense: "past", description: "plain" },
+    },
+    "POST /v2/projects/{id}/generate/stages/{stage_number}/versions/{version}/restore": {},
+    "PUT /v2/projects/{id}/manuscript/chapters/{chapter}/scenes/{scene}": { text: "Written by a stranger." },
+    "POST /v2/projects/{id}/rewrite": { chapter: 1, instruction: "Rewritten by a stranger." },
     // A file's raw bytes (sent as JSON text here: any bytes are a file).
     "PUT /v1/collections/{collection_id}/artifacts/{artifact_id}/files/{path}": { written: "by a stranger" },
   };

@@ -148,7 +148,7 @@ function accepted(operation: Operation, input: Record<string, unknown>): boolean
 }
 
 /** Path parameters and input fields that name a stored resource: any value but the fixture's names nothing. */
-const ID_FIELDS = new Set(["collection_id", "artifact_id", "id", "project_id", "snapshot_id"]);
+const ID_FIELDS = new Set(["collection_id", "artifact_id", "id", "project_id", "snapshot_id", "job_id"]);
 
 /** The fixture's one artifact file. */
 const CANVAS = skillFile({ title: "Canvas", description: "Draws" });
@@ -321,7 +321,7 @@ function encodeBytes(bytes: Uint8Array): string {
 describe("hostile input", () => {
   let server: RunningTestServer;
   let root: string;
-  let fixture: { collection: string; artifact: string; project: string; key: string };
+  let fixture: { collection: string; artifact: string; project: string; job: string; key: string };
 
   /** One request, answered in full (body included) within the time limit. */
   async function exchange(method: string, url: string, init: Payload = {}): Promise<Exchange> {
@@ -355,6 +355,8 @@ describe("hostile input", () => {
         return fixture.artifact;
       case "project_id":
         return fixture.project;
+      case "job_id":
+        return fixture.job;
       case "id":
         return ofKey ? fixture.key : fixture.project;
       case "format":
@@ -366,11 +368,16 @@ describe("hostile input", () => {
       case "content_base64":
         return Buffer.from("hostile").toString("base64");
       case "stage_number":
+      case "version":
+      case "chapter":
+      case "scene":
         return "1";
       case "source":
         return `${root}/skills`;
       case "name":
       case "title":
+      case "text":
+      case "instruction":
         return "Hostile";
       case "progress_token":
         return "hostile-progress-token";
@@ -416,6 +423,7 @@ describe("hostile input", () => {
       keys: await get("/v1/keys"),
       projects: await get("/v2/projects"),
       exports: await get(`/v2/projects/${fixture.project}/export`),
+      jobs: await get(`/v2/projects/${fixture.project}/jobs`),
       deployments: await get("/v1/deployments"),
     };
   }
@@ -433,8 +441,16 @@ describe("hostile input", () => {
     const artifacts = await post(`/v1/collections/${String(collection.id)}/artifacts`, { source: `${root}/skills` });
     const artifact = (artifacts.items as Record<string, unknown>[])[0];
     const project = await post("/v2/projects", { title: "Fixture", target_words: 3000, chapters: 2, scenes_per_chapter: 2, seed: 1 });
+    // A real job, written to the end, for the job routes to be walked with; the stored data then stays as it is.
+    const job = await post(`/v2/projects/${String(project.id)}/generate`, {});
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const status = parsed("status", await exchange("GET", `${REST_BASE_PATH}/v2/projects/${String(project.id)}/generate/status`)) as Record<string, unknown>;
+      if (status.status === "completed") break;
+      if (Date.now() > deadline) throw new Error(`the fixture's job is ${String(status.status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const key = await post("/v1/keys", { name: "Fixture", scope: "read" });
-    fixture = { collection: String(collection.id), artifact: String(artifact?.id), project: String(project.id), key: String(key.id) };
+    fixture = { collection: String(collection.id), artifact: String(artifact?.id), project: String(project.id), job: String(job.job_id), key: String(key.id) };
   });
   afterAll(async () => {
     await server.stop();
@@ -1046,10 +1062,12 @@ describe("hostile input", () => {
         const label = `${method} ${path}`;
         expectSocketError(label, socket, await answersTo(socket, socket.call(method, path, input), label));
       }
-      // A second subscription under a live one's id is refused; stopping the first ends it.
-      const live = socket.call("subscription", "generation.events", events);
+      // A second subscription under a live one's id is refused; stopping the first ends it. It follows from the project's newest event, so the fixture job's events are not replayed first.
+      const newest = parsed("status", await exchange("GET", `${REST_BASE_PATH}/v2/projects/${fixture.project}/generate/status`)) as { last_event_id: number };
+      const following = { ...events, lastEventId: String(newest.last_event_id) };
+      const live = socket.call("subscription", "generation.events", following);
       expect(await socket.next("generation.events")).toEqual({ id: live, result: { type: "started" } });
-      socket.socket.send(JSON.stringify({ id: live, method: "subscription", params: { path: "generation.events", input: events } }));
+      socket.socket.send(JSON.stringify({ id: live, method: "subscription", params: { path: "generation.events", input: following } }));
       expect(expectSocketError("a duplicate subscription id", socket, await answersTo(socket, live, "a duplicate subscription id"))).toBe(400);
       socket.socket.send(JSON.stringify({ id: live, method: "subscription.stop" }));
       expect(await socket.next("subscription.stop")).toEqual({ id: live, result: { type: "stopped" } });

@@ -126,6 +126,28 @@ describe("the runs of a project: every job, its attempts and its events", () => 
     expect((await api("GET", `/v2/projects/${project.id}/jobs/no-such-job`)).status).toBe(404);
   });
 
+  it("lists a rewrite as kind rewrite, claimed and recorded like any job", async () => {
+    const project = await createProject(SMALL_BOOK);
+    const full = await runToEnd(project.id, "/generate");
+    const queued = await api<JobStatus>("POST", `/v2/projects/${project.id}/rewrite`, { chapter: 2, instruction: "Let the fog lift." });
+    expect(queued.status, JSON.stringify(queued.body)).toBe(200);
+    expect(queued.body.kind).toBe("rewrite");
+    const rewritten = await waitFor(project.id, (job) => job.job_id === queued.body.job_id && job.status === "completed");
+    const words = (await api<Manuscript>("GET", `/v2/projects/${project.id}/manuscript`)).body.words;
+
+    const [rewrite, first] = (await api<JobList>("GET", `/v2/projects/${project.id}/jobs`)).body.items;
+    expect([rewrite?.job_id, first?.job_id]).toEqual([rewritten.job_id, full.job_id]);
+    expect(rewrite).toMatchObject({ kind: "rewrite", only_stage: null, force: false, status: "completed", words, error: null });
+    expect(rewrite?.attempts.map((attempt) => [attempt.claim, attempt.outcome])).toEqual([[1, "completed"]]);
+    expect(rewrite?.duration_ms).toBe(between(rewrite?.attempts[0]?.started_at ?? "", rewrite?.attempts[0]?.ended_at ?? ""));
+
+    // Once another job has run, the rewrite reads as it left its stages: 6–12, and nothing before.
+    await runToEnd(project.id, "/generate/stages/12");
+    const earlier = (await api<JobStatus>("GET", `/v2/projects/${project.id}/jobs/${rewritten.job_id}`)).body;
+    expect(earlier).toMatchObject({ job_id: rewritten.job_id, kind: "rewrite", status: "completed", progress: 1, words });
+    expect(earlier.stages.map((stage) => stage.status)).toEqual([...Array(5).fill("skipped"), ...Array(7).fill("completed")]);
+  });
+
   it("records a pause and its resume as two attempts, and counts only the time worked", async () => {
     const project = await createProject(MEDIUM_BOOK);
     const started = await api<JobStatus>("POST", `/v2/projects/${project.id}/generate`, {});

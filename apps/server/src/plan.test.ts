@@ -14,6 +14,7 @@ type JobStatus = RouterOutputs["generation"]["status"];
 type Plan = RouterOutputs["generation"]["plan"];
 type PlannedStage = Plan["stages"][number];
 type StageInfo = RouterOutputs["generation"]["stage"];
+type Manuscript = RouterOutputs["generation"]["manuscript"];
 type GenerationEvent = RouterOutputs["generation"]["eventLog"]["items"][number];
 type Failure = { code: string; message: string; fields?: { path: string; message: string }[] };
 
@@ -164,6 +165,85 @@ describe("the plan of a start: what would run, why, and what it would cost", () 
     expect(await whatRan(project.id, started.body.job_id)).toEqual(whatWasPlanned(plan));
   });
 
+  it("plans exactly the stale work an edit of the cast leaves, pinned scenes carried through, and the run redoes exactly that", async () => {
+    const project = await createProject(SMALL_BOOK);
+    await api("POST", `/v2/projects/${project.id}/generate`, {});
+    await waitFor(project.id, (job) => job.status === "completed");
+    const handWritten = "The ledger lay open on the counter.\n\nNobody had touched it since the tide went out.";
+    expect((await api("PUT", `/v2/projects/${project.id}/manuscript/chapters/1/scenes/2`, { text: handWritten })).status).toBe(200);
+    // A scene written by hand leaves stage 12 to redo, and nothing else.
+    expect((await planOf(project.id)).stages.map((stage) => [stage.number, stage.reason])).toEqual([[12, "stale"]]);
+
+    const cast = (await api<StageInfo>("GET", `/v2/projects/${project.id}/generate/stages/4`)).body.output as { cast: { goal: string }[] };
+    const document = { cast: cast.cast.map((member, index) => (index === 0 ? { ...member, goal: "To read the ledger before the tide turns." } : member)) };
+    expect((await api("PUT", `/v2/projects/${project.id}/generate/stages/4/output`, document)).status).toBe(200);
+
+    const plan = await planOf(project.id);
+    expect(plan).toMatchObject({ kind: "full", force: false, rewrite: null });
+    expect(plan.stages.map((stage) => [stage.number, stage.reason])).toEqual([5, 6, 7, 8, 9, 10, 11, 12].map((number) => [number, "stale"]));
+    const sceneStages = plan.stages.filter((stage) => stage.scenes !== null);
+    expect(sceneStages.map((stage) => [stage.number, stage.scene_count, stage.pinned_scenes, stage.kept_scenes])).toEqual([6, 7, 8, 9, 10, 11].map((number) => [number, 12, 1, 0]));
+
+    const started = await api<JobStatus>("POST", `/v2/projects/${project.id}/generate`, {});
+    await waitFor(project.id, (job) => job.job_id === started.body.job_id && job.status === "completed");
+    expect(await whatRan(project.id, started.body.job_id)).toEqual(whatWasPlanned(plan));
+    // The pinned scene came through every stage as the writer left it, and nothing is left to do.
+    const manuscript = (await api<Manuscript>("GET", `/v2/projects/${project.id}/manuscript`)).body;
+    expect(manuscript.chapters[0]?.scenes[1]).toMatchObject({ number: 2, pinned: true, text: handWritten });
+    expect((await planOf(project.id)).stages).toEqual([]);
+  });
+
+  it("plans a rewrite (rewrite_chapter, rewrite_scene, rewrite_from) as the rewrite job then runs it, and refuses what the rewrite would refuse", async () => {
+    const project = await createProject(SMALL_BOOK);
+    const early = await api<Failure>("GET", `/v2/projects/${project.id}/generate/plan?rewrite_chapter=2`);
+    expect(early.status).toBe(409);
+    expect(early.body.message).toContain("through stage 11");
+    await api("POST", `/v2/projects/${project.id}/generate`, {});
+    await waitFor(project.id, (job) => job.status === "completed");
+    expect((await api("PUT", `/v2/projects/${project.id}/manuscript/chapters/2/scenes/2`, { text: "She wrote this scene herself.\n\nEvery word of it." })).status).toBe(200);
+
+    const plan = await planOf(project.id, "?rewrite_chapter=2");
+    expect(plan).toMatchObject({ kind: "rewrite", force: false, only_stage: null, active_job: null, rewrite: { chapter: 2, scene: null, from: "draft", scenes: [1, 3] } });
+    // Stages 6–11 over the scenes it rewrites (the pinned one left out), then stage 12 over the book, which the scene written by hand left stale.
+    expect(plan.stages.map((stage) => [stage.number, stage.reason])).toEqual([...[6, 7, 8, 9, 10, 11].map((number) => [number, "forced"]), [12, "stale"]]);
+    for (const stage of plan.stages.slice(0, 6)) expect(stage).toMatchObject({ scenes: [{ chapter: 2, scenes: [1, 3] }], scene_count: 2, pinned_scenes: 0, kept_scenes: 0 });
+    expect(plan.stages[6]).toMatchObject({ number: 12, scenes: null });
+
+    // With force the pinned scene is rewritten too; one scene, revised, is a smaller plan.
+    const forced = await planOf(project.id, "?rewrite_chapter=2&force=true");
+    expect(forced).toMatchObject({ force: true, rewrite: { scenes: [1, 2, 3] } });
+    expect(forced.stages[0]).toMatchObject({ scenes: [{ chapter: 2, scenes: [1, 2, 3] }], pinned_scenes: 0 });
+    const one = await planOf(project.id, "?rewrite_chapter=2&rewrite_scene=3&rewrite_from=revise");
+    expect(one.rewrite).toEqual({ chapter: 2, scene: 3, from: "revise", scenes: [3] });
+    expect(one.stages[0]?.scenes).toEqual([{ chapter: 2, scenes: [3] }]);
+
+    // What the rewrite itself would refuse, the plan refuses alike.
+    const pinned = await api<Failure>("GET", `/v2/projects/${project.id}/generate/plan?rewrite_chapter=2&rewrite_scene=2`);
+    expect(pinned.status).toBe(409);
+    expect(pinned.body.message).toContain("pinned");
+    expect((await api("GET", `/v2/projects/${project.id}/generate/plan?rewrite_chapter=9`)).status).toBe(404);
+    expect((await api("GET", `/v2/projects/${project.id}/generate/plan?rewrite_chapter=2&rewrite_scene=7`)).status).toBe(404);
+    const sceneAlone = await api<Failure>("GET", `/v2/projects/${project.id}/generate/plan?rewrite_scene=1`);
+    expect(sceneAlone.status).toBe(422);
+    expect(sceneAlone.body.fields?.map((field) => field.path)).toEqual(["rewrite_chapter"]);
+    expect((await api("GET", `/v2/projects/${project.id}/generate/plan?rewrite_chapter=2&rewrite_from=rewrite`)).status).toBe(422);
+    expect((await api("GET", `/v2/projects/${project.id}/generate/plan?rewrite_chapter=2&stage=6`)).status).toBe(422);
+
+    const started = await api<JobStatus>("POST", `/v2/projects/${project.id}/rewrite`, { chapter: 2, instruction: "Let the harbour bell ring twice." });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    await waitFor(project.id, (job) => job.job_id === started.body.job_id && job.status === "completed");
+    expect(await whatRan(project.id, started.body.job_id)).toEqual(whatWasPlanned(plan));
+
+    // An LLM writer for stage 6: a rewrite's requests are estimated with its own prompt, and a revision reads the scene in.
+    await api("PATCH", `/v2/projects/${project.id}`, { writer: { provider: "offline", stages: { "6": { provider: "openai", model: "gpt-4o-mini", base_url: llmUrl } } } });
+    const redraft = (await planOf(project.id, "?rewrite_chapter=2&force=true")).stages[0] as PlannedStage;
+    const revision = (await planOf(project.id, "?rewrite_chapter=2&force=true&rewrite_from=revise")).stages[0] as PlannedStage;
+    expect(redraft).toMatchObject({ number: 6, requests: 3, price_source: "table" });
+    expect(redraft.output_tokens).toBeGreaterThan(0);
+    expect(revision.input_tokens).toBeGreaterThan(redraft.input_tokens + redraft.output_tokens / 2);
+    expect(revision.cost_usd).toBeGreaterThan(redraft.cost_usd ?? 0);
+  });
+
   it("shows what an active job still has to do, and refuses plans a start would refuse", async () => {
     const project = await createProject(MEDIUM_BOOK);
     expect((await api<Failure>("GET", `/v2/projects/${project.id}/generate/plan?stage=7`)).status).toBe(409);
@@ -181,6 +261,7 @@ describe("the plan of a start: what would run, why, and what it would cost", () 
     const refused = await api<Failure>("GET", `/v2/projects/${project.id}/generate/plan?force=true`);
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain("paused");
+    expect((await api("GET", `/v2/projects/${project.id}/generate/plan?rewrite_chapter=1`)).status).toBe(409);
 
     await api("POST", `/v2/projects/${project.id}/generate/resume`);
     await waitFor(project.id, (job) => job.status === "completed", 60_000);

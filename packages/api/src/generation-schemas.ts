@@ -3,6 +3,7 @@ import {
   ATTEMPT_OUTCOMES,
   EVENT_PAGE_SIZE,
   EVENT_TYPES,
+  Flag,
   Id,
   integer,
   JOB_KINDS,
@@ -12,14 +13,19 @@ import {
   pageOf,
   PAUSE_REASONS,
   PROJECT_STATUSES,
+  REWRITE_FROM,
+  RewriteRequest,
   RUN_REASONS,
+  SCENE_TEXT_SOURCES,
+  SceneTextInput,
+  STAGE,
   STAGE_COUNT,
   STAGE_STATUSES,
   WriterConfig,
   WriterProvider,
 } from "@scriptorium/contract";
 import { BeatSheetSchema, CastSchema, ContinuityIssueSchema, HighConceptSchema, OutlineSchema, QualityReportSchema, WorldSchema } from "@scriptorium/domain";
-import { Flag, QueryFlag, Timestamp } from "./schemas";
+import { QueryFlag, Timestamp } from "./schemas";
 
 // ─── Projects ────────────────────────────────────────────────────────────────
 
@@ -39,8 +45,8 @@ export const Project = z
     protagonist: z.string(),
     tone: z.string(),
     target_words: z.int(),
-    chapters: z.int(),
-    scenes_per_chapter: z.int(),
+    chapters: z.int().meta({ description: "Follows the outline once there is one" }),
+    scenes_per_chapter: z.int().nullable().meta({ description: "null when the outline gives chapters different numbers of scenes" }),
     writer: WriterConfig,
     language: z.string().meta({ description: "BCP 47 tag of the book's language" }),
     seed: z.int(),
@@ -134,6 +140,9 @@ export const StageOutput = StageInfo.extend({
     .union([HighConceptSchema, WorldSchema, BeatSheetSchema, CastSchema, OutlineSchema, SceneStageSummary, ValidationOutput])
     .nullable()
     .meta({ description: "The stage's typed output; null until it has run" }),
+  version: z.int().nullable().meta({ description: "Planning stages (1–5): the version of the output; null before the first" }),
+  edited: z.boolean().meta({ description: "The output was written by hand (an edit, or a restored version)" }),
+  edited_at: Timestamp.nullable(),
   scenes: z
     .array(z.object({ chapter: z.int(), scene: z.int(), words: z.int(), text: z.string() }))
     .nullable()
@@ -172,7 +181,12 @@ export const EventsSubscriptionInput = z.object({
   lastEventId: z.union([z.string(), z.number()]).nullish(),
 });
 
-export const ManuscriptScene = z.object({ number: z.int(), words: z.int(), text: z.string() });
+export const ManuscriptScene = z.object({
+  number: z.int(),
+  words: z.int(),
+  text: z.string(),
+  pinned: z.boolean().meta({ description: "Written by hand: stages 6–11 leave it as it is until it is unpinned or a start is forced" }),
+});
 
 export const Manuscript = z
   .object({
@@ -191,7 +205,13 @@ export const Manuscript = z
 export const PlanInput = z.object({
   id: Id,
   stage: integer(1, STAGE_COUNT).optional().meta({ description: "Plan running this stage alone (as POST …/generate/stages/{n})" }),
-  force: QueryFlag.optional().meta({ description: "Plan a start that redoes every stage (as POST …/generate with force)" }),
+  force: QueryFlag.optional().meta({ description: "Plan a start that redoes every stage (as POST …/generate with force); with rewrite_chapter, a rewrite of pinned scenes too" }),
+  rewrite_chapter: integer(1, 10_000).optional().meta({ description: "Plan a rewrite of this chapter (as POST …/rewrite)" }),
+  rewrite_scene: integer(1, 10_000).optional().meta({ description: "With rewrite_chapter: of this scene alone" }),
+  rewrite_from: z.enum(REWRITE_FROM).optional().meta({ description: "With rewrite_chapter: draft (the default) or revise" }),
+}).refine((input) => input.rewrite_chapter !== undefined || (input.rewrite_scene === undefined && input.rewrite_from === undefined), {
+  path: ["rewrite_chapter"],
+  message: "rewrite_scene and rewrite_from plan a rewrite: name its chapter in rewrite_chapter.",
 });
 
 const Tokens = {
@@ -207,7 +227,7 @@ export const PlannedStage = z
     number: StageNumber,
     key: z.string(),
     name: z.string(),
-    reason: z.enum(RUN_REASONS).meta({ description: "pending: never finished; stale: out of date; failed: failed last time; forced: redone because the start asks (force, or running the stage alone)" }),
+    reason: z.enum(RUN_REASONS).meta({ description: "pending: never finished; stale: out of date; failed: failed last time; forced: redone because the start asks (force, running the stage alone, or a rewrite)" }),
     writer: z
       .object({
         provider: WriterProvider,
@@ -223,7 +243,8 @@ export const PlannedStage = z
       .nullable()
       .meta({ description: "Scene stages: the scenes it writes, by chapter; null for the other stages" }),
     scene_count: z.int().meta({ description: "Scenes it writes (0 for the other stages)" }),
-    kept_scenes: z.int().meta({ description: "Scenes kept from an earlier, interrupted run of the stage" }),
+    pinned_scenes: z.int().meta({ description: "Of those, scenes written by hand (pinned): carried through unchanged, with no request" }),
+    kept_scenes: z.int().meta({ description: "Scenes (of the rewritten part, for a rewrite) kept as an earlier run left them: finished and not stale" }),
     ...Tokens,
   })
   .meta({ id: "PlannedStage" });
@@ -238,6 +259,15 @@ export const GenerationPlan = z
     kind: JobKind,
     force: z.boolean(),
     only_stage: StageNumber.nullable(),
+    rewrite: z
+      .object({
+        chapter: z.int(),
+        scene: z.int().nullable().meta({ description: "The scene asked for; null: the whole chapter" }),
+        from: z.enum(REWRITE_FROM),
+        scenes: z.array(z.int()).meta({ description: "The scenes it rewrites: pinned ones are left out unless force" }),
+      })
+      .nullable()
+      .meta({ description: "A rewrite's part; null for the other kinds" }),
     stages: z.array(PlannedStage),
     totals: z.object(Tokens),
     budget_usd: z.number().nullable(),
@@ -292,3 +322,81 @@ export const JobSummary = z
 export const JobList = pageOf(JobSummary).meta({ id: "JobList" });
 
 export const JobEventLogInput = EventLogInput.extend({ job_id: Id });
+
+// ─── Steering ────────────────────────────────────────────────────────────────
+
+/**
+ * A planning stage's document, as `GET …/stages/{n}` returns it in
+ * `output`, sent as the whole body. Every stage's fields are listed (each
+ * checked for its type here); the stage's own schema, with its required
+ * fields and nothing else, is checked by the domain.
+ */
+export const StageDocumentInput = z
+  .strictObject({
+    id: Id,
+    stage_number: integer(1, STAGE_COUNT),
+    ...HighConceptSchema.partial().shape,
+    ...WorldSchema.partial().shape,
+    ...BeatSheetSchema.partial().shape,
+    ...CastSchema.partial().shape,
+    ...OutlineSchema.partial().shape,
+  })
+  .meta({ description: `The stage's document: the fields of exactly one planning stage (1–${STAGE.scene_outline})` });
+
+export const StageVersionsInput = RunStageInput;
+export const StageVersionInput = RunStageInput.extend({ version: integer(1, 1_000_000) });
+
+export const StageVersion = z
+  .object({
+    version: z.int(),
+    edited: z.boolean().meta({ description: "Written by hand (an edit or a restore) rather than by the writer" }),
+    restored_from: z.int().nullable().meta({ description: "The version a restore copied" }),
+    job_id: z.string().nullable().meta({ description: "The job whose writer produced it" }),
+    created_at: Timestamp,
+    current: z.boolean().meta({ description: "The stage's output now" }),
+  })
+  .meta({ id: "StageVersion" });
+
+export const StageVersionList = z.object({ items: z.array(StageVersion) }).meta({ id: "StageVersionList" });
+
+export const StageVersionOutput = StageVersion.extend({
+  stage: StageNumber,
+  stage_key: z.string(),
+  output: z.union([HighConceptSchema, WorldSchema, BeatSheetSchema, CastSchema, OutlineSchema]),
+}).meta({ id: "StageVersionOutput" });
+
+export const SceneInput = z.object({ id: Id, chapter: integer(1, 10_000), scene: integer(1, 10_000) });
+export const SceneEditInput = SceneInput.extend(SceneTextInput.shape);
+
+export const SceneEdit = z
+  .object({
+    chapter: z.int(),
+    scene: z.int(),
+    stage: z.int().meta({ description: "The scene stage whose text the edit replaced: the manuscript's" }),
+    stage_key: z.string(),
+    version: z.int().meta({ description: "The scene text version the edit added, which the pin keeps" }),
+    words: z.int(),
+    text: z.string(),
+    pinned: z.literal(true),
+  })
+  .meta({ id: "SceneEdit" });
+
+export const ScenePin = z.object({ chapter: z.int(), scene: z.int(), pinned: z.boolean() }).meta({ id: "ScenePin" });
+
+export const SceneVersion = z
+  .object({
+    version: z.int(),
+    stage: z.int().meta({ description: "The scene stage (6–11) whose text it was" }),
+    stage_key: z.string(),
+    source: z.enum(SCENE_TEXT_SOURCES).meta({ description: "stage: written by that stage; edit: by hand; rewrite: a rewrite's new draft or revision" }),
+    job_id: z.string().nullable(),
+    created_at: Timestamp,
+    words: z.int(),
+    text: z.string(),
+    pinned: z.boolean().meta({ description: "The text the scene's pin keeps" }),
+  })
+  .meta({ id: "SceneVersion" });
+
+export const SceneVersionList = z.object({ items: z.array(SceneVersion) }).meta({ id: "SceneVersionList" });
+
+export const RewriteInput = RewriteRequest.extend({ id: Id });

@@ -7,6 +7,7 @@ import {
   CONFLICT_KINDS,
   CONTENT_LIMITS,
   FILE_CHANGES,
+  Flag,
   Finding,
   FindingSeverity,
   Id,
@@ -83,9 +84,6 @@ export const ErrorBody = z
   .meta({ id: "Error" });
 
 // ─── Collections ─────────────────────────────────────────────────────────────
-
-/** A boolean that also reads "true"/"false" from query strings (where a plain coercion would turn "false" into true). */
-export const Flag = z.union([z.boolean(), z.stringbool()]);
 
 /** A Flag in a GET's query string: the adapter takes only string-like parameters there, which a pipe is. */
 export const QueryFlag = Flag.pipe(z.boolean());

@@ -2,7 +2,6 @@ import { performance } from "node:perf_hooks";
 import type { z } from "zod";
 import type { ExportFormat, StageWriterSettings, WriterSettings } from "@scriptorium/contract";
 import {
-  briefOf,
   type ApiKey as DomainApiKey,
   type ArtifactDeployments as DomainArtifactDeployments,
   type Deployment as DomainDeployment,
@@ -10,6 +9,7 @@ import {
   modifiedFilesOf,
   type Artifact as DomainArtifact,
   type ArtifactFile as DomainArtifactFile,
+  type EditedScene as DomainEditedScene,
   type EditOutcome,
   type Collection as DomainCollection,
   type ExportRecord,
@@ -21,14 +21,31 @@ import {
   type Manuscript as DomainManuscript,
   type Project as DomainProject,
   type RefreshOutcome,
+  type SceneVersion as DomainSceneVersion,
   type Snapshot as DomainSnapshot,
   type StageOutputReport,
   type StagePlan,
   type StageReport,
+  type StageVersion as DomainStageVersion,
+  type StageVersionWithOutput,
 } from "@scriptorium/domain";
 import type { ArtifactDeployments, Deployment } from "./deployment-schemas";
 import type { Export, ExportStatus } from "./export-schemas";
-import type { GenerationPlan, JobStatus, JobSummary, Manuscript, PlannedStage, Project, StageInfo, StageOutput, StageStatus } from "./generation-schemas";
+import type {
+  GenerationPlan,
+  JobStatus,
+  JobSummary,
+  Manuscript,
+  PlannedStage,
+  Project,
+  SceneEdit,
+  SceneVersion,
+  StageInfo,
+  StageOutput,
+  StageStatus,
+  StageVersion,
+  StageVersionOutput,
+} from "./generation-schemas";
 import type { ApiKey, Artifact, ArtifactFile, Collection, FileEdit, IssuedApiKey, RefreshResponse, Snapshot } from "./schemas";
 
 /** A page of a list, each item serialized by `toItem`. */
@@ -165,11 +182,21 @@ function toWriter(writer: WriterSettings): z.infer<typeof Project>["writer"] {
   return { ...toStageWriter(writer), stages: Object.fromEntries(stages) };
 }
 
-/** A project's brief (what its writer is given) with its identity, writer, budget and state. */
+/** A project's settings with its identity, writer, budget and state. */
 export function toProject(project: DomainProject): z.infer<typeof Project> {
   return {
     id: project.id,
-    ...briefOf(project),
+    title: project.title,
+    author: project.author,
+    genre: project.genre,
+    synopsis: project.synopsis,
+    protagonist: project.protagonist,
+    tone: project.tone,
+    target_words: project.targetWords,
+    chapters: project.chapters,
+    scenes_per_chapter: project.scenesPerChapter,
+    seed: project.seed,
+    language: project.language,
     writer: toWriter(project.writer),
     budget_usd: project.budgetUsd,
     status: project.status,
@@ -256,7 +283,48 @@ export function toStageInfo(report: StageReport): z.infer<typeof StageInfo> {
 
 export function toStageOutput(report: StageOutputReport): z.infer<typeof StageOutput> {
   // The stored output has the shape its stage writes, one of those StageOutput lists; the database hands it back untyped.
-  return { ...toStageInfo(report), output: report.output as z.infer<typeof StageOutput>["output"], scenes: report.scenes };
+  return {
+    ...toStageInfo(report),
+    output: report.output as z.infer<typeof StageOutput>["output"],
+    version: report.version,
+    edited: report.editedAt !== null,
+    edited_at: report.editedAt?.toISOString() ?? null,
+    scenes: report.scenes,
+  };
+}
+
+export function toStageVersion(version: DomainStageVersion): z.infer<typeof StageVersion> {
+  return {
+    version: version.version,
+    edited: version.edited,
+    restored_from: version.restoredFrom,
+    job_id: version.jobId,
+    created_at: version.createdAt.toISOString(),
+    current: version.current,
+  };
+}
+
+export function toStageVersionOutput(version: StageVersionWithOutput): z.infer<typeof StageVersionOutput> {
+  // Versions hold planning documents only, stored as their stage's schema wrote them.
+  return { ...toStageVersion(version), stage: version.stage.number, stage_key: version.stage.key, output: version.output as z.infer<typeof StageVersionOutput>["output"] };
+}
+
+export function toSceneEdit(edit: DomainEditedScene): z.infer<typeof SceneEdit> {
+  return { chapter: edit.chapter, scene: edit.scene, stage: edit.stage.number, stage_key: edit.stage.key, version: edit.version, words: edit.words, text: edit.text, pinned: true };
+}
+
+export function toSceneVersion(version: DomainSceneVersion): z.infer<typeof SceneVersion> {
+  return {
+    version: version.version,
+    stage: version.stage.number,
+    stage_key: version.stage.key,
+    source: version.source,
+    job_id: version.jobId,
+    created_at: version.createdAt.toISOString(),
+    words: version.words,
+    text: version.text,
+    pinned: version.pinned,
+  };
 }
 
 /** A project's latest text, headed by the project's identity. */
@@ -322,6 +390,7 @@ function toPlannedStage(plan: StagePlan): z.infer<typeof PlannedStage> {
     price_source: plan.price?.source ?? null,
     scenes: plan.scenes,
     scene_count: scenes,
+    pinned_scenes: plan.pinnedScenes,
     kept_scenes: plan.keptScenes,
     requests: plan.requests,
     input_tokens: plan.inputTokens,
@@ -338,6 +407,7 @@ export function toPlan(plan: JobPlan): z.infer<typeof GenerationPlan> {
     kind: plan.kind,
     force: plan.force,
     only_stage: plan.onlyStage,
+    rewrite: plan.rewrite,
     stages: plan.stages.map(toPlannedStage),
     totals: {
       requests: plan.totals.requests,
@@ -358,7 +428,7 @@ export function toJobSummary(summary: DomainJobSummary): z.infer<typeof JobSumma
   const { job } = summary;
   return {
     job_id: job.id,
-    kind: summary.kind,
+    kind: job.kind,
     status: job.status,
     only_stage: job.onlyStage,
     force: job.force,

@@ -8,6 +8,7 @@ export * from "./ids";
 export * from "./jobs";
 export * from "./projects";
 export * from "./stages";
+export * from "./steering";
 export * from "./paging";
 export * from "./profiles";
 export * from "./text";

@@ -1,6 +1,10 @@
 export const JOB_STATUSES = ["queued", "running", "paused", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** What a job does: the whole pipeline (`full`), one stage alone (`stage`), or a rewrite of one part of the book (`rewrite`). */
+export const JOB_KINDS = ["full", "stage", "rewrite"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
 /** A job in one of these states holds its project: it can be paused, resumed or cancelled, and no other may start. */
 export const ACTIVE_JOB_STATUSES = ["queued", "running", "paused"] as const satisfies readonly JobStatus[];
 
@@ -17,13 +21,6 @@ export function isActiveJobStatus(status: ProjectStatus): boolean {
 }
 
 /**
- * What a job does: the whole pipeline (`full`), one stage alone (`stage`),
- * or a rewrite of a chapter or scene (`rewrite`).
- */
-export const JOB_KINDS = ["full", "stage", "rewrite"] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
-
-/**
  * How one claim of a job by a worker ended: the job completed, paused (on
  * request or over budget), was cancelled or failed; the worker handed it
  * back (it shut down, or lost its database); or its lease ran out and
@@ -32,6 +29,6 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const ATTEMPT_OUTCOMES = ["completed", "paused", "budget_exhausted", "cancelled", "failed", "handed_back", "taken_over"] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
-/** Why a start runs a stage: it never finished, it became stale, it failed, or `force` (or running it alone) redoes it. */
+/** Why a start runs a stage: it never finished, it became stale, it failed, or the start redoes it (`force`, running it alone, or a rewrite). */
 export const RUN_REASONS = ["pending", "stale", "failed", "forced"] as const;
 export type RunReason = (typeof RUN_REASONS)[number];

@@ -67,6 +67,9 @@ export function integer(min: number, max: number) {
     });
 }
 
+/** A boolean that also reads "true"/"false" from query strings (where a plain coercion would turn "false" into true). */
+export const Flag = z.union([z.boolean(), z.stringbool()]);
+
 // Text fields carry messages that read as advice: the dashboard shows them next to the field.
 
 export const ModelId = z.string().trim().max(200, "Keep the model id to 200 characters or fewer.");

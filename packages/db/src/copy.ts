@@ -12,8 +12,11 @@ import {
   jobAttempts,
   projectExports,
   projects,
+  scenePins,
   sceneTexts,
+  sceneTextVersions,
   snapshots,
+  stageOutputVersions,
   stageRuns,
   workspaces,
 } from "./schema";
@@ -32,6 +35,9 @@ export const TABLES: readonly { name: string; table: PgTable }[] = [
   { name: "job_attempts", table: jobAttempts },
   { name: "stage_runs", table: stageRuns },
   { name: "scene_texts", table: sceneTexts },
+  { name: "stage_output_versions", table: stageOutputVersions },
+  { name: "scene_text_versions", table: sceneTextVersions },
+  { name: "scene_pins", table: scenePins },
   { name: "generation_events", table: generationEvents },
   { name: "project_exports", table: projectExports },
 ];

@@ -10,9 +10,11 @@ import {
   DEPLOYMENT_STATUSES,
   EVENT_TYPES,
   EXPORT_FORMATS,
+  JOB_KINDS,
   JOB_STATUSES,
   PAUSE_REASONS,
   PROJECT_STATUSES,
+  SCENE_TEXT_SOURCES,
   SCOPES,
   STAGE_STATUSES,
   TRIM_SIZES,
@@ -21,6 +23,7 @@ import {
   type ArtifactSource,
   type ArtifactType,
   type GenerationEventPayload,
+  type RewriteJobSpec,
   type StoredFile,
   type WriterSettings,
 } from "@scriptorium/contract";
@@ -252,7 +255,8 @@ export const projects = pgTable(
     tone: text("tone").notNull(),
     targetWords: integer("target_words").notNull(),
     chapters: integer("chapters").notNull(),
-    scenesPerChapter: integer("scenes_per_chapter").notNull(),
+    /** Null when the outline gives chapters different numbers of scenes. */
+    scenesPerChapter: integer("scenes_per_chapter"),
     writer: jsonb("writer").$type<WriterSettings>().notNull(),
     /** BCP 47 tag of the book's language: what LLM writers are asked to write in, and what exports declare. */
     language: text("language").notNull().default(DEFAULT_LANGUAGE),
@@ -275,6 +279,8 @@ export const generationJobs = pgTable(
     id: text("id").primaryKey(),
     ...ofProject(),
     status: text("status", { enum: JOB_STATUSES }).notNull(),
+    /** The whole pipeline, one stage alone (`only_stage`), or a rewrite of one part (`rewrite`). */
+    kind: text("kind", { enum: JOB_KINDS }).notNull().default("full"),
     /** Set by pause and cancel; the worker acts on it at its next checkpoint. */
     pauseRequested: boolean("pause_requested").notNull().default(false),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
@@ -284,6 +290,8 @@ export const generationJobs = pgTable(
     force: boolean("force").notNull().default(false),
     /** Set for a job that runs one stage alone. */
     onlyStage: integer("only_stage"),
+    /** Set for a rewrite job: the part it rewrites and how. */
+    rewrite: jsonb("rewrite").$type<RewriteJobSpec>(),
     currentStage: integer("current_stage"),
     message: text("message").notNull().default(""),
     error: text("error"),
@@ -344,6 +352,10 @@ export const stageRuns = pgTable(
     progress: doublePrecision("progress").notNull().default(0),
     /** The stage's typed output (see the domain's stage output schemas). */
     output: jsonb("output"),
+    /** Planning stages (1–5): which of the stage's versions `output` is; null before the first. */
+    version: integer("version"),
+    /** When the current output was written by hand (an edit, or a restored version); null when the writer produced it. */
+    editedAt: instant("edited_at"),
     jobId: text("job_id"),
     tokens: integer("tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
@@ -367,8 +379,66 @@ export const sceneTexts = pgTable(
     words: integer("words").notNull(),
     /** Stage 8's findings for this scene. */
     notes: jsonb("notes"),
+    /** The text an earlier stage built this one on has changed since: the next run redoes this scene of this stage. */
+    stale: boolean("stale").notNull().default(false),
   },
-  (table) => [primaryKey({ columns: [table.projectId, table.stage, table.chapter, table.scene] })],
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.stage, table.chapter, table.scene] }),
+    // Job status reports look for stale scenes on every read: only the few stale rows are indexed.
+    index("scene_texts_stale_idx").on(table.projectId, table.stage).where(sql`${table.stale}`),
+  ],
+);
+
+/** Every version of a planning stage's output (1–5), generated or written by hand; the current one is also in `stage_runs`. */
+export const stageOutputVersions = pgTable(
+  "stage_output_versions",
+  {
+    ...ofProject(),
+    stage: integer("stage").notNull(),
+    version: integer("version").notNull(),
+    output: jsonb("output").notNull(),
+    /** Written by hand (an edit or a restore) rather than by the writer. */
+    edited: boolean("edited").notNull(),
+    /** The version a restore copied. */
+    restoredFrom: integer("restored_from"),
+    /** The job whose writer produced it; null for edits and restores. */
+    jobId: text("job_id"),
+    createdAt: instantDefaultNow("created_at"),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.stage, table.version] })],
+);
+
+/** Every text a scene has had, from any stage, edit or rewrite, numbered per scene; kept when the scene is rewritten or leaves the outline. */
+export const sceneTextVersions = pgTable(
+  "scene_text_versions",
+  {
+    ...ofProject(),
+    chapter: integer("chapter").notNull(),
+    scene: integer("scene").notNull(),
+    version: integer("version").notNull(),
+    /** The scene stage (6–11) whose text this was. */
+    stage: integer("stage").notNull(),
+    source: text("source", { enum: SCENE_TEXT_SOURCES }).notNull(),
+    jobId: text("job_id"),
+    text: text("text").notNull(),
+    words: integer("words").notNull(),
+    createdAt: instantDefaultNow("created_at"),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.chapter, table.scene, table.version] })],
+);
+
+/** Scenes whose text the writer wrote by hand: stages 6–11 leave them as they are (until a forced start, or unpinning). */
+export const scenePins = pgTable(
+  "scene_pins",
+  {
+    ...ofProject(),
+    chapter: integer("chapter").notNull(),
+    scene: integer("scene").notNull(),
+    /** The scene text version that stays. */
+    version: integer("version").notNull(),
+    createdAt: instantDefaultNow("created_at"),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.chapter, table.scene] })],
 );
 
 export const generationEvents = pgTable(
@@ -389,6 +459,8 @@ export type GenerationJobRow = typeof generationJobs.$inferSelect;
 export type JobAttemptRow = typeof jobAttempts.$inferSelect;
 export type StageRunRow = typeof stageRuns.$inferSelect;
 export type SceneTextRow = typeof sceneTexts.$inferSelect;
+export type StageOutputVersionRow = typeof stageOutputVersions.$inferSelect;
+export type SceneTextVersionRow = typeof sceneTextVersions.$inferSelect;
 export type GenerationEventRow = typeof generationEvents.$inferSelect;
 
 /**

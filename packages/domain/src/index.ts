@@ -16,9 +16,11 @@ export { type RefreshEntry, type RefreshOptions, type RefreshOutcome } from "./c
 export { type RollbackOutcome, type Snapshot } from "./collections/snapshot-service";
 export type { ArtifactDeployments, DeployedArtifact, Deployment, DeploymentQuery, DeploymentReport } from "./deployments/deployment-service";
 export * from "./generation/outputs";
-export { briefOf, type Project } from "./generation/project-service";
-export type { JobReport, JobSummary, StageReport, StageOutputReport } from "./generation/job-service";
+export { type Project } from "./generation/project-service";
+export type { JobReport, JobSummary } from "./generation/job-service";
 export type { JobPlan, PlanRequest, PlanWarning, StagePlan } from "./generation/job-planner";
+export type { EditedScene, SceneVersion, StageVersion, StageVersionWithOutput } from "./generation/edit-service";
+export type { StageReport, StageOutputReport } from "./generation/stage-runs";
 export type { Manuscript, ManuscriptChapter, ManuscriptScene } from "./generation/manuscript";
 export { JobEngine } from "./generation/job-engine";
 export { type Writer } from "./generation/writers/writer";

@@ -113,7 +113,7 @@ export class OffloadedOfflineWriter implements Writer {
   }
 
   /** A scene call: its input's plan goes by reference once a thread has it (see PlanRef). */
-  private async sceneCall<M extends "draftScene" | "reviseScene" | "auditScene">(method: M, leading: unknown[], input: SceneInput, call: WriterCall): Promise<WriterResult<M>> {
+  private async sceneCall<M extends "draftScene" | "reviseScene" | "auditScene" | "rewriteScene">(method: M, leading: unknown[], input: SceneInput, call: WriterCall): Promise<WriterResult<M>> {
     call.signal.throwIfAborted();
     const { plan, ...rest } = input;
     const known = this.planIds.get(plan);
@@ -139,4 +139,5 @@ export class OffloadedOfflineWriter implements Writer {
   draftScene: Writer["draftScene"] = (input, call) => this.sceneCall("draftScene", [], input, call);
   reviseScene: Writer["reviseScene"] = (stage, input, call) => this.sceneCall("reviseScene", [stage], input, call);
   auditScene: Writer["auditScene"] = (input, call) => this.sceneCall("auditScene", [], input, call);
+  rewriteScene: Writer["rewriteScene"] = (rewrite, input, call) => this.sceneCall("rewriteScene", [rewrite], input, call);
 }

@@ -21,6 +21,7 @@ import { SecurityReview } from "./review/security-review";
 import { UpstreamReader } from "./collections/upstream/upstream-reader";
 import { JobEngine } from "./generation/job-engine";
 import { JobQueue } from "./generation/job-queue";
+import { EditService } from "./generation/edit-service";
 import { EventBus, EventLog } from "./generation/events";
 import { JobPlanner } from "./generation/job-planner";
 import { OfflineWriter } from "./generation/writers/offline";
@@ -51,6 +52,8 @@ export interface Services {
   jobs: JobService;
   /** What a start would run and cost, before it is made. */
   plans: JobPlanner;
+  /** Planning stages and scenes changed by the writer's hand, and their versions. */
+  edits: EditService;
   engine: JobEngine;
   exports: ExportService;
   /** Messages to and from the other processes on the same PostgreSQL; inert with the embedded database. */
@@ -151,6 +154,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     projects,
     jobs: new JobService(db, projects, events, engine, cluster),
     plans: new JobPlanner(db, projects, offload ? new OffloadedOfflineWriter(offload) : new OfflineWriter()),
+    edits: new EditService(db, projects, events),
     engine,
     exports,
     cluster,

@@ -94,7 +94,7 @@ export function registerProjects(program: Command): void {
           ["author", project.author],
           ["genre", project.genre],
           ["words", project.target_words],
-          ["chapters", `${project.chapters} × ${project.scenes_per_chapter} scenes`],
+          ["chapters", project.scenes_per_chapter === null ? `${project.chapters}, scenes as the outline has them` : `${project.chapters} × ${project.scenes_per_chapter} scenes`],
           ["writer", `${project.writer.provider}${project.writer.model ? ` (${project.writer.model})` : ""}`],
           ["seed", project.seed],
           ["status", project.status],

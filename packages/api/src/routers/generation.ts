@@ -14,18 +14,30 @@ import {
   ManuscriptInput,
   PlanInput,
   ProjectIdInput,
+  RewriteInput,
   RunStageInput,
+  SceneEdit,
+  SceneEditInput,
+  SceneInput,
+  ScenePin,
+  SceneVersionList,
+  StageDocumentInput,
   StageList,
   StageOutput,
   StageOutputInput,
+  StageVersionInput,
+  StageVersionList,
+  StageVersionOutput,
+  StageVersionsInput,
   StartInput,
 } from "../generation-schemas";
-import { toJobStatus, toJobSummary, toManuscript, toPage, toPlan, toStageInfo, toStageOutput } from "../serialize";
+import { toJobStatus, toJobSummary, toManuscript, toPage, toPlan, toSceneEdit, toSceneVersion, toStageInfo, toStageOutput, toStageVersion, toStageVersionOutput } from "../serialize";
 import { readProcedure, router, writeProcedure } from "../trpc";
 
 const TAGS = ["generation"];
 const path = <Suffix extends string>(suffix: Suffix) => `/v2/projects/{id}/generate${suffix}` as const;
 const jobsPath = <Suffix extends string>(suffix: Suffix) => `/v2/projects/{id}/jobs${suffix}` as const;
+const scenePath = <Suffix extends string>(suffix: Suffix) => `/v2/projects/{id}/manuscript/chapters/{chapter}/scenes/{scene}${suffix}` as const;
 
 export const generationRouter = router({
   start: writeProcedure
@@ -74,12 +86,15 @@ export const generationRouter = router({
         tags: TAGS,
         summary: "What a start would run now, and what it would cost",
         description:
-          "The stages and scenes a start would run and why (pending, stale, failed, forced), each with its writer, estimated tokens, cost and time, and the totals; `stage` plans running one stage alone, `force` a start that redoes everything. While a job is active it shows what that job still has to do (with `stage` or `force`, 409 as a start would answer). 409 too when `stage` lacks finished prerequisites.",
+          "The stages and scenes a start would run and why (pending, stale, failed, forced), each with its writer, estimated tokens, cost and time, and the totals; `stage` plans running one stage alone, `force` a start that redoes everything, `rewrite_chapter` (with `rewrite_scene`, `rewrite_from` and `force`) a rewrite as `POST …/rewrite` would make it. While a job is active it shows what that job still has to do (with `stage`, `force` or `rewrite_chapter`, 409 as a start would answer). 409 too when `stage` or a rewrite lacks finished prerequisites; 404 for a chapter or scene the outline does not have.",
       },
     })
     .input(PlanInput)
     .output(GenerationPlan)
-    .query(async ({ ctx, input }) => toPlan(await ctx.services.plans.plan(ctx.principal.workspaceId, input.id, { stage: input.stage, force: input.force }))),
+    .query(async ({ ctx, input }) => {
+      const rewrite = input.rewrite_chapter === undefined ? undefined : { chapter: input.rewrite_chapter, scene: input.rewrite_scene, from: input.rewrite_from };
+      return toPlan(await ctx.services.plans.plan(ctx.principal.workspaceId, input.id, { stage: input.stage, force: input.force, rewrite }));
+    }),
 
   jobs: readProcedure
     .meta({ openapi: { method: "GET", path: jobsPath(""), tags: TAGS, summary: "Every job of the project, newest first, a page at a time", description: "Each with its attempts: every claim by a worker, when, and how it ended." } })
@@ -163,5 +178,113 @@ export const generationRouter = router({
     .query(async ({ ctx, input }) => {
       const { project, manuscript } = await ctx.services.jobs.manuscript(ctx.principal.workspaceId, input.id, { from: input.chapter_from, to: input.chapter_to });
       return toManuscript(project, manuscript);
+    }),
+
+  editStage: writeProcedure
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: path("/stages/{stage_number}/output"),
+        tags: TAGS,
+        summary: "Replace a planning stage's output with the writer's own document",
+        description:
+          "The body is the stage's document, exactly the `output` of `GET …/stages/{n}` (stages 1–5). It is stored as the stage's next version (`edited: true`), counts as completed even if the stage never ran, and every later stage that has output becomes stale: the next start redoes exactly those. An outline also reshapes the book (`chapters`, `scenes_per_chapter`). 422 names the fields of an invalid document (a document of another stage included); 409 while a job is active.",
+      },
+    })
+    .input(StageDocumentInput)
+    .output(StageOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { id, stage_number, ...document } = input;
+      return toStageOutput(await ctx.services.edits.editStage(ctx.principal.workspaceId, id, stage_number, document));
+    }),
+
+  stageVersions: readProcedure
+    .meta({ openapi: { method: "GET", path: path("/stages/{stage_number}/versions"), tags: TAGS, summary: "A planning stage's versions, newest first", description: "Stages 1–5 (422 otherwise)." } })
+    .input(StageVersionsInput)
+    .output(StageVersionList)
+    .query(async ({ ctx, input }) => ({ items: (await ctx.services.edits.stageVersions(ctx.principal.workspaceId, input.id, input.stage_number)).map(toStageVersion) })),
+
+  stageVersion: readProcedure
+    .meta({ openapi: { method: "GET", path: path("/stages/{stage_number}/versions/{version}"), tags: TAGS, summary: "One version of a planning stage's output" } })
+    .input(StageVersionInput)
+    .output(StageVersionOutput)
+    .query(async ({ ctx, input }) => toStageVersionOutput(await ctx.services.edits.stageVersion(ctx.principal.workspaceId, input.id, input.stage_number, input.version))),
+
+  restoreStageVersion: writeProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: path("/stages/{stage_number}/versions/{version}/restore"),
+        tags: TAGS,
+        summary: "Make an earlier version of a planning stage current again",
+        description: "Stored as a new version that copies it (`restored_from`); the same stages become stale as after an edit. 409 while a job is active.",
+      },
+    })
+    .input(StageVersionInput)
+    .output(StageOutput)
+    .mutation(async ({ ctx, input }) => toStageOutput(await ctx.services.edits.restoreStageVersion(ctx.principal.workspaceId, input.id, input.stage_number, input.version))),
+
+  editScene: writeProcedure
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: scenePath(""),
+        tags: TAGS,
+        summary: "Replace a scene's latest text with the writer's own, and pin it",
+        description:
+          "Later runs of stages 6–11 leave a pinned scene as it is, unless started with `force` or the scene is unpinned. Stage 12 and the exports become stale; the text it replaces stays among the scene's versions. 404 for a chapter or scene the manuscript does not have; 409 while a job is active.",
+      },
+    })
+    .input(SceneEditInput)
+    .output(SceneEdit)
+    .mutation(async ({ ctx, input }) => toSceneEdit(await ctx.services.edits.editScene(ctx.principal.workspaceId, input.id, input.chapter, input.scene, input.text))),
+
+  unpinScene: writeProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: scenePath("/pin"),
+        tags: TAGS,
+        summary: "Unpin a scene: later runs of stages 6–11 may rewrite it again",
+        description: "The scene keeps its text until one does. Unpinning a scene that is not pinned changes nothing. 409 while a job is active.",
+      },
+    })
+    .input(SceneInput)
+    .output(ScenePin)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.edits.unpinScene(ctx.principal.workspaceId, input.id, input.chapter, input.scene);
+      return { chapter: input.chapter, scene: input.scene, pinned: false };
+    }),
+
+  sceneVersions: readProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: scenePath("/versions"),
+        tags: TAGS,
+        summary: "Every text a scene has had, newest first",
+        description: "Which stage, edit or rewrite produced each, when, and its words.",
+      },
+    })
+    .input(SceneInput)
+    .output(SceneVersionList)
+    .query(async ({ ctx, input }) => ({ items: (await ctx.services.edits.sceneVersions(ctx.principal.workspaceId, input.id, input.chapter, input.scene)).map(toSceneVersion) })),
+
+  rewrite: writeProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/v2/projects/{id}/rewrite",
+        tags: TAGS,
+        summary: "Rewrite a chapter or one scene following an instruction",
+        description:
+          "A job like any other (events, pause, resume, cancel; 409 while another is active): it redrafts the scenes following the instruction (`from: draft`, the default) or revises their current text with it (`revise`), then runs stages 7–11 over those scenes alone and stage 12 over the book. Needs the book written through stage 11 (409). Pinned scenes are left as they are unless `force`. 404 for a chapter or scene the outline does not have.",
+      },
+    })
+    .input(RewriteInput)
+    .output(JobStatus)
+    .mutation(async ({ ctx, input }) => {
+      const { id, ...request } = input;
+      return toJobStatus(await ctx.services.jobs.rewrite(ctx.principal.workspaceId, id, request));
     }),
 });

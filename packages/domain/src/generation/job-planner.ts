@@ -1,20 +1,37 @@
 import { and, desc, eq, inArray, sum } from "drizzle-orm";
-import { isActiveJobStatus, type JobKind, type JobStatus, type RunReason } from "@scriptorium/contract";
+import { isActiveJobStatus, type JobKind, type JobStatus, type RewriteFrom, type RunReason } from "@scriptorium/contract";
 import { generationJobs, sceneTexts, type Database, type GenerationJobRow, type StageRunRow } from "@scriptorium/db";
 import { ConflictError, InvalidError } from "../errors";
-import { checkPrerequisites, jobKind, keepsFinishedScenes, scopeOfJob, stagesOfStart, stagesToRun, type JobScope, type StageStates, type StageWork } from "./job-scope";
+import {
+  checkPrerequisites,
+  keepsFinishedScenes,
+  partOf,
+  scenesToRun,
+  scopeOfJob,
+  scopeOfStart,
+  stagesOfStart,
+  stagesToRun,
+  type JobScope,
+  type StageStates,
+  type StageWork,
+  type StartRequest,
+} from "./job-scope";
+import type { Outline } from "./outputs";
 import { briefOf, type ProjectService } from "./project-service";
-import { readStageRuns } from "./stage-runs";
+import { readStageStates, type ScenesOfChapter } from "./stage-runs";
 import { STAGE, STAGES, stageByNumber, type Stage } from "./stages";
+import { pinnedScenes, sceneKey } from "./versions";
 import { estimateLlmStage, type LlmEstimate } from "./writers/llm/estimate";
 import { costUsd, PRICE_TABLE_DATE } from "./writers/llm/prices";
 import { modelIdOf, offlineLanguageNote, unpricedWriters, writerOfStage, writerPrice, type WriterPrice } from "./writers/stage-writers";
 import type { ProjectBrief, SceneRef, StageWriterSettings, StoryPlan, Writer, WriterCall } from "./writers/writer";
 
-/** What to plan: a start as `POST …/generate` (with `force`) or `POST …/generate/stages/{n}` would make it. */
+/** What to plan: a start as `POST …/generate` (with `force`), `POST …/generate/stages/{n}` or `POST …/rewrite` (with `force`) would make it. */
 export interface PlanRequest {
   stage?: number | undefined;
   force?: boolean | undefined;
+  /** A rewrite of a chapter, or one scene of it (its instruction does not change what runs). */
+  rewrite?: { chapter: number; scene?: number | undefined; from?: RewriteFrom | undefined } | undefined;
 }
 
 /** One stage a start would run, why, with what, and what it is expected to take. */
@@ -29,7 +46,9 @@ export interface StagePlan {
   price: WriterPrice | null;
   /** Scene stages: the scenes the stage writes, by chapter; null for the other stages. */
   scenes: { chapter: number; scenes: number[] }[] | null;
-  /** Scene stages: the scenes it keeps from an earlier, interrupted run of the stage. */
+  /** Scene stages: how many of those scenes are pinned (written by hand): the stage carries their text through without a request. */
+  pinnedScenes: number;
+  /** Scene stages: the scenes (of a rewrite's part, for a rewrite) it keeps as an earlier run left them, finished and not stale. */
   keptScenes: number;
   requests: number;
   inputTokens: number;
@@ -54,6 +73,8 @@ export interface JobPlan {
   kind: JobKind;
   force: boolean;
   onlyStage: number | null;
+  /** A rewrite's part: its chapter, the scene asked for (null: the whole chapter), how, and the scenes it rewrites. */
+  rewrite: { chapter: number; scene: number | null; from: RewriteFrom; scenes: number[] } | null;
   stages: StagePlan[];
   totals: { requests: number; inputTokens: number; outputTokens: number; costUsd: number | null; seconds: number };
   budgetUsd: number | null;
@@ -80,10 +101,6 @@ const STAND_IN_CALL: WriterCall = { signal: new AbortController().signal, onUsag
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-}
-
-function sceneKey(chapter: number, scene: number): string {
-  return `${chapter}:${scene}`;
 }
 
 /**
@@ -118,28 +135,39 @@ export class JobPlanner {
 
   async plan(workspaceId: string, projectId: string, request: PlanRequest = {}): Promise<JobPlan> {
     const project = await this.projects.get(workspaceId, projectId);
-    const runs = await readStageRuns(this.db, projectId);
     const [latest] = await this.db.select().from(generationJobs).where(eq(generationJobs.projectId, projectId)).orderBy(desc(generationJobs.createdAt)).limit(1);
     const active = latest && isActiveJobStatus(latest.status) ? latest : null;
-    const { scope, work, states } = active ? this.remainingWork(active, runs, request) : this.workOfStart(runs, request);
+    const pins = await pinnedScenes(this.db, projectId);
+    const { scope, work, states, runs, pinned, markedStale } = active
+      ? await this.remainingWork(projectId, active, request, pins)
+      : await this.workOfStart(projectId, request, pins);
 
-    const brief = briefOf(project);
+    const brief = briefOf(project, (runs.get(STAGE.scene_outline)?.output as Outline | null | undefined) ?? null);
     const rerun = new Set(work.map((item) => item.stage.number));
     const plan = await planForEstimates(this.standIn, brief, runs, rerun);
     const sceneRefs: SceneRef[] = plan.outline.chapters.flatMap((chapter) => chapter.scenes.map((scene) => ({ chapter: chapter.number, chapterTitle: chapter.title, scene })));
-    const finished = await this.finishedScenes(projectId, work, states);
+    const part = partOf(scope);
+    const inScope = sceneRefs.filter((ref) => !part || (ref.chapter === part.chapter && part.scenes.includes(ref.scene.number)));
+    const stored = await this.storedScenes(projectId, work, markedStale);
 
     const stages = work.map(({ stage, reason }): StagePlan => {
       if (stage.number === STAGE.output_validation) return this.validationPlan(stage, reason, brief);
       const writer = writerOfStage(project.writer, stage.number);
       const price = writerPrice(writer);
-      const done = finished.get(stage.number) ?? new Set<string>();
-      const scenes = stage.scope === "scene" ? sceneRefs.filter((ref) => !done.has(sceneKey(ref.chapter, ref.scene.number))) : [];
+      const keeps = keepsFinishedScenes(states.get(stage.number)?.status ?? "pending");
+      const scenes = stage.scope === "scene" ? scenesToRun(scope, keeps, stored.get(stage.number) ?? new Map(), sceneRefs) : [];
+      const written = scenes.filter((ref) => !pinned.has(sceneKey(ref.chapter, ref.scene.number)));
       const tokens: LlmEstimate =
         writer.provider === "offline"
           ? { requests: 0, inputTokens: 0, outputTokens: 0 }
-          : estimateLlmStage(stage, { brief, plan, scenes, describeSchemaInPrompt: writer.provider === "openai-compatible" });
-      const words = scenes.reduce((total, ref) => total + ref.scene.target_words, 0);
+          : estimateLlmStage(stage, {
+              brief,
+              plan,
+              scenes: written,
+              describeSchemaInPrompt: writer.provider === "openai-compatible",
+              rewriteFrom: scope.kind === "rewrite" ? scope.rewrite.from : null,
+            });
+      const words = written.reduce((total, ref) => total + ref.scene.target_words, 0);
       const checkpoints = stage.scope === "scene" ? scenes.length + 1 : 1;
       const writing = writer.provider === "offline" ? words * OFFLINE_SECONDS_PER_WORD : tokens.requests * LLM_SECONDS_PER_REQUEST + tokens.outputTokens / LLM_OUTPUT_TOKENS_PER_SECOND;
       return {
@@ -149,7 +177,8 @@ export class JobPlanner {
         model: modelIdOf(writer),
         price,
         scenes: stage.scope === "scene" ? byChapter(scenes) : null,
-        keptScenes: stage.scope === "scene" ? done.size : 0,
+        pinnedScenes: scenes.length - written.length,
+        keptScenes: stage.scope === "scene" ? inScope.length - scenes.length : 0,
         ...tokens,
         costUsd: price ? round(costUsd(price.price, tokens.inputTokens, tokens.outputTokens), 6) : null,
         seconds: round(checkpoints * SECONDS_PER_CHECKPOINT + writing, 1),
@@ -181,8 +210,9 @@ export class JobPlanner {
       projectId,
       activeJob: active ? { id: active.id, status: active.status } : null,
       kind: scope.kind,
-      force: scope.kind === "full" && scope.force,
+      force: scope.kind !== "stage" && scope.force,
       onlyStage: scope.kind === "stage" ? scope.stage.number : null,
+      rewrite: scope.kind === "rewrite" ? { chapter: scope.rewrite.chapter, scene: scope.rewrite.scene, from: scope.rewrite.from, scenes: scope.rewrite.scenes } : null,
       stages,
       totals: {
         requests: stages.reduce((total, stage) => total + stage.requests, 0),
@@ -198,43 +228,51 @@ export class JobPlanner {
     };
   }
 
-  /** What a new start would run: the project is idle. */
-  private workOfStart(runs: StageStates, request: PlanRequest): { scope: JobScope; work: StageWork[]; states: StageStates } {
-    let scope: JobScope = { kind: "full", force: request.force ?? false };
-    if (request.stage !== undefined) {
-      const stage = stageByNumber(request.stage);
-      if (!stage) throw new InvalidError(`Stage ${request.stage} does not exist; stages are numbered 1 to ${STAGES.length}.`, [{ path: ["stage"], message: `Must be between 1 and ${STAGES.length}.` }]);
-      scope = { kind: "stage", stage };
-    }
-    checkPrerequisites(scope, runs);
-    const { work, statesAfterStart } = stagesOfStart(scope, runs);
-    return { scope, work, states: statesAfterStart };
+  /**
+   * What a new start would run, the project being idle: the states it
+   * would leave once queued, the pins it would keep, and the scenes it
+   * would mark stale.
+   */
+  private async workOfStart(projectId: string, request: PlanRequest, pins: ReadonlySet<string>): Promise<PlannedWork> {
+    const runs = await readStageStates(this.db, projectId, null);
+    const start = startRequestOf(request);
+    checkPrerequisites(start, runs);
+    const scope = scopeOfStart(start, (runs.get(STAGE.scene_outline)?.output as Outline | null | undefined) ?? null, pins, projectId);
+    const { work, statesAfterStart, effects } = stagesOfStart(scope, runs);
+    const dropped = effects.droppedPins;
+    const pinned = new Set([...pins].filter((key) => dropped !== "all" && !(dropped && inPart(dropped, key))));
+    return { scope, work, states: statesAfterStart, runs, pinned, markedStale: effects.staleScenes };
   }
 
   /** What the project's active job still has to do; a different start would be refused while it lasts. */
-  private remainingWork(active: GenerationJobRow, runs: StageStates, request: PlanRequest): { scope: JobScope; work: StageWork[]; states: StageStates } {
-    if (request.stage !== undefined || request.force) {
-      throw new ConflictError(`The project has a ${active.status} job (${jobKind(active)}): a start would answer 409 until it ends. Plan without stage or force to see what that job still has to do.`);
+  private async remainingWork(projectId: string, active: GenerationJobRow, request: PlanRequest, pins: ReadonlySet<string>): Promise<PlannedWork> {
+    if (request.stage !== undefined || request.force || request.rewrite !== undefined) {
+      throw new ConflictError(`The project has a ${active.status} job (${active.kind}): a start would answer 409 until it ends. Plan without stage, force or rewrite to see what that job still has to do.`);
     }
     const scope = scopeOfJob(active);
-    return { scope, work: stagesToRun(scope, runs, active.id), states: runs };
+    const runs = await readStageStates(this.db, projectId, partOf(scope));
+    return { scope, work: stagesToRun(scope, runs, active.id), states: runs, runs, pinned: pins, markedStale: null };
   }
 
-  /** Per scene stage to run, the scenes it keeps from an interrupted run (a stale stage keeps none). */
-  private async finishedScenes(projectId: string, work: readonly StageWork[], states: StageStates): Promise<Map<number, Set<string>>> {
-    const keeping = work.filter(({ stage }) => stage.scope === "scene" && keepsFinishedScenes(states.get(stage.number)?.status ?? "pending")).map(({ stage }) => stage.number);
-    const finished = new Map<number, Set<string>>();
-    if (keeping.length === 0) return finished;
+  /**
+   * Per scene stage to run, its stored scenes and whether each is stale
+   * (the scenes a start marks stale counted as such).
+   */
+  private async storedScenes(projectId: string, work: readonly StageWork[], markedStale: ScenesOfChapter | null): Promise<Map<number, Map<string, { stale: boolean }>>> {
+    const sceneStages = work.filter(({ stage }) => stage.scope === "scene").map(({ stage }) => stage.number);
+    const stored = new Map<number, Map<string, { stale: boolean }>>();
+    if (sceneStages.length === 0) return stored;
     const rows = await this.db
-      .select({ stage: sceneTexts.stage, chapter: sceneTexts.chapter, scene: sceneTexts.scene })
+      .select({ stage: sceneTexts.stage, chapter: sceneTexts.chapter, scene: sceneTexts.scene, stale: sceneTexts.stale })
       .from(sceneTexts)
-      .where(and(eq(sceneTexts.projectId, projectId), inArray(sceneTexts.stage, keeping)));
+      .where(and(eq(sceneTexts.projectId, projectId), inArray(sceneTexts.stage, sceneStages)));
     for (const row of rows) {
-      const keys = finished.get(row.stage) ?? new Set<string>();
-      keys.add(sceneKey(row.chapter, row.scene));
-      finished.set(row.stage, keys);
+      const key = sceneKey(row.chapter, row.scene);
+      const scenes = stored.get(row.stage) ?? new Map<string, { stale: boolean }>();
+      scenes.set(key, { stale: row.stale || (markedStale !== null && inPart(markedStale, key)) });
+      stored.set(row.stage, scenes);
     }
-    return finished;
+    return stored;
   }
 
   /** Stage 12 reads the manuscript and computes its report: no writer, no tokens. */
@@ -246,6 +284,7 @@ export class JobPlanner {
       model: null,
       price: null,
       scenes: null,
+      pinnedScenes: 0,
       keptScenes: 0,
       requests: 0,
       inputTokens: 0,
@@ -254,6 +293,35 @@ export class JobPlanner {
       seconds: round(SECONDS_PER_CHECKPOINT + brief.target_words * OFFLINE_SECONDS_PER_WORD, 1),
     };
   }
+}
+
+/** What a plan is made from: the job's scope, the stages it runs, the stage states it decides from (as a start would leave them) with the stored outputs, and the pins that stay. */
+interface PlannedWork {
+  scope: JobScope;
+  work: StageWork[];
+  states: StageStates;
+  runs: ReadonlyMap<number, StageRunRow>;
+  pinned: ReadonlySet<string>;
+  /** The scenes a new start marks stale (a rewrite's part). */
+  markedStale: ScenesOfChapter | null;
+}
+
+/** The start a plan request describes; 422 for a stage that does not exist. */
+function startRequestOf(request: PlanRequest): StartRequest {
+  const force = request.force ?? false;
+  if (request.rewrite !== undefined) {
+    if (request.stage !== undefined) throw new InvalidError("A plan is of one start: a stage run alone or a rewrite, not both.", [{ path: ["stage"], message: "Leave out stage to plan a rewrite." }]);
+    const { chapter, scene, from } = request.rewrite;
+    return { kind: "rewrite", part: { chapter, scene: scene ?? null, from: from ?? "draft", instruction: "" }, force };
+  }
+  if (request.stage === undefined) return { kind: "full", force };
+  const stage = stageByNumber(request.stage);
+  if (!stage) throw new InvalidError(`Stage ${request.stage} does not exist; stages are numbered 1 to ${STAGES.length}.`, [{ path: ["stage"], message: `Must be between 1 and ${STAGES.length}.` }]);
+  return { kind: "stage", stage };
+}
+
+function inPart(part: ScenesOfChapter, key: string): boolean {
+  return part.scenes.some((scene) => sceneKey(part.chapter, scene) === key);
 }
 
 /** Scenes grouped by chapter, in book order. */

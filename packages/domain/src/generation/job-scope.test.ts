@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { StageStatus } from "@scriptorium/contract";
-import { checkPrerequisites, jobKind, scopeOfJob, stagesOfStart, stagesRedoneOnStart, stagesToRun, type JobScope, type StageStates } from "./job-scope";
+import { checkPrerequisites, effectsOfStart, scenesToRun, scopeOfJob, scopeOfStart, stagesOfStart, stagesToRun, type JobScope, type StageStates } from "./job-scope";
+import type { Outline } from "./outputs";
 import { stageByNumber, type Stage } from "./stages";
+import type { SceneRef } from "./writers/writer";
 
-function states(statuses: Record<number, StageStatus>, jobId = "earlier"): StageStates {
-  return new Map(Object.entries(statuses).map(([stage, status]) => [Number(stage), { status, jobId }]));
+/** Stage states by number; `staleScenes` names the scene stages some of whose scenes are stale. */
+function states(statuses: Record<number, StageStatus>, jobId = "earlier", staleScenes: number[] = []): StageStates {
+  return new Map(Object.entries(statuses).map(([stage, status]) => [Number(stage), { status, jobId, staleScenes: staleScenes.includes(Number(stage)) }]));
 }
+
+const stagesRedoneOnStart = (scope: JobScope, now: StageStates) => effectsOfStart(scope, now).staleStages;
 
 function stage(number: number): Stage {
   const found = stageByNumber(number);
@@ -19,11 +24,12 @@ const done = (count: number): Record<number, StageStatus> => Object.fromEntries(
 const summary = (work: { stage: Stage; reason: string }[]) => work.map((item) => [item.stage.number, item.reason]);
 
 describe("what a job runs", () => {
-  it("derives a stored job's kind and scope from its row", () => {
-    expect(jobKind({ onlyStage: null })).toBe("full");
-    expect(jobKind({ onlyStage: 4 })).toBe("stage");
-    expect(scopeOfJob({ id: "j", onlyStage: null, force: true })).toEqual(FORCE);
-    expect(scopeOfJob({ id: "j", onlyStage: 4, force: false })).toEqual({ kind: "stage", stage: stage(4) });
+  it("reads a stored job's scope from its kind", () => {
+    expect(scopeOfJob({ id: "j", kind: "full", onlyStage: null, force: true, rewrite: null })).toEqual(FORCE);
+    expect(scopeOfJob({ id: "j", kind: "stage", onlyStage: 4, force: false, rewrite: null })).toEqual({ kind: "stage", stage: stage(4) });
+    const rewrite = { chapter: 2, scene: null, instruction: "Rain.", from: "draft" as const, scenes: [1, 3] };
+    expect(scopeOfJob({ id: "j", kind: "rewrite", onlyStage: null, force: false, rewrite })).toEqual({ kind: "rewrite", rewrite, force: false });
+    expect(() => scopeOfJob({ id: "j", kind: "rewrite", onlyStage: null, force: false, rewrite: null })).toThrow(/does not say what it rewrites/);
   });
 
   it("runs every stage not finished, saying why", () => {
@@ -62,5 +68,43 @@ describe("what a job runs", () => {
     expect(() => checkPrerequisites(scope, states({ 1: "completed", 2: "stale" }))).toThrow(/not finished: 2 \(world_building\)/);
     expect(() => checkPrerequisites(scope, states(done(2)))).not.toThrow();
     expect(() => checkPrerequisites(FULL, new Map())).not.toThrow();
+  });
+
+  it("redoes a completed scene stage whose scenes an edit made stale, and calls it stale", () => {
+    const now = states(done(12), "earlier", [7]);
+    expect(summary(stagesToRun(FULL, now, null))).toEqual([[7, "stale"]]);
+    expect(summary(stagesOfStart(FULL, now).work)).toEqual([[7, "stale"]]);
+  });
+
+  it("settles a rewrite's scenes against the outline and the pins, and redoes them in stages 6–11 and stage 12", () => {
+    const outline = { chapters: [1, 2].map((number) => ({ number, title: `Chapter ${number}`, scenes: [1, 2, 3].map((scene) => ({ number: scene })) })) } as unknown as Outline;
+    const part = { chapter: 2, scene: null, instruction: "Rain.", from: "draft" as const };
+    const pinned = new Set(["2:2"]);
+    const scope = scopeOfStart({ kind: "rewrite", part, force: false }, outline, pinned, "p");
+    const rewrite = { ...part, scenes: [1, 3] };
+    expect(scope).toEqual({ kind: "rewrite", rewrite, force: false });
+    expect(scopeOfStart({ kind: "rewrite", part, force: true }, outline, pinned, "p")).toMatchObject({ rewrite: { scenes: [1, 2, 3] } });
+    expect(() => scopeOfStart({ kind: "rewrite", part: { ...part, chapter: 3 }, force: false }, outline, pinned, "p")).toThrow(/Chapter 3/);
+    expect(() => scopeOfStart({ kind: "rewrite", part: { ...part, scene: 4 }, force: false }, outline, pinned, "p")).toThrow(/Scene 4 of chapter 2/);
+    expect(() => scopeOfStart({ kind: "rewrite", part: { ...part, scene: 2 }, force: false }, outline, pinned, "p")).toThrow(/Nothing to rewrite: chapter 2, scene 2 is pinned/);
+
+    expect(() => checkPrerequisites({ kind: "rewrite", part, force: false }, states({ ...done(10), 11: "stale", 12: "completed" }))).toThrow(/Not finished: 11 \(motif_infusion\)/);
+    expect(() => checkPrerequisites({ kind: "rewrite", part, force: false }, states(done(11)))).not.toThrow();
+
+    const now = states(done(12));
+    expect(effectsOfStart(scope, now)).toEqual({ staleStages: [12], staleScenes: { chapter: 2, scenes: [1, 3] }, droppedPins: null });
+    expect(effectsOfStart({ kind: "rewrite", rewrite, force: true }, now).droppedPins).toEqual({ chapter: 2, scenes: [1, 3] });
+    expect(effectsOfStart(FORCE, now).droppedPins).toBe("all");
+    const start = stagesOfStart(scope, now);
+    expect(summary(start.work)).toEqual([6, 7, 8, 9, 10, 11, 12].map((number) => [number, "forced"]));
+    // Its worker, which sees stale scenes of its own part only, runs the same stages.
+    expect(summary(stagesToRun(scope, states({ ...done(11), 12: "stale" }, "earlier", [6, 7, 8, 9, 10, 11]), "rewrite-job")).map(([number]) => number)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+
+    const refs = [1, 2].flatMap((chapter) => [1, 2, 3].map((number) => ({ chapter, chapterTitle: "", scene: { number } }) as unknown as SceneRef));
+    const keys = (scenes: SceneRef[]) => scenes.map((ref) => `${ref.chapter}:${ref.scene.number}`);
+    const stored = new Map(keys(refs).map((key) => [key, { stale: key === "2:1" || key === "1:2" }]));
+    expect(keys(scenesToRun(scope, true, stored, refs))).toEqual(["2:1"]);
+    expect(keys(scenesToRun(FULL, true, stored, refs))).toEqual(["1:2", "2:1"]);
+    expect(keys(scenesToRun(FULL, false, stored, refs))).toEqual(keys(refs));
   });
 });

@@ -1,51 +1,33 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { isActiveJobStatus, type JobKind, type JobStatus, type PauseReason, type StageStatus } from "@scriptorium/contract";
+import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { isActiveJobStatus, type JobKind, type JobStatus, type PauseReason, type RewriteRequest, type StageStatus } from "@scriptorium/contract";
 import {
   generationJobs,
   isUniqueViolation,
   jobAttempts,
   projects,
+  scenePins,
   sceneTexts,
   stageRuns,
   type Database,
   type GenerationJobRow,
   type JobAttemptRow,
   type ProjectRow,
-  type StageRunRow,
 } from "@scriptorium/db";
 import type { Cluster } from "../cluster/cluster";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import { Keyset, type Page, type PageRequest } from "../paging";
 import type { JobEngine } from "./job-engine";
 import type { EventLog, GenerationEvent, NewEvent } from "./events";
-import { checkPrerequisites, jobKind, stagesOfStart, stagesRedoneOnStart, type JobScope } from "./job-scope";
+import { checkPrerequisites, REWRITTEN_STAGES, scopeOfStart, stagesOfStart, type JobScope, type StartEffects, type StartRequest } from "./job-scope";
 import { latestTextStage, manuscriptWords, readManuscript, type ChapterRange, type Manuscript } from "./manuscript";
+import type { Outline } from "./outputs";
+import { lockProject } from "./project-lock";
 import type { ProjectService } from "./project-service";
-import { readStageRuns } from "./stage-runs";
-import { STAGES, stageByNumber, type Stage } from "./stages";
+import { readStageOutput, readStageReports, readStageStates, roundProgress, type StageOutputReport, type StageReport } from "./stage-runs";
+import { STAGE, STAGES, stageByNumber, type Stage } from "./stages";
+import { pinnedScenes } from "./versions";
 import { offlineLanguageNote, unpricedWriters } from "./writers/stage-writers";
-
-/** One stage of a project as reports show it. */
-export interface StageReport {
-  stage: Stage;
-  status: StageStatus;
-  /** 0–1, to four decimals. */
-  progress: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  /** The time worked on the stage; null before it first started. */
-  durationMs: number | null;
-  tokens: number;
-  costUsd: number;
-}
-
-/** One stage with what it produced. */
-export interface StageOutputReport extends StageReport {
-  output: unknown;
-  /** Scene stages: the text of every scene after this stage. */
-  scenes: { chapter: number; scene: number; words: number; text: string }[] | null;
-}
 
 /** A job as status reports show it; the API names its fields for the wire. */
 export interface JobReport {
@@ -88,7 +70,6 @@ const JOBS_NEWEST_FIRST = new Keyset("jobs:created_at:desc", generationJobs.crea
 /** One job of a project as the list of its runs shows it. */
 export interface JobSummary {
   job: GenerationJobRow;
-  kind: JobKind;
   /** Every claim of the job by a worker, oldest first. */
   attempts: JobAttemptRow[];
   /** The manuscript's words as the job left it (now, for an active job); null for a job that stopped before this was recorded. */
@@ -141,21 +122,41 @@ function stagesFromEvents(job: GenerationJobRow, events: readonly GenerationEven
   });
 }
 
-function roundProgress(progress: number): number {
-  return Math.round(progress * 10_000) / 10_000;
+/** The scene stages and stage 12: what a rewrite runs. */
+const REWRITE_STAGE_NUMBERS = [...REWRITTEN_STAGES, STAGE.output_validation];
+
+function alreadyActive(projectId: string, status: string): ConflictError {
+  return new ConflictError(`Project ${projectId} already has a ${status} job; pause, resume or cancel it instead of starting another.`);
 }
 
-function stageReport(stage: Stage, row: StageRunRow | undefined): StageReport {
-  return {
-    stage,
-    status: row?.status ?? "pending",
-    progress: row ? roundProgress(row.progress) : 0,
-    startedAt: row?.startedAt ?? null,
-    finishedAt: row?.finishedAt ?? null,
-    durationMs: row?.startedAt ? row.durationMs : null,
-    tokens: row?.tokens ?? 0,
-    costUsd: row?.costUsd ?? 0,
-  };
+function queuedMessage(scope: JobScope): string {
+  switch (scope.kind) {
+    case "full":
+      return "Queued.";
+    case "stage":
+      return `Queued to run stage ${scope.stage.number} alone.`;
+    case "rewrite": {
+      const { chapter, scene } = scope.rewrite;
+      return `Queued to rewrite ${scene === null ? `chapter ${chapter}` : `chapter ${chapter}, scene ${scene}`}.`;
+    }
+  }
+}
+
+/** Writes what queuing a job changes (effectsOfStart): stage runs and scenes marked stale, pins dropped. */
+async function applyStartEffects(tx: Database, projectId: string, effects: StartEffects): Promise<void> {
+  if (effects.staleStages.length > 0) {
+    await tx.update(stageRuns).set({ status: "stale" }).where(and(eq(stageRuns.projectId, projectId), inArray(stageRuns.stage, effects.staleStages)));
+  }
+  const scenes = effects.staleScenes;
+  if (scenes) {
+    await tx
+      .update(sceneTexts)
+      .set({ stale: true })
+      .where(and(eq(sceneTexts.projectId, projectId), inArray(sceneTexts.stage, [...REWRITTEN_STAGES]), eq(sceneTexts.chapter, scenes.chapter), inArray(sceneTexts.scene, scenes.scenes)));
+  }
+  const pins = effects.droppedPins;
+  if (pins === "all") await tx.delete(scenePins).where(eq(scenePins.projectId, projectId));
+  else if (pins) await tx.delete(scenePins).where(and(eq(scenePins.projectId, projectId), eq(scenePins.chapter, pins.chapter), inArray(scenePins.scene, pins.scenes)));
 }
 
 /**
@@ -172,7 +173,7 @@ export class JobService {
     private readonly cluster: Cluster,
   ) {}
 
-  /** Starts a job that runs every stage not yet finished (all of them with `force`). */
+  /** Starts a job that runs every stage not yet finished (all of them with `force`, which also drops every pin). */
   async start(workspaceId: string, projectId: string, options: { force?: boolean | undefined } = {}): Promise<JobReport> {
     const project = await this.projectService.get(workspaceId, projectId);
     return this.report(project, await this.createJob(project, { kind: "full", force: options.force ?? false }));
@@ -191,18 +192,40 @@ export class JobService {
   }
 
   /**
-   * Queues a job of `scope`, with the stage runs it redoes marked stale and
-   * its status event, in one transaction: what the plan of the same start
-   * shows (see job-scope.ts).
+   * Rewrites one chapter, or one scene of it, following the writer's
+   * instruction: a job that redrafts (or revises) those scenes, runs
+   * stages 7–11 over them alone, then stage 12 over the book. The book must
+   * be written through stage 11. Pinned scenes are left as they are unless
+   * `force`, which drops their pins.
    */
-  private async createJob(project: ProjectRow, scope: JobScope): Promise<GenerationJobRow> {
+  async rewrite(workspaceId: string, projectId: string, request: RewriteRequest): Promise<JobReport> {
+    const project = await this.projectService.get(workspaceId, projectId);
+    const part = { chapter: request.chapter, scene: request.scene ?? null, instruction: request.instruction, from: request.from };
+    return this.report(project, await this.createJob(project, { kind: "rewrite", part, force: request.force ?? false }));
+  }
+
+  /**
+   * Queues the job a start asks for, in one transaction under the
+   * project's lock (so no edit interleaves): the scope it settles, what it
+   * marks stale and the pins it drops, and its status event; what the plan
+   * of the same start shows (see job-scope.ts).
+   */
+  private async createJob(project: ProjectRow, request: StartRequest): Promise<GenerationJobRow> {
     assertPricedForBudget(project);
     const id = randomUUID();
-    const message = scope.kind === "stage" ? `Queued to run stage ${scope.stage.number} alone.` : "Queued.";
     try {
       const job = await this.events.transaction(project.workspaceId, project.id, id, async (tx, emit) => {
-        const states = await readStageRuns(tx, project.id);
-        checkPrerequisites(scope, states);
+        await lockProject(tx, project.id);
+        const [active] = await tx
+          .select({ status: generationJobs.status })
+          .from(generationJobs)
+          .where(and(eq(generationJobs.projectId, project.id), inArray(generationJobs.status, ACTIVE)));
+        if (active) throw alreadyActive(project.id, active.status);
+        const states = await readStageStates(tx, project.id, null);
+        checkPrerequisites(request, states);
+        const outline = (states.get(STAGE.scene_outline)?.output as Outline | null | undefined) ?? null;
+        const scope = scopeOfStart(request, outline, await pinnedScenes(tx, project.id), project.id);
+        const { work, effects } = stagesOfStart(scope, states);
         const [row] = await tx
           .insert(generationJobs)
           .values({
@@ -210,17 +233,18 @@ export class JobService {
             workspaceId: project.workspaceId,
             projectId: project.id,
             status: "queued",
-            force: scope.kind === "full" && scope.force,
+            kind: scope.kind,
+            force: scope.kind !== "stage" && scope.force,
             onlyStage: scope.kind === "stage" ? scope.stage.number : null,
-            message,
+            rewrite: scope.kind === "rewrite" ? scope.rewrite : null,
+            message: queuedMessage(scope),
           })
           .returning();
-        const redone = stagesRedoneOnStart(scope, states);
-        if (redone.length > 0) await tx.update(stageRuns).set({ status: "stale" }).where(and(eq(stageRuns.projectId, project.id), inArray(stageRuns.stage, redone)));
+        await applyStartEffects(tx, project.id, effects);
         await tx.update(projects).set({ status: "queued", updatedAt: new Date() }).where(eq(projects.id, project.id));
         await this.cluster.send(tx, { kind: "wake" });
         emit({ type: "status_update", data: { job_id: id, status: "queued" } });
-        const note = offlineLanguageNote(project.writer, project.language, stagesOfStart(scope, states).work.map((work) => work.stage.number));
+        const note = offlineLanguageNote(project.writer, project.language, work.map((item) => item.stage.number));
         if (note) emit({ type: "log", data: { level: "warn", message: note } });
         if (!row) throw new Error("inserting a job returned no row");
         return row;
@@ -228,9 +252,9 @@ export class JobService {
       this.engine.wake();
       return job;
     } catch (error) {
+      // Another process queued a job between our check and our insert; the database's one-active-job index refused ours.
       if (!isUniqueViolation(error)) throw error;
-      const active = await this.latestJob(project.id);
-      throw new ConflictError(`Project ${project.id} already has a ${active?.status ?? "active"} job; pause, resume or cancel it instead of starting another.`);
+      throw alreadyActive(project.id, (await this.latestJob(project.id))?.status ?? "active");
     }
   }
 
@@ -347,7 +371,7 @@ export class JobService {
       ...page,
       items: page.items.map((job) => {
         const own = attempts.filter((attempt) => attempt.jobId === job.id);
-        return { job, kind: jobKind(job), attempts: own, words: job === active ? liveWords : job.words, durationMs: workedMs(job, own, now) };
+        return { job, attempts: own, words: job === active ? liveWords : job.words, durationMs: workedMs(job, own, now) };
       }),
     };
   }
@@ -387,24 +411,20 @@ export class JobService {
 
   async stages(workspaceId: string, projectId: string): Promise<StageReport[]> {
     await this.projectService.get(workspaceId, projectId);
-    const runs = await readStageRuns(this.db, projectId);
-    return STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
+    return readStageReports(this.db, projectId, await this.runningStage(projectId));
   }
 
   async stageOutput(workspaceId: string, projectId: string, stageNumber: number): Promise<StageOutputReport> {
     const stage = stageByNumber(stageNumber);
     if (!stage) throw new InvalidError(`Stage ${stageNumber} does not exist; stages are numbered 1 to ${STAGES.length}.`, [{ path: ["stage_number"], message: `Must be between 1 and ${STAGES.length}.` }]);
     await this.projectService.get(workspaceId, projectId);
-    const [row] = await this.db.select().from(stageRuns).where(and(eq(stageRuns.projectId, projectId), eq(stageRuns.stage, stage.number)));
-    const scenes =
-      stage.scope === "scene"
-        ? await this.db
-            .select({ chapter: sceneTexts.chapter, scene: sceneTexts.scene, words: sceneTexts.words, text: sceneTexts.text })
-            .from(sceneTexts)
-            .where(and(eq(sceneTexts.projectId, projectId), eq(sceneTexts.stage, stage.number)))
-            .orderBy(sceneTexts.chapter, sceneTexts.scene)
-        : null;
-    return { ...stageReport(stage, row), output: row?.output ?? null, scenes };
+    return readStageOutput(this.db, projectId, stage, await this.runningStage(projectId));
+  }
+
+  /** The stage the project's running job is at; null when no job runs. */
+  private async runningStage(projectId: string): Promise<number | null> {
+    const job = await this.latestJob(projectId);
+    return job?.status === "running" ? job.currentStage : null;
   }
 
   async eventLog(workspaceId: string, projectId: string, after: number, limit: number): Promise<GenerationEvent[]> {
@@ -443,25 +463,56 @@ export class JobService {
     return job;
   }
 
+  /**
+   * How far a job has come, 0–1: the share of the pipeline's stages done,
+   * the one stage's progress, or the share of a rewrite's work done. While
+   * a rewrite is the latest job, that is its scenes redone through stages
+   * 6–11 and stage 12 after them (its stages stay completed as it redoes
+   * those scenes); for an earlier one, its stages as it left them.
+   */
+  private async progressOf(job: GenerationJobRow, stages: StageReport[], latest: boolean): Promise<number> {
+    const done = (stage: StageReport) => (stage.status === "completed" ? 1 : stage.status === "stale" ? 0 : stage.progress);
+    switch (job.kind) {
+      case "stage":
+        return stages[(job.onlyStage ?? 1) - 1]?.progress ?? 0;
+      case "full":
+        return stages.reduce((total, stage) => total + done(stage), 0) / STAGES.length;
+      case "rewrite": {
+        const rewrite = job.rewrite;
+        if (!latest || !rewrite) {
+          const own = stages.filter((stage) => REWRITE_STAGE_NUMBERS.includes(stage.stage.number));
+          return own.reduce((total, stage) => total + done(stage), 0) / REWRITE_STAGE_NUMBERS.length;
+        }
+        const [redone] = await this.db
+          .select({ scenes: count() })
+          .from(sceneTexts)
+          .where(
+            and(
+              eq(sceneTexts.projectId, job.projectId),
+              inArray(sceneTexts.stage, [...REWRITTEN_STAGES]),
+              eq(sceneTexts.chapter, rewrite.chapter),
+              inArray(sceneTexts.scene, rewrite.scenes),
+              eq(sceneTexts.stale, false),
+            ),
+          );
+        const validated = stages[STAGE.output_validation - 1]?.status === "completed" ? 1 : 0;
+        return ((redone?.scenes ?? 0) + validated) / (rewrite.scenes.length * REWRITTEN_STAGES.length + 1);
+      }
+    }
+  }
+
   /** A job's report; `stages` as the job left them, or by default the project's stages now. */
   private async report(project: ProjectRow, job: GenerationJobRow, stagesOfJob?: StageReport[]): Promise<JobReport> {
     // Read first: everything below is at least as new as this event.
     const [counter] = await this.db.select({ lastEventId: projects.lastEventId }).from(projects).where(eq(projects.id, project.id));
-    const runs = await readStageRuns(this.db, project.id);
-    const stages = stagesOfJob ?? STAGES.map((stage) => stageReport(stage, runs.get(stage.number)));
+    const stages = stagesOfJob ?? (await readStageReports(this.db, project.id, job.status === "running" ? job.currentStage : null));
     const textStage = await latestTextStage(this.db, project.id);
     const words = stagesOfJob && job.words !== null ? job.words : await manuscriptWords(this.db, project.id);
     const current = job.currentStage === null ? null : stageByNumber(job.currentStage) ?? null;
-    const progress =
-      job.status === "completed"
-        ? 1
-        : job.onlyStage !== null
-          ? (stages[job.onlyStage - 1]?.progress ?? 0)
-          : stages.reduce((total, stage) => total + (stage.status === "completed" ? 1 : stage.status === "stale" ? 0 : stage.progress), 0) / STAGES.length;
     return {
       jobId: job.id,
       projectId: project.id,
-      kind: jobKind(job),
+      kind: job.kind,
       status: job.status,
       pauseRequested: job.pauseRequested,
       cancelRequested: job.cancelRequested,
@@ -469,7 +520,7 @@ export class JobService {
       onlyStage: job.onlyStage,
       currentStage: job.status !== "completed" ? current : null,
       stages,
-      progress: roundProgress(progress),
+      progress: roundProgress(job.status === "completed" ? 1 : await this.progressOf(job, stages, stagesOfJob === undefined)),
       message: job.message,
       error: job.error,
       words,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PROJECT_LIMITS } from "@scriptorium/contract";
 
 /**
  * The typed output of every stage. Writers produce these, the database
@@ -125,3 +126,85 @@ export const QualityReportSchema = z.object({
   warnings: z.array(z.string()),
 });
 export type QualityReport = z.infer<typeof QualityReportSchema>;
+
+/** The documents of the planning stages (1–5), by stage number: what an edit of a stage must be. */
+const PLANNING_DOCUMENTS: Readonly<Record<number, z.ZodObject>> = {
+  1: HighConceptSchema,
+  2: WorldSchema,
+  3: BeatSheetSchema,
+  4: CastSchema,
+  5: OutlineSchema,
+};
+
+/** The shape of a book as its outline has it: chapters, and the scenes of each when they all have as many. */
+export interface BookShape {
+  chapters: number;
+  /** Null when chapters have different numbers of scenes. */
+  scenesPerChapter: number | null;
+}
+
+export function shapeOf(outline: Outline): BookShape {
+  const counts = new Set(outline.chapters.map((chapter) => chapter.scenes.length));
+  const [only] = counts;
+  return { chapters: outline.chapters.length, scenesPerChapter: counts.size === 1 && only !== undefined ? only : null };
+}
+
+/** Scenes per chapter on average, whole and at least one: what writers plan with when chapters differ. */
+export function averageScenesPerChapter(outline: Outline): number {
+  const scenes = outline.chapters.reduce((total, chapter) => total + chapter.scenes.length, 0);
+  return Math.max(1, Math.round(scenes / Math.max(1, outline.chapters.length)));
+}
+
+export interface DocumentProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Checks a planning stage's document as a writer sends it (exactly what
+ * the stage's output is): the stage's schema, with no fields it does not
+ * know, and for an outline the numbering the manuscript addresses scenes
+ * by and the limits of a project. Returns the document, or the problems
+ * with their paths inside it.
+ */
+export function checkStageDocument(stage: number, document: unknown): { output: unknown; problems: DocumentProblem[] } {
+  const schema = PLANNING_DOCUMENTS[stage];
+  if (!schema) throw new Error(`stage ${stage} has no document to edit`);
+  const parsed = z.strictObject(schema.shape).safeParse(document);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue): DocumentProblem[] => {
+      const path = issue.path.filter((key) => typeof key !== "symbol");
+      // A field of another stage's document is named itself, not the object holding it.
+      if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: [...path, key], message: "Not a field of this stage's document." }));
+      return [{ path, message: issue.message }];
+    });
+    return { output: null, problems };
+  }
+  const problems = schema === OutlineSchema ? outlineProblems(parsed.data as Outline) : [];
+  return { output: parsed.data, problems };
+}
+
+function outlineProblems(outline: Outline): DocumentProblem[] {
+  const problems: DocumentProblem[] = [];
+  if (outline.chapters.length > PROJECT_LIMITS.maxChapters) {
+    problems.push({ path: ["chapters"], message: `A book has at most ${PROJECT_LIMITS.maxChapters} chapters.` });
+  }
+  outline.chapters.forEach((chapter, chapterIndex) => {
+    if (chapter.number !== chapterIndex + 1) {
+      problems.push({ path: ["chapters", chapterIndex, "number"], message: `Chapters are numbered 1, 2, 3… in order: expected ${chapterIndex + 1}.` });
+    }
+    if (chapter.scenes.length > PROJECT_LIMITS.maxScenesPerChapter) {
+      problems.push({ path: ["chapters", chapterIndex, "scenes"], message: `A chapter has at most ${PROJECT_LIMITS.maxScenesPerChapter} scenes.` });
+    }
+    chapter.scenes.forEach((scene, sceneIndex) => {
+      if (scene.number !== sceneIndex + 1) {
+        problems.push({ path: ["chapters", chapterIndex, "scenes", sceneIndex, "number"], message: `Scenes are numbered 1, 2, 3… within their chapter: expected ${sceneIndex + 1}.` });
+      }
+    });
+  });
+  const words = outline.chapters.reduce((total, chapter) => total + chapter.scenes.reduce((sum, scene) => sum + scene.target_words, 0), 0);
+  if (words > PROJECT_LIMITS.maxTargetWords) {
+    problems.push({ path: ["chapters"], message: `The scenes' target_words add up to ${words}; a book has at most ${PROJECT_LIMITS.maxTargetWords} words.` });
+  }
+  return problems;
+}

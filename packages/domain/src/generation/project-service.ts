@@ -12,6 +12,7 @@ import {
 import { projects, type Database, type ProjectRow } from "@scriptorium/db";
 import { InvalidError, NotFoundError } from "../errors";
 import { Keyset, type Page, type PageRequest } from "../paging";
+import { averageScenesPerChapter, type Outline } from "./outputs";
 import { unpricedWriters } from "./writers/stage-writers";
 import type { ProjectBrief } from "./writers/writer";
 
@@ -25,7 +26,12 @@ export type WriterConfigCheck = (writer: WriterSettings) => void;
 
 const OFFLINE_WRITER: WriterSettings = { provider: "offline", model: null, base_url: null };
 
-export function briefOf(project: ProjectRow): ProjectBrief {
+/**
+ * What a project's writer is given. A book whose outline gives chapters
+ * different numbers of scenes (`scenes_per_chapter` null) is planned with
+ * the outline's average.
+ */
+export function briefOf(project: ProjectRow, outline: Outline | null): ProjectBrief {
   return {
     title: project.title,
     author: project.author,
@@ -35,14 +41,19 @@ export function briefOf(project: ProjectRow): ProjectBrief {
     tone: project.tone,
     target_words: project.targetWords,
     chapters: project.chapters,
-    scenes_per_chapter: project.scenesPerChapter,
+    scenes_per_chapter: project.scenesPerChapter ?? (outline ? averageScenesPerChapter(outline) : DEFAULT_SCENES_PER_CHAPTER),
     seed: project.seed,
     language: project.language,
   };
 }
 
-/** Rejects a size whose scenes would be too short to write: every bound is named in the error. */
-function checkShape(targetWords: number, chapters: number, scenesPerChapter: number): void {
+/**
+ * Rejects a size whose scenes would be too short to write: every bound is
+ * named in the error. A book shaped by its outline (no `scenes_per_chapter`)
+ * takes its scenes' lengths from the outline instead.
+ */
+function checkShape(targetWords: number, chapters: number, scenesPerChapter: number | null): void {
+  if (scenesPerChapter === null) return;
   const scenes = chapters * scenesPerChapter;
   if (targetWords / scenes < PROJECT_LIMITS.minWordsPerScene) {
     const message = `${chapters} chapters of ${scenesPerChapter} scenes leave ${Math.floor(targetWords / scenes)} words per scene; a scene needs at least ${PROJECT_LIMITS.minWordsPerScene}. Raise target_words or lower chapters.`;

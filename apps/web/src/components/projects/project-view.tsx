@@ -132,7 +132,9 @@ function ProjectHeader({ project, job, controlsReady }: { project: Project; job:
             <span>{formatWords(project.target_words)}</span>
             <Dot />
             <span>
-              {project.chapters} chapters × {project.scenes_per_chapter} scenes
+              {project.scenes_per_chapter === null
+                ? `${project.chapters} chapters of varying length`
+                : `${project.chapters} chapters × ${project.scenes_per_chapter} scenes`}
             </span>
             <Dot />
             <span>{describeWriter(project.writer)} writer</span>

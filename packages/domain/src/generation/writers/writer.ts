@@ -1,5 +1,5 @@
 import type { BeatSheet, Cast, ContinuityIssue, HighConcept, Outline, ScenePlan, World } from "../outputs";
-import type { WriterProvider } from "@scriptorium/contract";
+import type { RewriteFrom, WriterProvider } from "@scriptorium/contract";
 import type { RevisionStageKey } from "../stages";
 
 export type { StageWriterSettings, WriterProvider, WriterSettings } from "@scriptorium/contract";
@@ -68,6 +68,16 @@ export interface SceneInput {
   previousText: string | null;
 }
 
+/** What a writer asked a rewrite of a scene to do. */
+export interface SceneRewrite {
+  /** The writer's instruction, in their words. */
+  instruction: string;
+  /** `draft`: write the scene anew following it; `revise`: revise the scene's current text (the input's `text`) with it. */
+  from: RewriteFrom;
+  /** The current text of the scene after the rewritten part, when there is one (for continuity). */
+  nextText: string | null;
+}
+
 export interface AuditResult {
   /** The scene with every fix applied. */
   text: string;
@@ -96,6 +106,8 @@ export interface Writer {
   reviseScene(stage: Exclude<RevisionStageKey, "continuity_audit">, input: SceneInput, call: WriterCall): Promise<string>;
   /** Stage 8: finds inconsistencies against the plan and earlier scenes, and fixes them. */
   auditScene(input: SceneInput, call: WriterCall): Promise<AuditResult>;
+  /** A rewrite's new draft or revision of one scene, in place of stage 6's text; the later stages then run over it as usual. */
+  rewriteScene(rewrite: SceneRewrite, input: SceneInput, call: WriterCall): Promise<string>;
 }
 
 /** Thrown before a model request that could overspend the job's budget; the job pauses with reason `budget_exhausted`. */

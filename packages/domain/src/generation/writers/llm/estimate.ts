@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { RewriteFrom } from "@scriptorium/contract";
 import { BeatSheetSchema, CastSchema, HighConceptSchema, OutlineSchema, WorldSchema } from "../../outputs";
 import type { Stage } from "../../stages";
 import type { ProjectBrief, SceneRef, StoryPlan } from "../writer";
@@ -11,6 +12,7 @@ import {
   draftScenePrompt,
   highConceptPrompt,
   revisionPrompt,
+  rewritePrompt,
   sceneOutlinePrompt,
   worldBuildingPrompt,
   type Prompt,
@@ -31,6 +33,8 @@ export interface LlmEstimateInput {
   scenes: readonly SceneRef[];
   /** The writer repeats each structured answer's schema in its prompt (OpenAI-compatible servers). */
   describeSchemaInPrompt: boolean;
+  /** Set for a rewrite, whose stage 6 redrafts (or revises) its scenes with the rewrite prompt instead of drafting them. */
+  rewriteFrom: RewriteFrom | null;
 }
 
 /**
@@ -39,6 +43,9 @@ export interface LlmEstimateInput {
  * (prompts.ts clips the previous scene to this length.)
  */
 const PREVIOUS_SCENE_STAND_IN = "…".repeat(1_500);
+
+/** A rewrite's prompt carries the opening of the scene after it, clipped to the same length; the instruction is the writer's, not known to a plan. */
+const NEXT_SCENE_STAND_IN = PREVIOUS_SCENE_STAND_IN;
 
 /** The issues the continuity audit lists besides the scene, as a rule a handful of short entries. */
 const AUDIT_ISSUES_TOKENS = 200;
@@ -88,7 +95,11 @@ export function estimateLlmStage(stage: Stage, input: LlmEstimateInput): LlmEsti
         let prompt: Prompt;
         let textTokens = sceneTokens(words);
         let answerTokens = sceneTokens(words);
-        if (stage.key === "scene_drafting") {
+        if (stage.key === "scene_drafting" && input.rewriteFrom !== null) {
+          prompt = rewritePrompt({ instruction: "", from: input.rewriteFrom, nextText: NEXT_SCENE_STAND_IN }, sceneInput);
+          // A redraft writes without the scene's text; a revision reads it in.
+          if (input.rewriteFrom === "draft") textTokens = 0;
+        } else if (stage.key === "scene_drafting") {
           prompt = draftScenePrompt(sceneInput);
           textTokens = 0;
         } else if (stage.key === "continuity_audit") {

@@ -20,6 +20,7 @@ import {
   type AuditResult,
   type ProjectBrief,
   type SceneInput,
+  type SceneRewrite,
   type StoryPlan,
   type Writer,
   type WriterCall,
@@ -34,6 +35,7 @@ import {
   draftScenePrompt,
   highConceptPrompt,
   revisionPrompt,
+  rewritePrompt,
   sceneOutlinePrompt,
   worldBuildingPrompt,
   type Prompt,
@@ -161,6 +163,11 @@ export class LlmWriter implements Writer {
       text: normalizeSceneText(answer.text),
       issues: answer.issues.map((issue) => ({ chapter: input.ref.chapter, scene: input.ref.scene.number, ...issue })),
     };
+  }
+
+  rewriteScene(rewrite: SceneRewrite, input: SceneInput, call: WriterCall): Promise<string> {
+    const words = rewrite.from === "revise" ? revisedLength(input) : input.ref.scene.target_words;
+    return this.prose(rewritePrompt(rewrite, input), sceneOutputTokens(words), call);
   }
 
   private async structured<T>(schema: z.ZodType<T>, name: string, prompt: Prompt, maxOutputTokens: number, call: WriterCall): Promise<T> {

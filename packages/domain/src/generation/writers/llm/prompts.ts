@@ -1,7 +1,7 @@
 import { describeLanguage } from "@scriptorium/contract";
 import type { BeatSheet, Cast, Character, HighConcept, World } from "../../outputs";
 import type { RevisionStageKey } from "../../stages";
-import type { ProjectBrief, SceneInput, StoryPlan } from "../writer";
+import type { ProjectBrief, SceneInput, SceneRewrite, StoryPlan } from "../writer";
 
 /** One model request: standing instructions and the task at hand. */
 export interface Prompt {
@@ -19,6 +19,7 @@ const LIMITS = {
   synopsis: 4_000,
   section: 6_000,
   previousSceneEnding: 1_500,
+  nextSceneOpening: 1_500,
   sceneContext: 2_500,
 };
 
@@ -185,6 +186,37 @@ export function auditPrompt(input: SceneInput): Prompt {
   };
 }
 
+/**
+ * A rewrite of one scene at the writer's request: the scene's plan, the
+ * chapter's outline around it and the neighbouring scenes, the writer's
+ * instruction, and for a revision the current text.
+ */
+export function rewritePrompt(rewrite: SceneRewrite, input: SceneInput): Prompt {
+  const task =
+    rewrite.from === "revise"
+      ? "Revise the scene above following the writer's instruction: change what it asks for, keep everything else, and stay close to the same length. Answer with the whole revised scene only."
+      : `Write this scene anew in about ${input.ref.scene.target_words} words, from ${input.ref.scene.pov}'s point of view, in the narrative voice above, following the writer's instruction. Reach the planned outcome unless the instruction changes it, and lead into the next scene. Answer with the scene's text only.`;
+  return {
+    system: novelistSystem(input),
+    prompt: [
+      sceneContext(input),
+      section("The chapter's outline", clip(describeChapterOutline(input), LIMITS.section)),
+      rewrite.nextText ? section("How the next scene begins", startOf(rewrite.nextText, LIMITS.nextSceneOpening)) : "",
+      rewrite.from === "revise" ? section("The scene", input.text) : "",
+      section("The writer's instruction", rewrite.instruction),
+      task,
+    ]
+      .filter(Boolean)
+      .join("\n\n"),
+  };
+}
+
+function describeChapterOutline(input: SceneInput): string {
+  const chapter = input.plan.outline.chapters.find((candidate) => candidate.number === input.ref.chapter);
+  const scenes = chapter?.scenes ?? [input.ref.scene];
+  return scenes.map((scene) => `- Scene ${scene.number} (${scene.pov}, ${scene.place}): ${scene.goal} ${scene.conflict} ${scene.outcome}`).join("\n");
+}
+
 // ---------------------------------------------------------------- shared parts
 
 function plannerSystem(brief: ProjectBrief): string {
@@ -329,6 +361,15 @@ function bullets(lines: readonly string[]): string {
 /** The start of a text, at most `max` characters. */
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max).trimEnd()}…`;
+}
+
+/** The start of a text, at most `max` characters, ending at a sentence when one ends far enough in. */
+function startOf(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max);
+  const end = [...head.matchAll(/[.!?”](?=\s)/g)].at(-1);
+  const cut = end && end.index > max / 3 ? end.index + 1 : max;
+  return `${head.slice(0, cut).trimEnd()}…`;
 }
 
 /** The end of a text, at most `max` characters, starting at a paragraph or sentence when one is near. */

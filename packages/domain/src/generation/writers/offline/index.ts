@@ -1,6 +1,6 @@
 import type { BeatSheet, Cast, HighConcept, Outline, World } from "../../outputs";
 import type { RevisionStageKey } from "../../stages";
-import type { AuditResult, ProjectBrief, SceneInput, StoryPlan, Writer, WriterCall } from "../writer";
+import type { AuditResult, ProjectBrief, SceneInput, SceneRewrite, StoryPlan, Writer, WriterCall } from "../writer";
 import { auditScene } from "./audit";
 import { buildBeatSheet } from "./beats";
 import { buildCast } from "./cast";
@@ -10,6 +10,7 @@ import { draftScene } from "./draft";
 import { infuseMotifs } from "./motif-pass";
 import { buildOutline } from "./outline";
 import { selfRefine } from "./refine";
+import { rewriteScene } from "./rewrite";
 import { applyVoice } from "./voice-pass";
 import { buildWorld } from "./world";
 
@@ -69,5 +70,10 @@ export class OfflineWriter implements Writer {
   async auditScene(input: SceneInput, call: WriterCall): Promise<AuditResult> {
     call.signal.throwIfAborted();
     return auditScene(input);
+  }
+
+  async rewriteScene(rewrite: SceneRewrite, input: SceneInput, call: WriterCall): Promise<string> {
+    call.signal.throwIfAborted();
+    return rewriteScene(rewrite, input);
   }
 }
