@@ -13,6 +13,7 @@ import { JobControls } from "@/components/projects/job-controls";
 import { JobProgressSection } from "@/components/projects/job-progress-section";
 import { LiveLog } from "@/components/projects/live-log";
 import { ManuscriptSection } from "@/components/projects/manuscript-section";
+import { RunsSection } from "@/components/projects/runs-section";
 import { StageTimeline } from "@/components/projects/stage-timeline";
 import { JobStateBadge } from "@/components/projects/status-badges";
 import { useGenerationEvents } from "@/components/projects/use-generation-events";
@@ -108,6 +109,7 @@ function ProjectDetail({ projectId }: { projectId: string }) {
         )}
         <StageTimeline projectId={projectId} job={job} />
         <LiveLog entries={events.log} stages={stages.data?.items} />
+        <RunsSection projectId={projectId} />
         <ExportsSection projectId={projectId} hasText={stages.data?.items.some((stage) => isSceneStage(stage.number) && stage.status === "completed") ?? false} />
         <ManuscriptSection project={project.data} stages={stages.data?.items} />
       </div>
