@@ -1,12 +1,13 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { CircleStopIcon, LoaderCircleIcon, PauseIcon, PlayIcon, RotateCcwIcon, StepForwardIcon } from "lucide-react";
+import { CircleStopIcon, LoaderCircleIcon, PauseIcon, PlayIcon, RotateCcwIcon, StepForwardIcon, WalletIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { PlanDialog } from "@/components/projects/plan-dialog";
+import { ProjectEditDialog } from "@/components/projects/project-edit-dialog";
 import { WriteButton } from "@/components/write-access";
 import { jobActions, type JobStatus } from "@/lib/projects";
 import { errorMessage, useTRPC } from "@/lib/trpc";
@@ -43,6 +44,7 @@ export function JobControls({ projectId, job }: { projectId: string; job: JobSta
   const trpc = useTRPC();
   const applyJobStatus = useApplyJobStatus(projectId);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const [raisingBudget, setRaisingBudget] = useState(false);
   const actions = jobActions(job);
   const confirm = (action: Confirming) => (open: boolean) => setConfirming(open ? action : null);
 
@@ -98,6 +100,12 @@ export function JobControls({ projectId, job }: { projectId: string; job: JobSta
           {resume.isPending ? spinner : <StepForwardIcon aria-hidden="true" />}
           Resume
         </WriteButton>
+        {job?.status === "paused" && job.pause_reason === "budget_exhausted" ? (
+          <WriteButton variant="outline" disabled={busy} onClick={() => setRaisingBudget(true)}>
+            <WalletIcon aria-hidden="true" />
+            Raise budget and resume
+          </WriteButton>
+        ) : null}
         <WriteButton
           variant="outline"
           className="text-destructive hover:bg-destructive/10 hover:text-destructive"
@@ -152,6 +160,8 @@ export function JobControls({ projectId, job }: { projectId: string; job: JobSta
         error={null}
         onConfirm={() => resume.mutate({ id: projectId })}
       />
+      {/* Saved, the job's plan is shown before it resumes, with the new budget beside it. */}
+      <ProjectEditDialog projectId={projectId} job={job} open={raisingBudget} onOpenChange={setRaisingBudget} focus="budget_usd" onSaved={() => setConfirming("resume")} />
       <ConfirmDialog
         open={confirming === "cancel"}
         onOpenChange={confirm("cancel")}

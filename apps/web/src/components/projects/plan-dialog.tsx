@@ -138,7 +138,8 @@ function describePlannedWriter(stage: PlannedStage): string {
 function PlanDetails({ plan }: { plan: Plan }) {
   const allFree = plan.stages.every(isFree);
   const usesModels = plan.stages.some((stage) => stage.requests > 0);
-  const scenes = plan.stages.reduce((total, stage) => total + stage.scene_count, 0);
+  // Scene stages each go through the same scenes: the book's share being written is the most any of them writes.
+  const scenes = Math.max(0, ...plan.stages.map((stage) => stage.scene_count));
 
   if (plan.stages.length === 0) {
     return (
@@ -153,7 +154,7 @@ function PlanDetails({ plan }: { plan: Plan }) {
       <dl className="grid grid-cols-2 gap-x-4 gap-y-3 rounded-lg border bg-muted/30 p-4 text-sm sm:grid-cols-4">
         <Figure label="Stages">{plan.stages.length}</Figure>
         <Figure label="Scenes">{scenes > 0 ? formatNumber(scenes) : "—"}</Figure>
-        <Figure label="Estimated time">about {formatEstimate(plan.totals.seconds)}</Figure>
+        <Figure label="Estimated time">{plan.totals.seconds < 1 ? "" : "about "}{formatEstimate(plan.totals.seconds)}</Figure>
         <Figure label="Estimated cost">{costText(plan.totals.cost_usd, allFree)}</Figure>
       </dl>
 
@@ -176,6 +177,8 @@ function PlanDetails({ plan }: { plan: Plan }) {
         </ul>
       ) : null}
 
+      <BudgetLine plan={plan} usesModels={usesModels} />
+
       <div className="overflow-x-auto rounded-md border">
         <Table aria-label="Planned stages">
           <TableHeader>
@@ -188,7 +191,7 @@ function PlanDetails({ plan }: { plan: Plan }) {
               <TableHead className="text-right">Time</TableHead>
             </TableRow>
           </TableHeader>
-          <TableBody>
+          <TableBody className="[&_td]:py-2">
             {plan.stages.map((stage) => (
               <TableRow key={stage.number} aria-label={`Stage ${stage.number}: ${stage.name}`}>
                 <TableCell className="whitespace-normal">
@@ -218,7 +221,7 @@ function PlanDetails({ plan }: { plan: Plan }) {
             <TableRow aria-label="Total">
               <TableCell className="font-medium">Total</TableCell>
               <TableCell />
-              <TableCell className="tabular-nums">{scenes > 0 ? pluralScenes(scenes) : "—"}</TableCell>
+              <TableCell />
               {usesModels ? (
                 <TableCell className="text-right tabular-nums">
                   {formatNumber(plan.totals.input_tokens)} · {formatNumber(plan.totals.output_tokens)}
@@ -230,8 +233,6 @@ function PlanDetails({ plan }: { plan: Plan }) {
           </TableFooter>
         </Table>
       </div>
-
-      <BudgetLine plan={plan} usesModels={usesModels} />
     </div>
   );
 }

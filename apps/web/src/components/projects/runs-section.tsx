@@ -94,12 +94,10 @@ export function RunsSection({ projectId }: { projectId: string }) {
                 <TableRow>
                   <TableHead>Run</TableHead>
                   <TableHead>Status</TableHead>
-                  <TableHead>Started</TableHead>
-                  <TableHead>Finished</TableHead>
+                  <TableHead>When</TableHead>
                   <TableHead className="text-right">Worked</TableHead>
                   <TableHead className="text-right">Words</TableHead>
-                  <TableHead className="text-right">Tokens</TableHead>
-                  <TableHead className="text-right">Cost</TableHead>
+                  <TableHead className="text-right">Tokens · cost</TableHead>
                   <TableHead className="text-right">Attempts</TableHead>
                   <TableHead>
                     <span className="sr-only">Details</span>
@@ -141,12 +139,15 @@ function RunRow({ projectId, run, open, onToggle }: { projectId: string; run: Jo
         <TableCell>
           <JobStateBadge state={run.status} />
         </TableCell>
-        <TableCell className="text-sm text-muted-foreground tabular-nums">{run.started_at ? momentFormat.format(new Date(run.started_at)) : "—"}</TableCell>
-        <TableCell className="text-sm text-muted-foreground tabular-nums">{run.finished_at ? momentFormat.format(new Date(run.finished_at)) : "—"}</TableCell>
+        <TableCell className="text-xs text-muted-foreground tabular-nums">
+          <div>Started {run.started_at ? momentFormat.format(new Date(run.started_at)) : "—"}</div>
+          <div>Finished {run.finished_at ? momentFormat.format(new Date(run.finished_at)) : "—"}</div>
+        </TableCell>
         <TableCell className="text-right tabular-nums">{run.duration_ms === null ? "—" : formatElapsed(run.duration_ms)}</TableCell>
         <TableCell className="text-right tabular-nums">{run.words === null ? "—" : formatNumber(run.words)}</TableCell>
-        <TableCell className="text-right tabular-nums">{formatNumber(run.tokens)}</TableCell>
-        <TableCell className="text-right tabular-nums">{formatCost(run.cost_usd)}</TableCell>
+        <TableCell className="text-right tabular-nums">
+          {formatNumber(run.tokens)} · {formatCost(run.cost_usd)}
+        </TableCell>
         <TableCell className="text-right tabular-nums" title={run.attempts.map((attempt) => `${attempt.claim}: ${attempt.outcome ? OUTCOME_LABELS[attempt.outcome] : "working"}`).join(" · ")}>
           {run.attempts.length}
         </TableCell>
@@ -159,7 +160,7 @@ function RunRow({ projectId, run, open, onToggle }: { projectId: string; run: Jo
       </TableRow>
       {open ? (
         <TableRow className="hover:bg-transparent">
-          <TableCell colSpan={10} className="bg-muted/20 p-0 whitespace-normal">
+          <TableCell colSpan={8} className="bg-muted/20 p-0 whitespace-normal">
             <div id={detailsId} className="px-4 py-5 sm:px-6">
               <RunDetails projectId={projectId} run={run} />
             </div>
