@@ -123,5 +123,6 @@ test("a job paused by its budget offers to raise it, shows the plan with the new
   expect(((await (await request.get(`/api/v2/projects/${id}`, { headers: OWNER })).json()) as { budget_usd: number }).budget_usd).toBe(0.0002);
   const run = page.getByRole("table", { name: "Runs" }).getByRole("row", { name: /^Full run, / });
   await expect(run).toContainText("Paused");
-  await expect(run.getByRole("cell").nth(8)).toHaveText("2");
+  // Two attempts, each ended by the budget.
+  await expect(run.getByTitle("1: paused: budget spent · 2: paused: budget spent")).toHaveText("2");
 });
