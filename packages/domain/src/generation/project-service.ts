@@ -57,8 +57,9 @@ function settingsOf(project: ProjectRow): ProjectSettings {
 
 /** "genre", "genre and tone", "genre, tone and seed". */
 function describeFields(changes: readonly SettingChange[]): string {
-  const fields = changes.map((change) => change.field);
-  return fields.length === 1 ? fields.join("") : `${fields.slice(0, -1).join(", ")} and ${fields.at(-1) ?? ""}`;
+  const fields: string[] = changes.map((change) => change.field);
+  const last = fields.pop() ?? "";
+  return fields.length === 0 ? last : `${fields.join(", ")} and ${last}`;
 }
 
 /** Rejects a size whose scenes would be too short to write: every bound is named in the error. */
