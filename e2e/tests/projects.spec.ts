@@ -72,6 +72,7 @@ test("a project is created, written live, paused, resumed and read", async ({ pa
   // Started, then paused at once: the offline writer finishes a book in seconds, so
   // pausing first is what makes the pause observable on any machine.
   await page.getByRole("button", { name: "Start", exact: true }).click();
+  await page.getByRole("dialog", { name: "Start writing?" }).getByRole("button", { name: "Start", exact: true }).click();
   await page.getByRole("button", { name: "Pause" }).click();
   await expect(page.getByText("Paused at a checkpoint")).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole("button", { name: "Resume" })).toBeEnabled();
@@ -101,6 +102,7 @@ test("a project is created, written live, paused, resumed and read", async ({ pa
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
   });
   await page.getByRole("button", { name: "Resume" }).click();
+  await page.getByRole("dialog", { name: "Resume the job?" }).getByRole("button", { name: "Resume", exact: true }).click();
   await expect(page.getByRole("log", { name: "Live log" })).toContainText("Job completed.", { timeout: 180_000 });
   await expect.poll(() => percentOf(overall)).toBe(100);
   expect(await stagePercents(page)).toEqual(Array.from({ length: 12 }, () => 100));

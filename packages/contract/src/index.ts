@@ -6,6 +6,7 @@ export * from "./events";
 export * from "./exports";
 export * from "./ids";
 export * from "./jobs";
+export * from "./project-changes";
 export * from "./projects";
 export * from "./stages";
 export * from "./steering";

@@ -39,6 +39,14 @@ const WORDS_PER_CHAPTER_BY_GENRE = {
 } as const satisfies Record<string, number>;
 const DEFAULT_WORDS_PER_CHAPTER = 3_000;
 
+/** The genre of a project that names none. */
+export const DEFAULT_GENRE = "literary";
+
+/** A genre as a project keeps it: trimmed, and the default when blank. */
+export function genreOrDefault(genre: string | undefined): string {
+  return genre?.trim() || DEFAULT_GENRE;
+}
+
 /** The genres whose typical chapter length is known; any other genre is welcome too. */
 export const KNOWN_GENRES = Object.keys(WORDS_PER_CHAPTER_BY_GENRE);
 
@@ -141,6 +149,16 @@ const WriterConfigInput = StageWriterInput.extend({
 /** A writer as requests give it and projects store it: no price and no stage writers when none were set. */
 export type StageWriterSettings = z.output<typeof StageWriterInput>;
 export type WriterSettings = z.output<typeof WriterConfigInput>;
+
+/** The project's own writer, without the stage writers. */
+export function projectWriterOf(writer: WriterSettings): StageWriterSettings {
+  return { provider: writer.provider, model: writer.model, base_url: writer.base_url, price: writer.price };
+}
+
+/** The writer that runs one stage: the stage's own when `writer.stages` names one, else the project's. */
+export function writerOfStage(writer: WriterSettings, stage: number): StageWriterSettings {
+  return writer.stages?.[String(stage)] ?? projectWriterOf(writer);
+}
 
 /** The language a project is written in when it names none. */
 export const DEFAULT_LANGUAGE = "en";

@@ -115,9 +115,12 @@ export function createServices(db: Database, options: ServiceOptions): Services 
   });
   const upstream = new UpstreamReader(git, { dataDir: options.dataDir, roots: options.localRoots });
   const exportsDir = join(options.dataDir, "exports");
+  const cluster = new Cluster(options.listen ?? null);
+  const events = new EventLog(db, new EventBus(), cluster);
   const projects: ProjectService = new ProjectService(
     db,
     (writer) => validateWriterConfig(writer, options.llm ?? {}),
+    events,
     (projectId): Promise<void> => exports.removeProjectFiles(projectId),
   );
   const offload = options.offload;
@@ -128,9 +131,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     offload ? EXPORT_FORMATS.map((format) => new OffloadedExporter(format, offload)) : undefined,
     options.filesInDatabase ? store : null,
   );
-  const cluster = new Cluster(options.listen ?? null);
   const review = new SecurityReview(options.securityReview ?? true);
-  const events = new EventLog(db, new EventBus(), cluster);
   const queue = new JobQueue(db, events, options.jobLeaseSeconds ?? DEFAULT_JOB_LEASE_SECONDS);
   const runner = new StageRunner(db, queue, (writer) =>
     writer.provider === "offline" && offload ? new OffloadedOfflineWriter(offload) : createWriter(writer, options.llm ?? {}),

@@ -12,6 +12,11 @@ export type StageOutput = RouterOutputs["generation"]["stage"];
 export type StageScene = NonNullable<StageOutput["scenes"]>[number];
 export type Manuscript = RouterOutputs["generation"]["manuscript"];
 export type ManuscriptChapter = Manuscript["chapters"][number];
+export type Plan = RouterOutputs["generation"]["plan"];
+export type PlannedStage = Plan["stages"][number];
+export type JobSummary = RouterOutputs["generation"]["jobs"]["items"][number];
+export type JobAttempt = JobSummary["attempts"][number];
+export type JobEvent = RouterOutputs["generation"]["jobEvents"]["items"][number];
 
 export const WRITER_DETAILS: Record<WriterProvider, { label: string; description: string }> = {
   offline: { label: "Offline", description: "Built in: no network and no keys. The same project and seed always give the same book." },

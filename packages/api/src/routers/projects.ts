@@ -32,7 +32,8 @@ export const projectsRouter = router({
         path: "/v2/projects/{id}",
         tags: TAGS,
         summary: "Change a project",
-        description: "Finished stage outputs stay; start with `force` to regenerate them under the new settings.",
+        description:
+          "Finished stage outputs stay, but those written from a changed setting (the story, the book's shape, the seed or language where their writer uses it, the title and author for stage 12) and every later stage that has run become stale: the next start writes them again, and a `log` event says which. 409 when that would happen while a job is queued, running or paused. A change of writer or budget makes nothing stale.",
       },
     })
     .input(UpdateProjectInput)

@@ -1,18 +1,27 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import {
+  ACTIVE_JOB_STATUSES,
   DEFAULT_LANGUAGE,
   DEFAULT_SCENES_PER_CHAPTER,
   DEFAULT_TARGET_WORDS,
   defaultChapterCount,
+  describeStageNumbers,
+  genreOrDefault,
   PROJECT_LIMITS,
+  settingChanges,
+  stagesMadeStale,
   type CreateProjectInput,
+  type ProjectSettings,
+  type SettingChange,
   type WriterSettings,
 } from "@scriptorium/contract";
-import { projects, type Database, type ProjectRow } from "@scriptorium/db";
-import { InvalidError, NotFoundError } from "../errors";
+import { generationJobs, projects, stageRuns, type Database, type ProjectRow } from "@scriptorium/db";
+import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import { Keyset, type Page, type PageRequest } from "../paging";
 import { averageScenesPerChapter, type Outline } from "./outputs";
+import type { EventLog, NewEvent } from "./events";
+import { readStageRuns } from "./stage-runs";
 import { unpricedWriters } from "./writers/stage-writers";
 import type { ProjectBrief } from "./writers/writer";
 
@@ -45,6 +54,18 @@ export function briefOf(project: ProjectRow, outline: Outline | null): ProjectBr
     seed: project.seed,
     language: project.language,
   };
+}
+
+/** What the project's stages are written from, to compare before and after a change. */
+function settingsOf(project: ProjectRow): ProjectSettings {
+  return { ...briefOf(project, null), scenes_per_chapter: project.scenesPerChapter, writer: project.writer };
+}
+
+/** "genre", "genre and tone", "genre, tone and seed". */
+function describeFields(changes: readonly SettingChange[]): string {
+  const fields: string[] = changes.map((change) => change.field);
+  const last = fields.pop() ?? "";
+  return fields.length === 0 ? last : `${fields.join(", ")} and ${last}`;
 }
 
 /**
@@ -87,6 +108,7 @@ export class ProjectService {
   constructor(
     private readonly db: Database,
     private readonly checkWriter: WriterConfigCheck,
+    private readonly events: EventLog,
     /** Removes what a project keeps outside the database (its export files). */
     private readonly afterDelete: (projectId: string) => Promise<void> = () => Promise.resolve(),
   ) {}
@@ -113,7 +135,7 @@ export class ProjectService {
   }
 
   async create(workspaceId: string, input: CreateProjectInput): Promise<ProjectRow> {
-    const genre = input.genre?.trim() || "literary";
+    const genre = genreOrDefault(input.genre);
     const targetWords = input.target_words ?? DEFAULT_TARGET_WORDS;
     const chapters = input.chapters ?? defaultChapterCount(targetWords, genre);
     const scenesPerChapter = input.scenes_per_chapter ?? DEFAULT_SCENES_PER_CHAPTER;
@@ -146,8 +168,11 @@ export class ProjectService {
   }
 
   /**
-   * Changes a project's settings. Outputs already generated stay as they
-   * are; the next start reuses them unless it is forced.
+   * Changes a project's settings. Outputs already generated stay, but the
+   * stages written from a changed setting, and every later stage that has
+   * run, become stale (see `settingChanges`): the next start writes them
+   * again. That is refused while a job is active, since it would change
+   * what the job builds on; other changes (the writer, the budget) are not.
    */
   async update(workspaceId: string, id: string, patch: Partial<CreateProjectInput>): Promise<ProjectRow> {
     const current = await this.get(workspaceId, id);
@@ -160,28 +185,52 @@ export class ProjectService {
     if (patch.writer !== undefined || patch.budget_usd !== undefined) {
       checkBudgetPrices(patch.writer ?? current.writer, patch.budget_usd === undefined ? current.budgetUsd : patch.budget_usd);
     }
-    const [row] = await this.db
-      .update(projects)
-      .set({
-        ...(patch.title !== undefined && { title: patch.title }),
-        ...(patch.author !== undefined && { author: patch.author }),
-        ...(patch.genre !== undefined && { genre: patch.genre.trim() || "literary" }),
-        ...(patch.synopsis !== undefined && { synopsis: patch.synopsis }),
-        ...(patch.protagonist !== undefined && { protagonist: patch.protagonist }),
-        ...(patch.tone !== undefined && { tone: patch.tone }),
-        ...(patch.seed !== undefined && { seed: patch.seed }),
-        ...(patch.writer !== undefined && { writer: patch.writer }),
-        ...(patch.language !== undefined && { language: patch.language }),
-        ...(patch.budget_usd !== undefined && { budgetUsd: patch.budget_usd }),
-        targetWords,
-        chapters,
-        scenesPerChapter,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)))
-      .returning();
-    if (!row) throw new NotFoundError("Project", id);
-    return row;
+    const changed = {
+      ...(patch.title !== undefined && { title: patch.title }),
+      ...(patch.author !== undefined && { author: patch.author }),
+      ...(patch.genre !== undefined && { genre: genreOrDefault(patch.genre) }),
+      ...(patch.synopsis !== undefined && { synopsis: patch.synopsis }),
+      ...(patch.protagonist !== undefined && { protagonist: patch.protagonist }),
+      ...(patch.tone !== undefined && { tone: patch.tone }),
+      ...(patch.seed !== undefined && { seed: patch.seed }),
+      ...(patch.writer !== undefined && { writer: patch.writer }),
+      ...(patch.language !== undefined && { language: patch.language }),
+      ...(patch.budget_usd !== undefined && { budgetUsd: patch.budget_usd }),
+      targetWords,
+      chapters,
+      scenesPerChapter,
+    };
+    const changes = settingChanges(settingsOf(current), settingsOf({ ...current, ...changed }));
+    return this.events.transaction(workspaceId, id, null, async (tx, emit) => {
+      await this.markStale(tx, id, changes, emit);
+      const [row] = await tx
+        .update(projects)
+        .set({ ...changed, updatedAt: new Date() })
+        .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)))
+        .returning();
+      if (!row) throw new NotFoundError("Project", id);
+      return row;
+    });
+  }
+
+  /** Marks stale what `changes` make out of date, and says so in the project's log; refused under an active job. */
+  private async markStale(tx: Database, projectId: string, changes: readonly SettingChange[], emit: (event: NewEvent) => void): Promise<void> {
+    const runs = await readStageRuns(tx, projectId);
+    const stale = stagesMadeStale(changes, [...runs.values()].map((run) => ({ number: run.stage, status: run.status, progress: run.progress })));
+    if (stale.length === 0) return;
+    const stages = `${stale.length === 1 ? "stage" : "stages"} ${describeStageNumbers(stale)}`;
+    const [active] = await tx
+      .select({ status: generationJobs.status })
+      .from(generationJobs)
+      .where(and(eq(generationJobs.projectId, projectId), inArray(generationJobs.status, ACTIVE_JOB_STATUSES)))
+      .limit(1);
+    if (active) {
+      throw new ConflictError(
+        `Changing ${describeFields(changes)} would make ${stages} stale under the project's ${active.status} job. Cancel the job (finished stages are kept) or let it finish, then make the change.`,
+      );
+    }
+    await tx.update(stageRuns).set({ status: "stale" }).where(and(eq(stageRuns.projectId, projectId), inArray(stageRuns.stage, stale)));
+    emit({ type: "log", data: { level: "info", message: `Changed ${describeFields(changes)}: ${stages} ${stale.length === 1 ? "is" : "are"} stale, and the next start writes ${stale.length === 1 ? "it" : "them"} again.` } });
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {

@@ -1,11 +1,13 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { CircleStopIcon, LoaderCircleIcon, PauseIcon, PlayIcon, RotateCcwIcon, StepForwardIcon } from "lucide-react";
+import { CircleStopIcon, LoaderCircleIcon, PauseIcon, PlayIcon, RotateCcwIcon, StepForwardIcon, WalletIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { PlanDialog } from "@/components/projects/plan-dialog";
+import { ProjectEditDialog } from "@/components/projects/project-edit-dialog";
 import { WriteButton } from "@/components/write-access";
 import { jobActions, type JobStatus } from "@/lib/projects";
 import { errorMessage, useTRPC } from "@/lib/trpc";
@@ -31,12 +33,20 @@ function toastFailure(action: string) {
   return (error: unknown) => toast.error(`Could not ${action}`, { description: errorMessage(error) });
 }
 
-/** Start, Start over, Pause, Resume and Cancel, each enabled only when the job's state allows it. */
+/** What the controls are asking the person to confirm. */
+type Confirming = "start" | "start-over" | "resume" | "cancel";
+
+/**
+ * Start, Start over, Pause, Resume and Cancel, each enabled only when the
+ * job's state allows it. Start, Start over and Resume show their plan first.
+ */
 export function JobControls({ projectId, job }: { projectId: string; job: JobStatus | null }) {
   const trpc = useTRPC();
   const applyJobStatus = useApplyJobStatus(projectId);
-  const [confirming, setConfirming] = useState<"start-over" | "cancel" | null>(null);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const [raisingBudget, setRaisingBudget] = useState(false);
   const actions = jobActions(job);
+  const confirm = (action: Confirming) => (open: boolean) => setConfirming(open ? action : null);
 
   const start = useMutation(
     trpc.generation.start.mutationOptions({
@@ -56,7 +66,10 @@ export function JobControls({ projectId, job }: { projectId: string; job: JobSta
   );
   const resume = useMutation(
     trpc.generation.resume.mutationOptions({
-      onSuccess: applyJobStatus,
+      onSuccess: (resumed) => {
+        applyJobStatus(resumed);
+        setConfirming(null);
+      },
       onError: toastFailure("resume"),
     }),
   );
@@ -75,7 +88,7 @@ export function JobControls({ projectId, job }: { projectId: string; job: JobSta
   return (
     <>
       <div className="flex flex-wrap gap-2">
-        <WriteButton disabled={busy || !actions.canStart} onClick={() => start.mutate({ id: projectId })}>
+        <WriteButton disabled={busy || !actions.canStart} onClick={() => setConfirming("start")}>
           {start.isPending && !start.variables.force ? spinner : <PlayIcon aria-hidden="true" />}
           Start
         </WriteButton>
@@ -83,10 +96,16 @@ export function JobControls({ projectId, job }: { projectId: string; job: JobSta
           {pause.isPending ? spinner : <PauseIcon aria-hidden="true" />}
           {job?.pause_requested && job.status === "running" ? "Pausing…" : "Pause"}
         </WriteButton>
-        <WriteButton variant="outline" disabled={busy || !actions.canResume} onClick={() => resume.mutate({ id: projectId })}>
+        <WriteButton variant="outline" disabled={busy || !actions.canResume} onClick={() => setConfirming("resume")}>
           {resume.isPending ? spinner : <StepForwardIcon aria-hidden="true" />}
           Resume
         </WriteButton>
+        {job?.status === "paused" && job.pause_reason === "budget_exhausted" ? (
+          <WriteButton variant="outline" disabled={busy} onClick={() => setRaisingBudget(true)}>
+            <WalletIcon aria-hidden="true" />
+            Raise budget and resume
+          </WriteButton>
+        ) : null}
         <WriteButton
           variant="outline"
           className="text-destructive hover:bg-destructive/10 hover:text-destructive"
@@ -102,18 +121,50 @@ export function JobControls({ projectId, job }: { projectId: string; job: JobSta
         </WriteButton>
       </div>
 
-      <ConfirmDialog
+      <PlanDialog
+        projectId={projectId}
+        open={confirming === "start"}
+        onOpenChange={confirm("start")}
+        title="Start writing?"
+        description="What the job would write now and why, with its estimated cost and time. Finished, up-to-date stages are kept."
+        request={{}}
+        confirmLabel="Start"
+        confirmIcon={<PlayIcon aria-hidden="true" />}
+        pending={start.isPending}
+        error={null}
+        onConfirm={() => start.mutate({ id: projectId })}
+      />
+      <PlanDialog
+        projectId={projectId}
         open={confirming === "start-over"}
-        onOpenChange={(open) => setConfirming(open ? "start-over" : null)}
+        onOpenChange={confirm("start-over")}
         title="Start over?"
         description="Every stage is written again from the high concept on, under the project’s current settings. The finished outputs are replaced as the new run reaches them."
+        request={{ force: true }}
         confirmLabel="Start over"
+        confirmIcon={<RotateCcwIcon aria-hidden="true" />}
         pending={start.isPending}
+        error={null}
         onConfirm={() => start.mutate({ id: projectId, force: true })}
       />
+      <PlanDialog
+        projectId={projectId}
+        open={confirming === "resume"}
+        onOpenChange={confirm("resume")}
+        title="Resume the job?"
+        description="What the paused job still has to do, from its last checkpoint on, with its estimated cost and time."
+        request={{}}
+        confirmLabel="Resume"
+        confirmIcon={<StepForwardIcon aria-hidden="true" />}
+        pending={resume.isPending}
+        error={null}
+        onConfirm={() => resume.mutate({ id: projectId })}
+      />
+      {/* Saved, the job's plan is shown before it resumes, with the new budget beside it. */}
+      <ProjectEditDialog projectId={projectId} job={job} open={raisingBudget} onOpenChange={setRaisingBudget} focus="budget_usd" onSaved={() => setConfirming("resume")} />
       <ConfirmDialog
         open={confirming === "cancel"}
-        onOpenChange={(open) => setConfirming(open ? "cancel" : null)}
+        onOpenChange={confirm("cancel")}
         title="Cancel the job?"
         description="It stops at its next checkpoint. Finished stages are kept, and Start later continues from them."
         confirmLabel="Cancel job"

@@ -54,6 +54,27 @@ const TONE_CLASSES: Record<LogLine["tone"], string> = {
   success: "text-emerald-700 dark:text-emerald-300",
 };
 
+/** Log entries as lines: time, an icon for their kind, and what happened. */
+export function LogLines({ entries, stageName }: { entries: readonly LogEntry[]; stageName: (stage: number) => string }) {
+  return (
+    <ol className="grid gap-1">
+      {entries.map((entry) => {
+        const line = describe(entry, stageName);
+        const Icon = line.icon;
+        return (
+          <li key={entry.id} className={cn("grid grid-cols-[auto_auto_minmax(0,1fr)] items-start gap-2 leading-5", TONE_CLASSES[line.tone])}>
+            <time dateTime={entry.at} className="text-muted-foreground tabular-nums">
+              {timeFormat.format(new Date(entry.at))}
+            </time>
+            <Icon className="mt-0.5 size-3.5" aria-hidden="true" />
+            <span className="break-words">{line.text}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
 /** The job's story so far: status changes, stages and messages, newest at the bottom, following new lines as they come. */
 export function LiveLog({ entries, stages }: { entries: readonly LogEntry[]; stages: readonly StageInfo[] | undefined }) {
   const headingId = useId();
@@ -91,21 +112,7 @@ export function LiveLog({ entries, stages }: { entries: readonly LogEntry[]; sta
           {entries.length === 0 ? (
             <p className="py-16 text-center font-sans text-sm text-muted-foreground">Nothing yet. Events appear here as soon as a job starts.</p>
           ) : (
-            <ol className="grid gap-1">
-              {entries.map((entry) => {
-                const line = describe(entry, stageName);
-                const Icon = line.icon;
-                return (
-                  <li key={entry.id} className={cn("grid grid-cols-[auto_auto_minmax(0,1fr)] items-start gap-2 leading-5", TONE_CLASSES[line.tone])}>
-                    <time dateTime={entry.at} className="text-muted-foreground tabular-nums">
-                      {timeFormat.format(new Date(entry.at))}
-                    </time>
-                    <Icon className="mt-0.5 size-3.5" aria-hidden="true" />
-                    <span className="break-words">{line.text}</span>
-                  </li>
-                );
-              })}
-            </ol>
+            <LogLines entries={entries} stageName={stageName} />
           )}
         </div>
       </Card>

@@ -31,12 +31,12 @@ import { cn } from "@/lib/utils";
 import { FormField } from "@/components/form-field";
 
 /** People write "60,000" or "60 000"; the digits are what count. */
-function digitsOf(text: string): string {
+export function digitsOf(text: string): string {
   return text.replace(/[\s,_]/g, "");
 }
 
 /** A whole number typed into a text field, checked against the API's limits; empty is allowed unless `required`. */
-function wholeNumberText(what: string, min: number, max: number, required: boolean) {
+export function wholeNumberText(what: string, min: number, max: number, required: boolean) {
   return z.string().superRefine((text, context) => {
     const digits = digitsOf(text);
     if (digits === "") {
@@ -334,6 +334,6 @@ function ProjectFormView({ onDone }: { onDone: () => void }) {
   );
 }
 
-function Optional() {
+export function Optional() {
   return <span className="font-normal text-muted-foreground">(optional)</span>;
 }

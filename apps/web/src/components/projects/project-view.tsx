@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, RefreshCwIcon, SearchXIcon, Trash2Icon } from "lucide-react";
+import { AlertCircleIcon, PencilIcon, RefreshCwIcon, SearchXIcon, Trash2Icon } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { isActiveJobStatus, isSceneStage } from "@scriptorium/contract";
@@ -13,6 +13,8 @@ import { JobControls } from "@/components/projects/job-controls";
 import { JobProgressSection } from "@/components/projects/job-progress-section";
 import { LiveLog } from "@/components/projects/live-log";
 import { ManuscriptSection } from "@/components/projects/manuscript-section";
+import { ProjectEditDialog } from "@/components/projects/project-edit-dialog";
+import { RunsSection } from "@/components/projects/runs-section";
 import { StageTimeline } from "@/components/projects/stage-timeline";
 import { JobStateBadge } from "@/components/projects/status-badges";
 import { useGenerationEvents } from "@/components/projects/use-generation-events";
@@ -108,6 +110,7 @@ function ProjectDetail({ projectId }: { projectId: string }) {
         )}
         <StageTimeline projectId={projectId} job={job} />
         <LiveLog entries={events.log} stages={stages.data?.items} />
+        <RunsSection projectId={projectId} />
         <ExportsSection projectId={projectId} hasText={stages.data?.items.some((stage) => isSceneStage(stage.number) && stage.status === "completed") ?? false} />
         <ManuscriptSection project={project.data} stages={stages.data?.items} />
       </div>
@@ -117,6 +120,7 @@ function ProjectDetail({ projectId }: { projectId: string }) {
 
 function ProjectHeader({ project, job, controlsReady }: { project: Project; job: JobStatus | null; controlsReady: boolean }) {
   const [deleting, setDeleting] = useState(false);
+  const [editing, setEditing] = useState(false);
   const state = job?.status ?? project.status;
   return (
     <div className="mb-8 grid gap-5">
@@ -143,19 +147,26 @@ function ProjectHeader({ project, job, controlsReady }: { project: Project; job:
           </p>
           {project.synopsis ? <p className="line-clamp-3 max-w-2xl text-sm text-muted-foreground">{project.synopsis}</p> : null}
         </div>
-        <WriteButton
-          variant="outline"
-          className="self-start text-destructive hover:bg-destructive/10 hover:text-destructive"
-          // The server refuses to delete a project while its job is active: cancel first.
-          disabled={isActiveJobStatus(state)}
-          onClick={() => setDeleting(true)}
-        >
-          <Trash2Icon aria-hidden="true" />
-          Delete
-        </WriteButton>
+        <div className="flex gap-2 self-start">
+          <WriteButton variant="outline" onClick={() => setEditing(true)}>
+            <PencilIcon aria-hidden="true" />
+            Edit
+          </WriteButton>
+          <WriteButton
+            variant="outline"
+            className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+            // The server refuses to delete a project while its job is active: cancel first.
+            disabled={isActiveJobStatus(state)}
+            onClick={() => setDeleting(true)}
+          >
+            <Trash2Icon aria-hidden="true" />
+            Delete
+          </WriteButton>
+        </div>
       </div>
       {controlsReady ? <JobControls projectId={project.id} job={job} /> : <Skeleton className="h-9 w-80 max-w-full" />}
       <DeleteProjectDialog project={project} open={deleting} onOpenChange={setDeleting} />
+      <ProjectEditDialog projectId={project.id} job={job} open={editing} onOpenChange={setEditing} />
     </div>
   );
 }

@@ -1,16 +1,15 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlertCircleIcon, EyeIcon, LoaderCircleIcon, PlayIcon, RefreshCwIcon } from "lucide-react";
+import { AlertCircleIcon, EyeIcon, PlayIcon, RefreshCwIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
-import { isActiveJobStatus, STAGE_COUNT } from "@scriptorium/contract";
+import { isActiveJobStatus, STAGE_COUNT, stageByNumber } from "@scriptorium/contract";
+import { PlanDialog } from "@/components/projects/plan-dialog";
 import { StageOutputDialog } from "@/components/projects/stage-output-dialog";
 import { StageStateBadge } from "@/components/projects/status-badges";
-import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Progress } from "@/components/ui/progress";
 import { Skeleton } from "@/components/ui/skeleton";
 import { WriteButton } from "@/components/write-access";
@@ -133,54 +132,49 @@ function StageRow({ stage, canRun, onView, onRun }: { stage: StageInfo; canRun: 
   );
 }
 
-/** Asks before running one stage alone: every stage after it becomes stale. */
+/** Asks before running one stage alone, showing its plan: every stage after it becomes stale. */
 function RunStageDialog({ projectId, stage, onClose }: { projectId: string; stage: StageInfo | null; onClose: () => void }) {
-  return (
-    <Dialog open={stage !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
-      <DialogContent className="max-w-md">{stage ? <RunStageConfirmation projectId={projectId} stage={stage} onDone={onClose} /> : null}</DialogContent>
-    </Dialog>
-  );
-}
-
-function RunStageConfirmation({ projectId, stage, onDone }: { projectId: string; stage: StageInfo; onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const runStage = useMutation(
     trpc.generation.runStage.mutationOptions({
-      onSuccess: (job) => {
+      onSuccess: (job, variables) => {
+        const number = Number(variables.stage_number);
         queryClient.setQueryData(trpc.generation.status.queryKey({ id: projectId }), job);
         void queryClient.invalidateQueries({ queryKey: trpc.generation.stages.queryKey({ id: projectId }) });
         void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
-        toast.success(`Running stage ${stage.number}, ${stage.name}`);
-        onDone();
+        toast.success(`Running stage ${number}, ${stageByNumber(number)?.name ?? ""}`);
+        onClose();
       },
     }),
   );
-  const later = stage.number < STAGE_COUNT ? `Stages ${stage.number + 1} to ${STAGE_COUNT}` : null;
+  const later = stage && stage.number < STAGE_COUNT ? `Stages ${stage.number + 1} to ${STAGE_COUNT}` : null;
 
   return (
-    <>
-      <DialogHeader>
-        <DialogTitle>
-          Run stage {stage.number}, {stage.name}?
-        </DialogTitle>
-        <DialogDescription>
-          It is written again from the finished stages before it.{" "}
-          {later
-            ? `${later} then become stale: their outputs stay readable, and the next Start writes them again from the new ${stage.name.toLowerCase()}.`
-            : "No stage comes after it, so nothing else changes."}
-        </DialogDescription>
-      </DialogHeader>
-      <FormError error={runStage.error} />
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button variant="outline">Cancel</Button>
-        </DialogClose>
-        <Button disabled={runStage.isPending} onClick={() => runStage.mutate({ id: projectId, stage_number: stage.number })}>
-          {runStage.isPending ? <LoaderCircleIcon className="animate-spin" aria-hidden="true" /> : <PlayIcon aria-hidden="true" />}
-          Run stage {stage.number}
-        </Button>
-      </DialogFooter>
-    </>
+    <PlanDialog
+      projectId={projectId}
+      open={stage !== null}
+      onOpenChange={(open) => {
+        if (open) return;
+        runStage.reset();
+        onClose();
+      }}
+      title={stage ? `Run stage ${stage.number}, ${stage.name}?` : ""}
+      description={
+        stage
+          ? `It is written again from the finished stages before it. ${
+              later
+                ? `${later} then become stale: their outputs stay readable, and the next Start writes them again from the new ${stage.name.toLowerCase()}.`
+                : "No stage comes after it, so nothing else changes."
+            }`
+          : ""
+      }
+      request={{ stage: stage?.number }}
+      confirmLabel={stage ? `Run stage ${stage.number}` : "Run"}
+      confirmIcon={<PlayIcon aria-hidden="true" />}
+      pending={runStage.isPending}
+      error={runStage.error}
+      onConfirm={() => stage && runStage.mutate({ id: projectId, stage_number: stage.number })}
+    />
   );
 }

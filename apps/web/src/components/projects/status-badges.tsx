@@ -1,8 +1,8 @@
 import { CheckIcon, LoaderCircleIcon } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
-import type { JobState, ProjectStatus, StageState } from "@/lib/projects";
+import type { JobState, PlannedStage, ProjectStatus, StageState } from "@/lib/projects";
 
-type BadgeVariant = "secondary" | "outline" | "blue" | "amber" | "green" | "red";
+type BadgeVariant = "secondary" | "outline" | "blue" | "amber" | "violet" | "green" | "red";
 
 const PROJECT_STATUS_DETAILS: Record<ProjectStatus | JobState, { label: string; variant: BadgeVariant }> = {
   new: { label: "New", variant: "outline" },
@@ -51,6 +51,23 @@ export function StageStateBadge({ state, className }: { state: StageState; class
     <Badge variant={details.variant} className={className} title={details.description}>
       {state === "completed" ? <CheckIcon aria-hidden="true" /> : null}
       {state === "running" ? <LoaderCircleIcon className="animate-spin" aria-hidden="true" /> : null}
+      {details.label}
+    </Badge>
+  );
+}
+
+const RUN_REASON_DETAILS: Record<PlannedStage["reason"], { label: string; variant: BadgeVariant; description: string }> = {
+  pending: { label: "Pending", variant: "outline", description: "Not finished yet: never written, or left mid-way by a pause or cancel." },
+  stale: { label: "Stale", variant: "amber", description: "Out of date since something it is built on changed." },
+  failed: { label: "Failed", variant: "red", description: "Failed last time; written again." },
+  forced: { label: "Forced", variant: "violet", description: "Finished, and written again because this start asks for it." },
+};
+
+/** Why a plan runs a stage. */
+export function RunReasonBadge({ reason }: { reason: PlannedStage["reason"] }) {
+  const details = RUN_REASON_DETAILS[reason];
+  return (
+    <Badge variant={details.variant} title={details.description}>
       {details.label}
     </Badge>
   );

@@ -24,7 +24,7 @@ const REFETCH_MS = 1_000;
 const LOG_LIMIT = 1_000;
 
 /** The log line an event makes, if any: progress events only move the bars. */
-function toLogEntry(event: GenerationEvent): LogEntry | null {
+export function toLogEntry(event: GenerationEvent): LogEntry | null {
   const base = { id: event.id, at: event.created_at };
   switch (event.type) {
     case "log":
@@ -145,6 +145,10 @@ export function useGenerationEvents(projectId: string) {
       lastJobRefetch.current = Date.now();
       void queryClient.invalidateQueries({ queryKey: statusKey });
       void queryClient.invalidateQueries({ queryKey: stagesKey });
+      // The runs view: the active job's row, its timeline and its log.
+      void queryClient.invalidateQueries({ queryKey: trpc.generation.jobs.infiniteQueryKey({ id: projectId }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.generation.job.queryKey({ id: projectId }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.generation.jobEvents.queryKey({ id: projectId }) });
     }, wait);
   }
 
@@ -163,6 +167,8 @@ export function useGenerationEvents(projectId: string) {
     if (effects.refetchProject) {
       void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
       void queryClient.invalidateQueries({ queryKey: trpc.projects.list.pathKey() });
+      // A job started, paused, resumed or ended: its row in the runs view says so at once.
+      void queryClient.invalidateQueries({ queryKey: trpc.generation.jobs.infiniteQueryKey({ id: projectId }) });
     }
     if (effects.refetchText) {
       void queryClient.invalidateQueries({ queryKey: trpc.generation.manuscript.queryKey({ id: projectId }) });

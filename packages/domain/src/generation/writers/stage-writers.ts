@@ -1,4 +1,4 @@
-import { describeLanguage, WRITER_STAGE_NUMBERS, type StageWriterSettings, type WriterSettings } from "@scriptorium/contract";
+import { describeLanguage, projectWriterOf, WRITER_STAGE_NUMBERS, writerOfStage, type StageWriterSettings, type WriterSettings } from "@scriptorium/contract";
 import { FREE, listedPrice, type ModelPrice } from "./llm/prices";
 
 /** Used when a project names no model. */
@@ -20,15 +20,8 @@ export function modelIdOf(writer: StageWriterSettings): string | null {
   }
 }
 
-/** The project's own writer, without the stage writers. */
-function projectWriter(writer: WriterSettings): StageWriterSettings {
-  return { provider: writer.provider, model: writer.model, base_url: writer.base_url, price: writer.price };
-}
-
-/** The writer that runs one stage: the stage's own when `writer.stages` names one, else the project's. */
-export function writerOfStage(writer: WriterSettings, stage: number): StageWriterSettings {
-  return writer.stages?.[String(stage)] ?? projectWriter(writer);
-}
+// Which writer runs a stage is shared with the dashboard, which says what a change of settings makes stale.
+export { writerOfStage };
 
 /** Where a writer's price comes from: the offline writer is free; a model's price is the project's own, or the price table's. */
 export type PriceSource = "offline" | "project" | "table";
@@ -63,7 +56,7 @@ export interface UnpricedWriter {
 export function unpricedWriters(writer: WriterSettings): UnpricedWriter[] {
   const unpriced: UnpricedWriter[] = [];
   const stagesOfProjectWriter = WRITER_STAGE_NUMBERS.filter((stage) => writer.stages?.[String(stage)] === undefined);
-  if (stagesOfProjectWriter.length > 0 && writerPrice(projectWriter(writer)) === null) {
+  if (stagesOfProjectWriter.length > 0 && writerPrice(projectWriterOf(writer)) === null) {
     unpriced.push({ path: ["writer"], model: modelIdOf(writer) ?? "(none)", stages: [...stagesOfProjectWriter] });
   }
   for (const [stage, own] of Object.entries(writer.stages ?? {})) {
