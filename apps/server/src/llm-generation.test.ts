@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
 import { ChatCompletionsServer, completion, HIGH_CONCEPT, providerError } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing/test-server";
+import { callApi, startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type JobStatus = RouterOutputs["generation"]["status"];
 
@@ -12,14 +12,7 @@ describe("generation with an LLM writer", () => {
   let server: RunningTestServer;
   let llm: ChatCompletionsServer;
   let llmUrl: string;
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { "x-api-key": server.ownerKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const api = <T = unknown>(method: string, path: string, body?: unknown) => callApi<T>(server, method, path, body);
   const waitFor = async (projectId: string, done: (job: JobStatus) => boolean) => {
     const deadline = Date.now() + 20_000;
     for (;;) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
 import { projects } from "@scriptorium/db";
 import { ChatCompletionsServer, completion, epubcheck, epubcheckProblems, HIGH_CONCEPT, providerError } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing/test-server";
+import { callApi, startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type Project = RouterOutputs["projects"]["get"];
 type JobStatus = RouterOutputs["generation"]["status"];
@@ -47,14 +47,7 @@ describe("the plan of a start: what would run, why, and what it would cost", () 
   let llmUrl: string;
   let scratch: string;
 
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { "x-api-key": server.ownerKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const api = <T = unknown>(method: string, path: string, body?: unknown) => callApi<T>(server, method, path, body);
   const createProject = async (fields: Record<string, unknown>) => {
     const created = await api<Project>("POST", "/v2/projects", fields);
     expect(created.status, JSON.stringify(created.body)).toBe(200);

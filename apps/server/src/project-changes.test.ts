@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
-import { startTestServer, type RunningTestServer } from "./testing/test-server";
+import { callApi, startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type Project = RouterOutputs["projects"]["get"];
 type JobStatus = RouterOutputs["generation"]["status"];
@@ -15,14 +15,7 @@ const SMALL_BOOK = { title: "The Tin Orchard", genre: "mystery", target_words: 3
 describe("changing a project makes stale what was written from the change, and says so", () => {
   let server: RunningTestServer;
 
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { "x-api-key": server.ownerKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const api = <T = unknown>(method: string, path: string, body?: unknown) => callApi<T>(server, method, path, body);
   const createProject = async (fields: Record<string, unknown>) => {
     const created = await api<Project>("POST", "/v2/projects", fields);
     expect(created.status, JSON.stringify(created.body)).toBe(200);

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterOutputs } from "@scriptorium/client";
 import { ChatCompletionsServer, completion, HIGH_CONCEPT } from "@scriptorium/domain/testing";
-import { startTestServer, type RunningTestServer } from "./testing/test-server";
+import { callApi, startTestServer, type RunningTestServer } from "./testing/test-server";
 
 type JobStatus = RouterOutputs["generation"]["status"];
 type Manuscript = RouterOutputs["generation"]["manuscript"];
@@ -41,14 +41,7 @@ describe("steering a book: edits, versions, pins and rewrites", () => {
   let llm: ChatCompletionsServer;
   let llmUrl: string;
 
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { "x-api-key": server.ownerKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const api = <T = unknown>(method: string, path: string, body?: unknown) => callApi<T>(server, method, path, body);
   const ok = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const answer = await api<T>(method, path, body);
     if (answer.status !== 200) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);

@@ -57,3 +57,13 @@ export async function startTestServer(engine: Engine = "pglite", overrides: Part
     },
   };
 }
+
+/** A JSON call to the REST API with the owner key: the status and the parsed answer. */
+export async function callApi<T = unknown>(server: RunningTestServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${server.url}/api${path}`, {
+    method,
+    headers: { "x-api-key": server.ownerKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
