@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeStageNumbers, settingChanges, stagesMadeStale, type ProjectSettings, type StageProgress } from "./project-changes";
+import { describeStageNumbers, settingChanges, stagesMadeStale, stagesMadeStaleByEdit, type ProjectSettings, type StageProgress } from "./project-changes";
 
 const OFFLINE: ProjectSettings = {
   title: "The Tin Orchard",
@@ -84,6 +84,13 @@ describe("stagesMadeStale", () => {
     expect(stagesMadeStale([{ field: "title", firstStage: 12 }, { field: "genre", firstStage: 1 }], states)).toEqual([1, 2, 3, 4, 5, 6, 8]);
     expect(stagesMadeStale([{ field: "title", firstStage: 12 }], states)).toEqual([]);
     expect(stagesMadeStale([], states)).toEqual([]);
+  });
+
+  it("after a planning document's edit, takes the later stages that have done work", () => {
+    const states = stages({ 1: done, 2: done, 3: done, 4: done, 5: { status: "stale", progress: 1 }, 6: { status: "pending", progress: 0.3 }, 7: { status: "pending", progress: 0 } });
+    expect(stagesMadeStaleByEdit(4, states)).toEqual([6]);
+    expect(stagesMadeStaleByEdit(2, states)).toEqual([3, 4, 6]);
+    expect(stagesMadeStaleByEdit(5, stages({ 1: done, 5: done }))).toEqual([]);
   });
 });
 

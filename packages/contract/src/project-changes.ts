@@ -90,7 +90,19 @@ export interface StageProgress {
  */
 export function stagesMadeStale(changes: readonly SettingChange[], stages: readonly StageProgress[]): number[] {
   if (changes.length === 0) return [];
-  const first = Math.min(...changes.map((change) => change.firstStage));
+  return staleFrom(Math.min(...changes.map((change) => change.firstStage)), stages);
+}
+
+/**
+ * The stages a new version of stage `edited`'s document (an edit or a
+ * restore) makes stale: every later stage that has done any work and is not
+ * stale already.
+ */
+export function stagesMadeStaleByEdit(edited: number, stages: readonly StageProgress[]): number[] {
+  return staleFrom(edited + 1, stages);
+}
+
+function staleFrom(first: number, stages: readonly StageProgress[]): number[] {
   return stages
     .filter((stage) => stage.number >= first && stage.status !== "stale" && (stage.status !== "pending" || stage.progress > 0))
     .map((stage) => stage.number)

@@ -1,7 +1,7 @@
 "use client";
 
 import { ChevronLeftIcon, ChevronRightIcon } from "lucide-react";
-import { Fragment } from "react";
+import { Fragment, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Select, SelectContent, SelectItem, SelectItemText, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { cn } from "@/lib/utils";
@@ -18,7 +18,14 @@ function paragraphsOf(text: string): string[] {
  * One chapter's scenes set as a book page: serif type, indented paragraphs,
  * and the scene break `* * *` between scenes.
  */
-export function ChapterText({ heading, scenes, className }: { heading: string; scenes: readonly { number: number; text: string }[]; className?: string }) {
+export function ChapterText<Scene extends { number: number; text: string }>(props: {
+  heading: string;
+  scenes: readonly Scene[];
+  /** Above each scene: what can be done with it (edit, history), where the reader offers that. */
+  sceneTools?: (scene: Scene) => ReactNode;
+  className?: string;
+}) {
+  const { heading, scenes, sceneTools, className } = props;
   return (
     <article className={cn("mx-auto w-full max-w-prose font-serif text-[1.0625rem] leading-8 text-foreground/90", className)}>
       <h3 className="mb-6 text-center font-serif text-2xl leading-snug font-semibold tracking-tight text-foreground">{heading}</h3>
@@ -29,6 +36,7 @@ export function ChapterText({ heading, scenes, className }: { heading: string; s
               * * *
             </p>
           ) : null}
+          {sceneTools ? sceneTools(scene) : null}
           {/* A book indents every paragraph but the first of a scene. */}
           <div className="[&>p+p]:indent-8">
             {paragraphsOf(scene.text).map((paragraph, paragraphIndex) => (

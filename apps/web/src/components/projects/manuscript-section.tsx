@@ -1,18 +1,21 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, BookOpenIcon, RefreshCwIcon } from "lucide-react";
+import { AlertCircleIcon, BookOpenIcon, HistoryIcon, PencilIcon, PinIcon, RefreshCwIcon } from "lucide-react";
 import { useId, useRef, useState } from "react";
 import { ChapterNavigator, ChapterText, chapterLabel } from "@/components/projects/chapter-text";
+import { SceneDialog, type OpenScene, type SceneTab } from "@/components/projects/scene-dialog";
 import { WordsPerChapterChart } from "@/components/projects/words-per-chapter-chart";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatWords, type Manuscript, type Project, type StageInfo } from "@/lib/projects";
+import { useCanWrite } from "@/components/write-access";
+import { formatWords, type JobStatus, type Manuscript, type ManuscriptChapter, type Project, type StageInfo } from "@/lib/projects";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
 /** The words-per-chapter chart and the reader, both from the latest text (the last finished scene stage). */
-export function ManuscriptSection({ project, stages }: { project: Project; stages: readonly StageInfo[] | undefined }) {
+export function ManuscriptSection({ project, stages, job }: { project: Project; stages: readonly StageInfo[] | undefined; job: JobStatus | null }) {
   const trpc = useTRPC();
   const manuscript = useQuery(trpc.generation.manuscript.queryOptions({ id: project.id }));
   const notWrittenYet = manuscript.isError && trpcErrorCode(manuscript.error) === "NOT_FOUND";
@@ -50,7 +53,7 @@ export function ManuscriptSection({ project, stages }: { project: Project; stage
   return (
     <>
       <ChapterChart project={project} manuscript={manuscript.data} />
-      <Reader manuscript={manuscript.data} textStageName={textStageName} />
+      <Reader projectId={project.id} manuscript={manuscript.data} textStageName={textStageName} job={job} />
     </>
   );
 }
@@ -76,8 +79,9 @@ function ChapterChart({ project, manuscript }: { project: Project; manuscript: M
   );
 }
 
-function Reader({ manuscript, textStageName }: { manuscript: Manuscript; textStageName: string }) {
+function Reader({ projectId, manuscript, textStageName, job }: { projectId: string; manuscript: Manuscript; textStageName: string; job: JobStatus | null }) {
   const headingId = useId();
+  const [openScene, setOpenScene] = useState<OpenScene | null>(null);
   const navigatorId = useId();
   const textTop = useRef<HTMLDivElement>(null);
   const [chapterNumber, setChapterNumber] = useState(manuscript.chapters[0]?.number ?? 1);
@@ -107,7 +111,11 @@ function Reader({ manuscript, textStageName }: { manuscript: Manuscript; textSta
         </div>
         <div className="px-4 py-8 sm:px-8 sm:py-10">
           {chapter ? (
-            <ChapterText heading={chapterLabel(chapter)} scenes={chapter.scenes} />
+            <ChapterText
+              heading={chapterLabel(chapter)}
+              scenes={chapter.scenes}
+              sceneTools={(scene) => <SceneTools chapter={chapter.number} scene={scene} onOpen={(tab) => setOpenScene({ chapter: chapter.number, scene: scene.number, text: scene.text, words: scene.words, pinned: scene.pinned, tab })} />}
+            />
           ) : (
             <p className="text-center text-sm text-muted-foreground">The manuscript has no chapters.</p>
           )}
@@ -118,7 +126,37 @@ function Reader({ manuscript, textStageName }: { manuscript: Manuscript; textSta
           </div>
         ) : null}
       </Card>
+      <SceneDialog projectId={projectId} open={openScene} job={job} onClose={() => setOpenScene(null)} />
     </section>
+  );
+}
+
+/** Above each scene in the reader: its number, words and pin, and the ways to edit it or see its versions. */
+function SceneTools({ chapter, scene, onOpen }: { chapter: number; scene: ManuscriptChapter["scenes"][number]; onOpen: (tab: SceneTab) => void }) {
+  const canWrite = useCanWrite();
+  const name = `chapter ${chapter}, scene ${scene.number}`;
+  return (
+    <div className="mb-2 flex flex-wrap items-center justify-end gap-1 font-sans text-xs text-muted-foreground" role="group" aria-label={`Scene ${scene.number}`}>
+      <span className="mr-auto">
+        Scene {scene.number} · {formatWords(scene.words)}
+      </span>
+      {scene.pinned ? (
+        <Badge variant="violet" title="Written by hand: later runs of stages 6–11 leave it as it is">
+          <PinIcon aria-hidden="true" />
+          Pinned
+        </Badge>
+      ) : null}
+      {canWrite ? (
+        <Button variant="ghost" size="sm" className="h-7 px-2 text-xs" onClick={() => onOpen("edit")} aria-label={`Edit ${name}`}>
+          <PencilIcon aria-hidden="true" />
+          Edit
+        </Button>
+      ) : null}
+      <Button variant="ghost" size="sm" className="h-7 px-2 text-xs" onClick={() => onOpen("versions")} aria-label={`Versions of ${name}`}>
+        <HistoryIcon aria-hidden="true" />
+        Versions
+      </Button>
+    </div>
   );
 }
 

@@ -2,7 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlertTriangleIcon, CircleCheckIcon, LoaderCircleIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { LoaderCircleIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import { useId, type ReactNode } from "react";
 import { Controller, useFieldArray, useForm, type Control, type FieldPath } from "react-hook-form";
 import { toast } from "sonner";
@@ -32,6 +32,7 @@ import {
 import { FormError } from "@/components/form-error";
 import { FormField } from "@/components/form-field";
 import { digitsOf, Optional, wholeNumberText } from "@/components/projects/project-form-dialog";
+import { StaleNotice } from "@/components/projects/stale-notice";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
@@ -525,51 +526,25 @@ function Section({ title, description, children }: { title: string; description?
 /** What saving would do to what is written: which stages become stale, and why; or that nothing does. */
 function ChangeEffects(props: { changes: readonly SettingChange[]; stale: readonly number[]; stages: readonly StageInfo[] | undefined; activeJob: JobStatus | null }) {
   const { changes, stale, stages, activeJob } = props;
-  const headingId = useId();
-  if (stale.length === 0) {
-    return (
-      <p className="flex items-start gap-2 rounded-md border bg-muted/30 p-3 text-sm text-muted-foreground" role="status">
-        <CircleCheckIcon className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
-        <span>
-          {changes.length === 0
-            ? "Nothing written becomes stale."
-            : "Nothing written becomes stale: the stages written from these settings have not run yet, or are stale already."}
-        </span>
-      </p>
-    );
-  }
   const fields = changes.map((change) => `${change.field} (from stage ${change.firstStage})`).join(", ");
   const staleText = stale.some((number) => number >= 6 && number <= 11);
   return (
-    <section
-      aria-labelledby={headingId}
-      className={
-        activeJob
-          ? "grid gap-2 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
-          : "grid gap-2 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+    <StaleNotice
+      stale={stale}
+      stages={stages}
+      activeJob={activeJob}
+      allowedWhileActive="The budget and the writers can change now."
+      nothingStale={
+        changes.length === 0
+          ? "Nothing written becomes stale."
+          : "Nothing written becomes stale: the stages written from these settings have not run yet, or are stale already."
       }
-    >
-      <h3 id={headingId} className="flex items-center gap-2 font-medium">
-        <AlertTriangleIcon className="size-4 shrink-0" aria-hidden="true" />
-        Saving makes {stale.length === 1 ? "stage" : "stages"} {describeStageNumbers(stale)} stale
-      </h3>
-      <p>
-        Changed: {fields}. The next Start writes {stale.length === 1 ? "it" : "them"} again from the new settings
-        {staleText ? "; until drafting has run again, the manuscript cannot be read or exported." : "."}
-      </p>
-      <ul className="flex flex-wrap gap-1.5" aria-label="Stages made stale">
-        {stale.map((number) => (
-          <li key={number} className="rounded-md border border-current/20 px-2 py-0.5 text-xs">
-            {number} · {stages?.find((stage) => stage.number === number)?.name ?? stageByNumber(number)?.name}
-          </li>
-        ))}
-      </ul>
-      {activeJob ? (
-        <p role="alert">
-          The job is {activeJob.status}: a change that makes stages stale waits until no job is active. Cancel it (finished stages are kept) or let it finish, then save. The budget and the
-          writers can change now.
-        </p>
-      ) : null}
-    </section>
+      explanation={
+        <>
+          Changed: {fields}. The next Start writes {stale.length === 1 ? "it" : "them"} again from the new settings
+          {staleText ? "; until drafting has run again, the manuscript cannot be read or exported." : "."}
+        </>
+      }
+    />
   );
 }

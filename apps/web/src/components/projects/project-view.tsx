@@ -112,7 +112,7 @@ function ProjectDetail({ projectId }: { projectId: string }) {
         <LiveLog entries={events.log} stages={stages.data?.items} />
         <RunsSection projectId={projectId} />
         <ExportsSection projectId={projectId} hasText={stages.data?.items.some((stage) => isSceneStage(stage.number) && stage.status === "completed") ?? false} />
-        <ManuscriptSection project={project.data} stages={stages.data?.items} />
+        <ManuscriptSection project={project.data} stages={stages.data?.items} job={job} />
       </div>
     </>
   );

@@ -1,9 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, AlertTriangleIcon, CircleCheckIcon, RefreshCwIcon } from "lucide-react";
+import { AlertCircleIcon, AlertTriangleIcon, CircleCheckIcon, FileTextIcon, HistoryIcon, PencilIcon, RefreshCwIcon } from "lucide-react";
 import { useId, useState, type ReactNode } from "react";
+import { isActiveJobStatus, STAGE } from "@scriptorium/contract";
 import { ChapterNavigator, ChapterText } from "@/components/projects/chapter-text";
+import { StageDocumentEditor } from "@/components/projects/stage-document-editor";
+import { StageVersions } from "@/components/projects/stage-versions";
 import { StageStateBadge } from "@/components/projects/status-badges";
 import { WordsPerChapterChart } from "@/components/projects/words-per-chapter-chart";
 import { Badge } from "@/components/ui/badge";
@@ -11,7 +14,9 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatElapsed, formatNumber, formatPercent, formatPrecisePercent, formatWords, type StageInfo, type StageOutput, type StageScene } from "@/lib/projects";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { useCanWrite } from "@/components/write-access";
+import { formatElapsed, formatNumber, formatPercent, formatPrecisePercent, formatWords, type JobStatus, type StageInfo, type StageOutput, type StageScene } from "@/lib/projects";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 
 type Output = NonNullable<StageOutput["output"]>;
@@ -25,20 +30,26 @@ type Validation = Extract<Output, { report: unknown }>;
 type ContinuityIssue = NonNullable<SceneSummary["issues"]>[number];
 
 /** One stage's output, opened from the timeline. */
-export function StageOutputDialog({ projectId, stage, onClose }: { projectId: string; stage: StageInfo | null; onClose: () => void }) {
+export function StageOutputDialog({ projectId, stage, job, onClose }: { projectId: string; stage: StageInfo | null; job: JobStatus | null; onClose: () => void }) {
   return (
     <Dialog open={stage !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
       <DialogContent className="max-h-[calc(100dvh-2rem)] max-w-3xl overflow-y-auto">
-        {stage ? <StageOutputView key={stage.number} projectId={projectId} stage={stage} /> : null}
+        {stage ? <StageOutputView key={stage.number} projectId={projectId} stage={stage} job={job} /> : null}
       </DialogContent>
     </Dialog>
   );
 }
 
-function StageOutputView({ projectId, stage }: { projectId: string; stage: StageInfo }) {
+type StageTab = "output" | "edit" | "versions";
+
+function StageOutputView({ projectId, stage, job }: { projectId: string; stage: StageInfo; job: JobStatus | null }) {
   const trpc = useTRPC();
+  const canWrite = useCanWrite();
   const output = useQuery(trpc.generation.stage.queryOptions({ id: projectId, stage_number: stage.number }));
   const current = output.data ?? stage;
+  const [tab, setTab] = useState<StageTab>("output");
+  // Planning documents (stages 1–5) have versions and can be edited once there is one.
+  const document = stage.number <= STAGE.scene_outline ? (output.data?.output ?? null) : null;
 
   return (
     <>
@@ -49,6 +60,7 @@ function StageOutputView({ projectId, stage }: { projectId: string; stage: Stage
         <DialogDescription>{stage.description}</DialogDescription>
         <div className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
           <StageStateBadge state={current.status} />
+          {output.data?.edited ? <Badge variant="violet">Edited by hand</Badge> : null}
           {current.duration_ms ? <span>{formatElapsed(current.duration_ms)}</span> : null}
           {current.tokens > 0 ? <span>{formatNumber(current.tokens)} tokens</span> : null}
         </div>
@@ -77,8 +89,38 @@ function StageOutputView({ projectId, stage }: { projectId: string; stage: Stage
             Try again
           </Button>
         </div>
-      ) : (
+      ) : document === null ? (
         <OutputBody data={output.data} />
+      ) : (
+        <Tabs value={tab} onValueChange={(value) => setTab(value as StageTab)} className="grid gap-4">
+          <TabsList>
+            <TabsTrigger value="output">
+              <FileTextIcon aria-hidden="true" />
+              Output
+            </TabsTrigger>
+            {canWrite ? (
+              <TabsTrigger value="edit">
+                <PencilIcon aria-hidden="true" />
+                Edit
+              </TabsTrigger>
+            ) : null}
+            <TabsTrigger value="versions">
+              <HistoryIcon aria-hidden="true" />
+              Versions{output.data.version !== null ? ` (${output.data.version})` : ""}
+            </TabsTrigger>
+          </TabsList>
+          <TabsContent value="output">
+            <OutputBody data={output.data} />
+          </TabsContent>
+          {canWrite ? (
+            <TabsContent value="edit">
+              <StageDocumentEditor projectId={projectId} stage={stage} document={document} job={job} onSaved={() => setTab("versions")} />
+            </TabsContent>
+          ) : null}
+          <TabsContent value="versions">
+            <StageVersions projectId={projectId} stage={stage} jobActive={job !== null && isActiveJobStatus(job.status)} />
+          </TabsContent>
+        </Tabs>
       )}
     </>
   );

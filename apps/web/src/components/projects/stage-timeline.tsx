@@ -76,7 +76,7 @@ export function StageTimeline({ projectId, job }: { projectId: string; job: JobS
           </ol>
         )}
       </Card>
-      <StageOutputDialog projectId={projectId} stage={viewing} onClose={() => setViewing(null)} />
+      <StageOutputDialog projectId={projectId} stage={viewing} job={job} onClose={() => setViewing(null)} />
       <RunStageDialog projectId={projectId} stage={running} onClose={() => setRunning(null)} />
     </section>
   );
