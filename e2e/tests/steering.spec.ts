@@ -114,7 +114,7 @@ test("the cast is edited in the dashboard: the stale stages show, the versions v
   expect(((await (await request.get(`/api/v2/projects/${id}/generate/stages/1`, { headers: OWNER })).json()) as { version: number }).version).toBe(1);
 });
 
-test("a scene is edited and pinned in the reader, and its versions compare word by word", async ({ page, request }, testInfo) => {
+test("a scene is edited and pinned in the reader, its versions compare word by word, and a read key only reads them", async ({ page, request }, testInfo) => {
   test.setTimeout(120_000);
   const id = await writtenBook(request, "The Pinned Letter");
   await page.goto(`/projects/view?id=${id}`);
@@ -151,4 +151,16 @@ test("a scene is edited and pinned in the reader, and its versions compare word 
   await expect(page.getByText("unpinned: the next run may write it again")).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(reader.getByRole("group", { name: "Scene 1" }).first()).not.toContainText("Pinned");
+
+  // A read key reads the versions but edits nothing.
+  const readKey = await request.post("/api/v1/keys", { headers: OWNER, data: { name: "steering reader", scope: "read" } });
+  const { key } = (await readKey.json()) as { key: string };
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, key);
+  await expect(reader.getByRole("button", { name: "Versions of chapter 1, scene 1" })).toBeVisible();
+  await expect(reader.getByRole("button", { name: "Edit chapter 1, scene 1" })).toHaveCount(0);
+  await page.getByRole("list", { name: "Stages" }).getByRole("button", { name: "View the output of stage 4, Characters" }).click();
+  const cast = page.getByRole("dialog", { name: "Stage 4 · Characters" });
+  await expect(cast.getByRole("tab", { name: /^Versions/ })).toBeVisible();
+  await expect(cast.getByRole("tab", { name: "Edit" })).toHaveCount(0);
 });
