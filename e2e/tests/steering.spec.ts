@@ -164,3 +164,49 @@ test("a scene is edited and pinned in the reader, its versions compare word by w
   await expect(cast.getByRole("tab", { name: /^Versions/ })).toBeVisible();
   await expect(cast.getByRole("tab", { name: "Edit" })).toHaveCount(0);
 });
+
+test("a scene is rewritten from the reader: the instruction, the plan, the job, and the runs view naming it", async ({ page, request }, testInfo) => {
+  test.setTimeout(120_000);
+  const id = await writtenBook(request, "The Foggy Harbour");
+  type Chapters = { chapters: { number: number; scenes: { text: string }[] }[] };
+  const before = (await (await request.get(`/api/v2/projects/${id}/manuscript`, { headers: OWNER })).json()) as Chapters;
+  await page.goto(`/projects/view?id=${id}`);
+  await signIn(page);
+
+  const reader = page.getByRole("region", { name: "Manuscript" });
+  await reader.getByRole("button", { name: "Rewrite chapter 1, scene 2" }).click();
+  const form = page.getByRole("dialog", { name: "Rewrite part of chapter 1" });
+  await expect(form.getByLabel("Part")).toHaveText("Scene 2");
+  const instruction = form.getByLabel("Instruction");
+  await instruction.fill("x".repeat(4_001));
+  await expect(instruction).toHaveAccessibleDescription("Keep the instruction to 4,000 characters or fewer.");
+  await expect(form.getByRole("button", { name: "Review the plan" })).toBeDisabled();
+  await instruction.fill("Let the fog lift over the harbour.");
+  await form.getByRole("button", { name: "Review the plan" }).click();
+
+  // The plan first: scene drafting of that one scene, the revision passes over it, and the book checked again.
+  const plan = page.getByRole("dialog", { name: "Rewrite chapter 1, scene 2?" });
+  await expect(plan).toContainText("Let the fog lift over the harbour.");
+  const planned = plan.getByRole("table", { name: "Planned stages" });
+  await expect(planned.getByRole("row", { name: "Stage 6: Scene drafting" })).toContainText("1 scene");
+  await expect(planned.getByRole("row", { name: "Stage 12: Output validation" })).toBeVisible();
+  await attachViewportScreenshot(page, testInfo, "rewrite-plan");
+  await plan.getByRole("button", { name: "Rewrite", exact: true }).click();
+  await expect(plan).toBeHidden();
+  await expect(page.getByRole("log", { name: "Live log" }).getByText("Job completed.")).toHaveCount(2, { timeout: 60_000 });
+
+  // The runs view names the part and the instruction; the scene's versions show the rewrite.
+  const run = page.getByRole("table", { name: "Runs" }).getByRole("row", { name: /^Rewrite of chapter 1, scene 2 run, / });
+  await expect(run).toContainText("Completed");
+  await expect(run).toContainText("“Let the fog lift over the harbour.”");
+  await reader.getByRole("button", { name: "Versions of chapter 1, scene 2" }).click();
+  const versions = page.getByRole("dialog", { name: "Chapter 1, scene 2" }).getByRole("table", { name: "Versions" });
+  await expect(versions.getByRole("row").filter({ hasText: "Rewritten by instruction" }).first()).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  // Only that scene changed.
+  const after = (await (await request.get(`/api/v2/projects/${id}/manuscript`, { headers: OWNER })).json()) as Chapters;
+  expect(after.chapters.slice(1)).toEqual(before.chapters.slice(1));
+  expect(after.chapters[0]?.scenes[0]).toEqual(before.chapters[0]?.scenes[0]);
+  expect(after.chapters[0]?.scenes[1]?.text).not.toBe(before.chapters[0]?.scenes[1]?.text);
+});

@@ -138,6 +138,9 @@ describe("the runs of a project: every job, its attempts and its events", () => 
     const [rewrite, first] = (await api<JobList>("GET", `/v2/projects/${project.id}/jobs`)).body.items;
     expect([rewrite?.job_id, first?.job_id]).toEqual([rewritten.job_id, full.job_id]);
     expect(rewrite).toMatchObject({ kind: "rewrite", only_stage: null, force: false, status: "completed", words, error: null });
+    expect(rewrite?.rewrite).toEqual({ chapter: 2, scene: null, from: "draft", instruction: "Let the fog lift.", scenes: expect.any(Array) });
+    expect(rewrite?.rewrite?.scenes.length).toBeGreaterThan(0);
+    expect(first?.rewrite).toBeNull();
     expect(rewrite?.attempts.map((attempt) => [attempt.claim, attempt.outcome])).toEqual([[1, "completed"]]);
     expect(rewrite?.duration_ms).toBe(between(rewrite?.attempts[0]?.started_at ?? "", rewrite?.attempts[0]?.ended_at ?? ""));
 

@@ -307,6 +307,16 @@ export const JobSummary = z
     status: z.enum(JOB_STATUSES),
     only_stage: StageNumber.nullable(),
     force: z.boolean(),
+    rewrite: z
+      .object({
+        chapter: z.int(),
+        scene: z.int().nullable().meta({ description: "Null for the whole chapter" }),
+        from: z.enum(REWRITE_FROM),
+        instruction: z.string(),
+        scenes: z.array(z.int()).meta({ description: "The scenes it rewrites: pinned ones left out unless forced" }),
+      })
+      .nullable()
+      .meta({ description: "A rewrite job's part, how and with what instruction; null for other kinds" }),
     created_at: Timestamp,
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),

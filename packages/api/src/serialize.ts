@@ -432,6 +432,7 @@ export function toJobSummary(summary: DomainJobSummary): z.infer<typeof JobSumma
     status: job.status,
     only_stage: job.onlyStage,
     force: job.force,
+    rewrite: job.rewrite ? { chapter: job.rewrite.chapter, scene: job.rewrite.scene, from: job.rewrite.from, instruction: job.rewrite.instruction, scenes: job.rewrite.scenes } : null,
     created_at: job.createdAt.toISOString(),
     started_at: job.startedAt?.toISOString() ?? null,
     finished_at: job.finishedAt?.toISOString() ?? null,

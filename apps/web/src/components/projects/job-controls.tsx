@@ -17,7 +17,7 @@ import { errorMessage, useTRPC } from "@/lib/trpc";
  * answer is the new status, so it is shown at once; the stages and the
  * project's own status follow.
  */
-function useApplyJobStatus(projectId: string): (job: JobStatus) => void {
+export function useApplyJobStatus(projectId: string): (job: JobStatus) => void {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return (job) => {

@@ -1,16 +1,18 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertCircleIcon, BookOpenIcon, HistoryIcon, PencilIcon, PinIcon, RefreshCwIcon } from "lucide-react";
+import { AlertCircleIcon, BookOpenIcon, HistoryIcon, PencilIcon, PinIcon, RefreshCwIcon, WandSparklesIcon } from "lucide-react";
 import { useId, useRef, useState } from "react";
+import { isActiveJobStatus } from "@scriptorium/contract";
 import { ChapterNavigator, ChapterText, chapterLabel } from "@/components/projects/chapter-text";
+import { RewriteDialog, type RewriteTarget } from "@/components/projects/rewrite-dialog";
 import { SceneDialog, type OpenScene, type SceneTab } from "@/components/projects/scene-dialog";
 import { WordsPerChapterChart } from "@/components/projects/words-per-chapter-chart";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useCanWrite } from "@/components/write-access";
+import { useCanWrite, WriteButton } from "@/components/write-access";
 import { formatWords, type JobStatus, type Manuscript, type ManuscriptChapter, type Project, type StageInfo } from "@/lib/projects";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
 
@@ -82,6 +84,8 @@ function ChapterChart({ project, manuscript }: { project: Project; manuscript: M
 function Reader({ projectId, manuscript, textStageName, job }: { projectId: string; manuscript: Manuscript; textStageName: string; job: JobStatus | null }) {
   const headingId = useId();
   const [openScene, setOpenScene] = useState<OpenScene | null>(null);
+  const [rewriting, setRewriting] = useState<RewriteTarget | null>(null);
+  const jobActive = job !== null && isActiveJobStatus(job.status);
   const navigatorId = useId();
   const textTop = useRef<HTMLDivElement>(null);
   const [chapterNumber, setChapterNumber] = useState(manuscript.chapters[0]?.number ?? 1);
@@ -107,14 +111,35 @@ function Reader({ projectId, manuscript, textStageName, job }: { projectId: stri
               {textStageName.toLowerCase()}
             </p>
           </div>
-          <ChapterNavigator id={navigatorId} label="Chapters" chapters={manuscript.chapters} current={chapter?.number ?? 1} onChange={goToChapter} />
+          <div className="flex flex-wrap items-center gap-2">
+            <ChapterNavigator id={navigatorId} label="Chapters" chapters={manuscript.chapters} current={chapter?.number ?? 1} onChange={goToChapter} className="min-w-0 flex-1" />
+            {chapter ? (
+              <WriteButton
+                variant="outline"
+                disabled={jobActive}
+                title={jobActive ? "A rewrite waits until the job has finished" : undefined}
+                onClick={() => setRewriting({ chapter, scene: null })}
+              >
+                <WandSparklesIcon aria-hidden="true" />
+                Rewrite chapter {chapter.number}…
+              </WriteButton>
+            ) : null}
+          </div>
         </div>
         <div className="px-4 py-8 sm:px-8 sm:py-10">
           {chapter ? (
             <ChapterText
               heading={chapterLabel(chapter)}
               scenes={chapter.scenes}
-              sceneTools={(scene) => <SceneTools chapter={chapter.number} scene={scene} onOpen={(tab) => setOpenScene({ chapter: chapter.number, scene: scene.number, text: scene.text, words: scene.words, pinned: scene.pinned, tab })} />}
+              sceneTools={(scene) => (
+                <SceneTools
+                  chapter={chapter.number}
+                  scene={scene}
+                  jobActive={jobActive}
+                  onOpen={(tab) => setOpenScene({ chapter: chapter.number, scene: scene.number, text: scene.text, words: scene.words, pinned: scene.pinned, tab })}
+                  onRewrite={() => setRewriting({ chapter, scene: scene.number })}
+                />
+              )}
             />
           ) : (
             <p className="text-center text-sm text-muted-foreground">The manuscript has no chapters.</p>
@@ -127,12 +152,14 @@ function Reader({ projectId, manuscript, textStageName, job }: { projectId: stri
         ) : null}
       </Card>
       <SceneDialog projectId={projectId} open={openScene} job={job} onClose={() => setOpenScene(null)} />
+      <RewriteDialog projectId={projectId} target={rewriting} onClose={() => setRewriting(null)} />
     </section>
   );
 }
 
 /** Above each scene in the reader: its number, words and pin, and the ways to edit it or see its versions. */
-function SceneTools({ chapter, scene, onOpen }: { chapter: number; scene: ManuscriptChapter["scenes"][number]; onOpen: (tab: SceneTab) => void }) {
+function SceneTools(props: { chapter: number; scene: ManuscriptChapter["scenes"][number]; jobActive: boolean; onOpen: (tab: SceneTab) => void; onRewrite: () => void }) {
+  const { chapter, scene, jobActive, onOpen, onRewrite } = props;
   const canWrite = useCanWrite();
   const name = `chapter ${chapter}, scene ${scene.number}`;
   return (
@@ -150,6 +177,12 @@ function SceneTools({ chapter, scene, onOpen }: { chapter: number; scene: Manusc
         <Button variant="ghost" size="sm" className="h-7 px-2 text-xs" onClick={() => onOpen("edit")} aria-label={`Edit ${name}`}>
           <PencilIcon aria-hidden="true" />
           Edit
+        </Button>
+      ) : null}
+      {canWrite ? (
+        <Button variant="ghost" size="sm" className="h-7 px-2 text-xs" disabled={jobActive} onClick={onRewrite} aria-label={`Rewrite ${name}`}>
+          <WandSparklesIcon aria-hidden="true" />
+          Rewrite
         </Button>
       ) : null}
       <Button variant="ghost" size="sm" className="h-7 px-2 text-xs" onClick={() => onOpen("versions")} aria-label={`Versions of ${name}`}>

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { AlertCircleIcon, AlertTriangleIcon, LoaderCircleIcon, RefreshCwIcon } from "lucide-react";
 import type { ReactNode } from "react";
+import type { RewriteFrom } from "@scriptorium/contract";
 import { FormError } from "@/components/form-error";
 import { RunReasonBadge } from "@/components/projects/status-badges";
 import { Button } from "@/components/ui/button";
@@ -13,10 +14,17 @@ import { formatCost, formatNumber, WRITER_DETAILS, type Plan, type PlannedStage 
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 
-/** What is planned: a start (`force` redoes every stage), one stage alone, or, while a job is active, what it still has to do. */
+/**
+ * What is planned: a start (`force` redoes every stage), one stage alone, a
+ * rewrite of a chapter or scene (`force` including pinned scenes), or, while
+ * a job is active, what it still has to do.
+ */
 export interface PlanRequest {
   stage?: number;
   force?: boolean;
+  rewrite_chapter?: number;
+  rewrite_scene?: number;
+  rewrite_from?: RewriteFrom;
 }
 
 interface PlanDialogProps {

@@ -28,14 +28,17 @@ const momentFormat = new Intl.DateTimeFormat("en", { month: "short", day: "numer
 const clockFormat = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
 /** "full", "full, forced", "stage 6 alone", "rewrite": what a job was asked to do. */
-function describeKind(run: Pick<JobSummary, "kind" | "force" | "only_stage">): string {
+function describeKind(run: Pick<JobSummary, "kind" | "force" | "only_stage" | "rewrite">): string {
   switch (run.kind) {
     case "full":
       return run.force ? "Full, forced" : "Full";
     case "stage":
       return `Stage ${run.only_stage ?? "?"} alone`;
-    case "rewrite":
-      return "Rewrite";
+    case "rewrite": {
+      if (!run.rewrite) return "Rewrite";
+      const part = run.rewrite.scene === null ? `chapter ${run.rewrite.chapter}` : `chapter ${run.rewrite.chapter}, scene ${run.rewrite.scene}`;
+      return run.rewrite.from === "revise" ? `Revision of ${part}` : `Rewrite of ${part}`;
+    }
   }
 }
 
@@ -132,6 +135,11 @@ function RunRow({ projectId, run, open, onToggle }: { projectId: string; run: Jo
       <TableRow aria-label={label} className={cn(open && "bg-muted/40")}>
         <TableCell>
           <div className="font-medium">{describeKind(run)}</div>
+          {run.rewrite ? (
+            <div className="max-w-64 truncate text-xs text-muted-foreground italic" title={run.rewrite.instruction}>
+              “{run.rewrite.instruction}”
+            </div>
+          ) : null}
           <div className="text-xs text-muted-foreground">
             Queued <RelativeTime value={run.created_at} />
           </div>
