@@ -160,10 +160,7 @@ function planSummary(deployment: Pick<Deployment, "artifact_id" | "collection_id
 
 /** Every deployment's status now, for `status` and for the report the other commands send. */
 async function statuses(api: Api, target: Target, lock: Lock): Promise<{ deployment: Deployment; local: LocalState; status: DeploymentStatus; current: Artifact | undefined }[]> {
-  const current = await currentArtifacts(
-    api,
-    lock.deployments.map((d) => d.collection_id),
-  );
+  const current = await currentArtifacts(api, lock.deployments);
   const answers = [];
   for (const deployment of [...lock.deployments].sort((a, b) => compareText(a.type, b.type) || compareText(a.name, b.name))) {
     const local = await localState(target.root, deployment);

@@ -80,16 +80,58 @@ export async function fetchBlob(api: Api, collectionId: string, hash: string): P
   }
 }
 
-/** The current state of every artifact of these collections, by id (a collection that is gone holds none). */
-export async function currentArtifacts(api: Api, collectionIds: Iterable<string>): Promise<Map<string, Artifact>> {
+/**
+ * Up to this many artifacts of one collection are asked for one by one; a
+ * lock naming more reads the collection's whole list instead (500 a page),
+ * which costs fewer round trips from there on.
+ */
+const ONE_BY_ONE_LIMIT = 100;
+/** Artifacts asked for at once (the typed client batches them into one request). */
+const CONCURRENT_GETS = 20;
+
+/**
+ * The current state of the artifacts a lock names, by id; one that is gone
+ * (or whose collection is) is absent. A few deployments from a large
+ * collection cost a few requests, not a listing of the whole collection.
+ */
+export async function currentArtifacts(api: Api, deployed: Iterable<{ collection_id: string; artifact_id: string }>): Promise<Map<string, Artifact>> {
+  const wanted = new Map<string, Set<string>>();
+  for (const { collection_id, artifact_id } of deployed) {
+    const ids = wanted.get(collection_id) ?? new Set<string>();
+    ids.add(artifact_id);
+    wanted.set(collection_id, ids);
+  }
   const found = new Map<string, Artifact>();
-  for (const collectionId of new Set(collectionIds)) {
-    try {
-      const items = await allPages((cursor) => api.client.artifacts.list.query({ collection_id: collectionId, limit: PAGE_LIMITS.max, cursor }));
-      for (const item of items) found.set(item.id, item);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+  for (const [collectionId, ids] of wanted) {
+    const artifacts = ids.size <= ONE_BY_ONE_LIMIT ? await artifactsById(api, collectionId, [...ids]) : await everyArtifact(api, collectionId);
+    for (const artifact of artifacts) found.set(artifact.id, artifact);
   }
   return found;
+}
+
+async function artifactsById(api: Api, collectionId: string, ids: readonly string[]): Promise<Artifact[]> {
+  const artifacts: Artifact[] = [];
+  for (let start = 0; start < ids.length; start += CONCURRENT_GETS) {
+    const batch = await Promise.all(
+      ids.slice(start, start + CONCURRENT_GETS).map(async (artifactId) => {
+        try {
+          return await api.client.artifacts.get.query({ collection_id: collectionId, artifact_id: artifactId });
+        } catch (error) {
+          if (isNotFound(error)) return null;
+          throw error;
+        }
+      }),
+    );
+    for (const artifact of batch) if (artifact) artifacts.push(artifact);
+  }
+  return artifacts;
+}
+
+async function everyArtifact(api: Api, collectionId: string): Promise<Artifact[]> {
+  try {
+    return await allPages((cursor) => api.client.artifacts.list.query({ collection_id: collectionId, limit: PAGE_LIMITS.max, cursor }));
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
 }
