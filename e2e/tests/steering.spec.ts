@@ -210,3 +210,45 @@ test("a scene is rewritten from the reader: the instruction, the plan, the job, 
   expect(after.chapters[0]?.scenes[0]).toEqual(before.chapters[0]?.scenes[0]);
   expect(after.chapters[0]?.scenes[1]?.text).not.toBe(before.chapters[0]?.scenes[1]?.text);
 });
+
+test("a writer writes the cast before the first start, and the book is written with it", async ({ page, request }, testInfo) => {
+  test.setTimeout(120_000);
+  const created = await request.post("/api/v2/projects", { headers: OWNER, data: { title: "The Own Cast", genre: "mystery", target_words: 3_000 } });
+  expect(created.status(), await created.text()).toBe(200);
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/projects/view?id=${id}`);
+  await signIn(page);
+
+  const stages = page.getByRole("list", { name: "Stages" });
+  await stages.getByRole("button", { name: "Write stage 4, Characters, yourself" }).click();
+  const dialog = page.getByRole("dialog", { name: "Stage 4 · Characters" });
+  await expect(dialog.getByRole("tab", { name: "Write it yourself" })).toHaveAttribute("aria-selected", "true");
+  const characters = dialog.getByRole("list", { name: "Characters" }).getByRole("listitem");
+  await expect(characters).toHaveCount(2);
+  await expect(dialog.getByRole("button", { name: "Save as new version" })).toBeDisabled();
+  await characters.nth(0).getByLabel("Name").fill("Ada Quill");
+  await characters.nth(0).getByLabel("Goal").fill("To find who sank the ferry.");
+  await characters.nth(1).getByLabel("Name").fill("Bram Holloway");
+  await characters.nth(1).getByLabel("Relationships").fill("rival of Ada Quill");
+  await expect(dialog.getByText("Nothing written becomes stale: no later stage has run yet.")).toBeVisible();
+  await attachViewportScreenshot(page, testInfo, "cast-written-by-hand");
+  await dialog.getByRole("button", { name: "Save as new version" }).click();
+  await expect(dialog.getByRole("table", { name: "Versions" }).getByRole("row", { name: "Version 1" })).toContainText("Edited by hand");
+  await page.keyboard.press("Escape");
+  await expect(stages.getByRole("listitem", { name: "Stage 4: Characters" })).toContainText("Done");
+
+  // The start plans every stage but the cast, and the book is written with the writer's characters.
+  await page.getByRole("button", { name: "Start", exact: true }).click();
+  const planDialog = page.getByRole("dialog", { name: "Start writing?" });
+  const planned = planDialog.getByRole("table", { name: "Planned stages" });
+  await expect(planned.getByRole("row", { name: /^Stage \d+: / })).toHaveCount(11);
+  await expect(planned.getByRole("row", { name: "Stage 4: Characters" })).toHaveCount(0);
+  await planDialog.getByRole("button", { name: "Start", exact: true }).click();
+  await expect(page.getByRole("log", { name: "Live log" })).toContainText("Job completed.", { timeout: 60_000 });
+  const cast = (await (await request.get(`/api/v2/projects/${id}/generate/stages/4`, { headers: OWNER })).json()) as { output: Cast; edited: boolean; status: string };
+  expect(cast).toMatchObject({ edited: true, status: "completed" });
+  expect(cast.output.cast.map((character) => character.name)).toEqual(["Ada Quill", "Bram Holloway"]);
+  const manuscript = JSON.stringify(await (await request.get(`/api/v2/projects/${id}/manuscript`, { headers: OWNER })).json());
+  expect(manuscript).toContain("Ada");
+  expect(manuscript).toContain("Bram");
+});

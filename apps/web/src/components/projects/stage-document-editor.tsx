@@ -75,6 +75,38 @@ export function StageDocumentEditor({ projectId, stage, document, job, onSaved }
   return "cast" in document ? <CastForm cast={document} onSubmit={submit} footer={footer} /> : <JsonDocumentForm document={document} onSubmit={submit} footer={footer} />;
 }
 
+const BLANK_CHARACTER: Character = { name: "", role: "protagonist", goal: "", arc: "", voice: "", traits: [], relationships: [] };
+
+/**
+ * What a planning stage that never ran starts from when the writer writes it
+ * themselves: every field of the stage's document, empty, in the shape its
+ * schema asks for (an edited stage counts as completed, so the next start
+ * builds on it).
+ */
+export function blankDocument(stage: number): Output | null {
+  switch (stage) {
+    case STAGE.high_concept:
+      return { logline: "", premise: "", themes: [""], motifs: [""], core_conflict: "", narrative_voice: { person: "third", tense: "past", description: "" } };
+    case STAGE.world_building:
+      return { setting: { name: "", era: "", description: "" }, places: [{ name: "", description: "" }], rules: [], culture: [] };
+    case STAGE.beat_sheet:
+      return {
+        beats: [
+          { act: 1, name: "", description: "", position: 0.1 },
+          { act: 2, name: "", description: "", position: 0.5 },
+          { act: 3, name: "", description: "", position: 0.9 },
+        ],
+        pacing_curve: [],
+      };
+    case STAGE.characters:
+      return { cast: [BLANK_CHARACTER, { ...BLANK_CHARACTER, role: "antagonist" }] };
+    case STAGE.scene_outline:
+      return { chapters: [{ number: 1, title: "", scenes: [{ number: 1, pov: "", place: "", goal: "", conflict: "", outcome: "", target_words: 1_000 }] }] };
+    default:
+      return null;
+  }
+}
+
 interface FooterProps {
   effects: ReactNode;
   pending: boolean;

@@ -5,7 +5,7 @@ import { AlertCircleIcon, AlertTriangleIcon, CircleCheckIcon, FileTextIcon, Hist
 import { useId, useState, type ReactNode } from "react";
 import { isActiveJobStatus, STAGE } from "@scriptorium/contract";
 import { ChapterNavigator, ChapterText } from "@/components/projects/chapter-text";
-import { StageDocumentEditor } from "@/components/projects/stage-document-editor";
+import { blankDocument, StageDocumentEditor } from "@/components/projects/stage-document-editor";
 import { StageVersions } from "@/components/projects/stage-versions";
 import { StageStateBadge } from "@/components/projects/status-badges";
 import { WordsPerChapterChart } from "@/components/projects/words-per-chapter-chart";
@@ -47,9 +47,10 @@ function StageOutputView({ projectId, stage, job }: { projectId: string; stage: 
   const canWrite = useCanWrite();
   const output = useQuery(trpc.generation.stage.queryOptions({ id: projectId, stage_number: stage.number }));
   const current = output.data ?? stage;
-  const [tab, setTab] = useState<StageTab>("output");
-  // Planning documents (stages 1–5) have versions and can be edited once there is one.
-  const document = stage.number <= STAGE.scene_outline ? (output.data?.output ?? null) : null;
+  // A planning stage that never ran opens on writing it.
+  const [tab, setTab] = useState<StageTab>(canWrite && stage.status === "pending" && stage.number <= STAGE.scene_outline ? "edit" : "output");
+  // Planning documents (stages 1–5) have versions and can be edited; one that never ran can be written from a blank document.
+  const document = stage.number <= STAGE.scene_outline && output.data ? (output.data.output ?? blankDocument(stage.number)) : null;
 
   return (
     <>
@@ -101,7 +102,7 @@ function StageOutputView({ projectId, stage, job }: { projectId: string; stage: 
             {canWrite ? (
               <TabsTrigger value="edit">
                 <PencilIcon aria-hidden="true" />
-                Edit
+                {output.data.output === null ? "Write it yourself" : "Edit"}
               </TabsTrigger>
             ) : null}
             <TabsTrigger value="versions">

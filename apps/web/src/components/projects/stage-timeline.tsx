@@ -1,10 +1,10 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlertCircleIcon, EyeIcon, PlayIcon, RefreshCwIcon } from "lucide-react";
+import { AlertCircleIcon, EyeIcon, PencilIcon, PlayIcon, RefreshCwIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
-import { isActiveJobStatus, STAGE_COUNT, stageByNumber } from "@scriptorium/contract";
+import { isActiveJobStatus, STAGE, STAGE_COUNT, stageByNumber } from "@scriptorium/contract";
 import { PlanDialog } from "@/components/projects/plan-dialog";
 import { StageOutputDialog } from "@/components/projects/stage-output-dialog";
 import { StageStateBadge } from "@/components/projects/status-badges";
@@ -119,10 +119,18 @@ function StageRow({ stage, canRun, onView, onRun }: { stage: StageInfo; canRun: 
         <Progress value={stage.status === "stale" ? 0 : stage.progress} label={`${stage.name} progress`} className="h-1.5" indicatorClassName={STAGE_BAR_COLOURS[stage.status]} />
       </div>
       <div className="col-start-2 flex flex-wrap gap-1 sm:col-start-3 sm:row-start-1 sm:items-start">
-        <Button variant="ghost" size="sm" disabled={!hasOutput} onClick={onView} aria-label={`View the output of stage ${stage.number}, ${stage.name}`}>
-          <EyeIcon aria-hidden="true" />
-          Output
-        </Button>
+        {!hasOutput && stage.number <= STAGE.scene_outline ? (
+          // A planning stage that never ran can be written by hand; the next start builds on it.
+          <WriteButton variant="ghost" size="sm" onClick={onView} aria-label={`Write stage ${stage.number}, ${stage.name}, yourself`}>
+            <PencilIcon aria-hidden="true" />
+            Write it
+          </WriteButton>
+        ) : (
+          <Button variant="ghost" size="sm" disabled={!hasOutput} onClick={onView} aria-label={`View the output of stage ${stage.number}, ${stage.name}`}>
+            <EyeIcon aria-hidden="true" />
+            Output
+          </Button>
+        )}
         <WriteButton variant="ghost" size="sm" disabled={!canRun} onClick={onRun} aria-label={`Run stage ${stage.number}, ${stage.name}, alone`}>
           <PlayIcon aria-hidden="true" />
           Run this stage

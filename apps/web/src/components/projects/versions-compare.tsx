@@ -41,6 +41,14 @@ export function VersionsCompare({ entries, subject, renderDiff, renderAction }: 
   const [from, setFrom] = useState(entries[1]?.version ?? entries[0]?.version ?? 1);
   const [to, setTo] = useState(entries[0]?.version ?? 1);
 
+  if (entries.length === 0) {
+    return (
+      <p className="flex items-start gap-2 text-sm text-muted-foreground">
+        <HistoryIcon className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
+        Nothing written yet: the first run, or writing it yourself, makes version 1.
+      </p>
+    );
+  }
   return (
     <div className="grid gap-5">
       <Table aria-label="Versions">
