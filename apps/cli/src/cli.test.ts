@@ -240,6 +240,40 @@ describe("the installed scriptorium command", () => {
       expect(events.at(-1)).toMatchObject({ type: "status_update", data: { status: "completed" } });
     }, 120_000);
 
+    it("plans before spending, rewrites one scene with an instruction, and lists the runs", async () => {
+      type Chapters = { chapters: { scenes: { text: string }[] }[] };
+      const nothing = await cli(["plan", projectId]);
+      expect(nothing.code, nothing.stderr).toBe(0);
+      expect(nothing.stdout).toContain("nothing to run");
+      const plan = await json<{ kind: string; stages: { number: number; reason: string; scene_count: number }[] }>(["plan", projectId, "--rewrite-chapter", "2", "--rewrite-scene", "1"]);
+      expect(plan.kind).toBe("rewrite");
+      expect(plan.stages.map((stage) => stage.number)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+      expect(plan.stages.every((stage) => stage.reason === "forced")).toBe(true);
+      expect(plan.stages[0]?.scene_count).toBe(1);
+      const table = await cli(["plan", projectId, "--force"]);
+      expect(table.stdout).toMatch(/1\s+High concept\s+forced/);
+      expect(table.stdout).toMatch(/total\s+free/);
+      expect((await cli(["plan", projectId, "--revise"])).code).toBe(2);
+
+      const before = (await (await rest(`/api/v2/projects/${projectId}/manuscript`)).json()) as Chapters;
+      const tooLong = await cli(["rewrite", projectId, "--chapter", "2", "--instruction", "x".repeat(4_001)]);
+      expect(tooLong.code).toBe(1);
+      expect(tooLong.stderr).toContain("4,000 characters");
+      const rewrite = await cli(["rewrite", "Short Book", "--chapter", "2", "--scene", "1", "--instruction", "Let the fog lift.", "--follow"]);
+      expect(rewrite.code, rewrite.stderr).toBe(0);
+      expect(rewrite.stdout).toMatch(/job completed/);
+      const after = (await (await rest(`/api/v2/projects/${projectId}/manuscript`)).json()) as Chapters;
+      expect(after.chapters[0]).toEqual(before.chapters[0]);
+      expect(after.chapters[1]?.scenes[0]?.text).not.toBe(before.chapters[1]?.scenes[0]?.text);
+
+      const runs = await cli(["runs", projectId]);
+      expect(runs.code, runs.stderr).toBe(0);
+      expect(runs.stdout.split("\n")[1]).toMatch(/rewrite ch\. 2 sc\. 1\s+completed/);
+      const listed = await json<{ items: { kind: string; rewrite: { instruction: string } | null }[] }>(["runs", projectId]);
+      expect(listed.items[0]).toMatchObject({ kind: "rewrite", rewrite: { instruction: "Let the fog lift." } });
+      expect(listed.items.slice(1).every((job) => job.kind === "full")).toBe(true);
+    }, 120_000);
+
     it("draws progress bars on a terminal", async (context) => {
       const run = onTerminal(["generate", projectId, "--force", "--follow"]);
       if (!run) return context.skip(NO_TERMINAL);

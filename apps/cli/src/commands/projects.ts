@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { EXPORT_FORMATS, PAGE_LIMITS, STAGE_COUNT, type ExportFormat } from "@scriptorium/contract";
+import { EXPORT_FORMATS, PAGE_LIMITS, STAGE_COUNT, STEERING_LIMITS, type ExportFormat } from "@scriptorium/contract";
 import type { Api, RouterInputs, RouterOutputs } from "../api";
 import { followJob } from "../follow";
 import { bytes, CliError, colour, EXIT, isTerminal, line, note, printFields, printJson, printTable, when } from "../output";
@@ -19,6 +19,49 @@ type JobStatus = RouterOutputs["generation"]["status"];
 function jobLine(job: JobStatus): string {
   const stage = job.current_stage ? `, stage ${job.current_stage.number} ${job.current_stage.name}` : "";
   return `job ${job.job_id}: ${job.status}${stage}, ${Math.round(job.progress * 100)}%, ${job.words.toLocaleString("en")} words`;
+}
+
+type Plan = RouterOutputs["generation"]["plan"];
+type JobSummary = RouterOutputs["generation"]["jobs"]["items"][number];
+
+function dollars(usd: number | null): string {
+  if (usd === null) return "unknown";
+  return usd === 0 ? "free" : `$${usd < 0.01 ? usd.toPrecision(2) : usd.toFixed(2)}`;
+}
+
+function seconds(value: number): string {
+  return value < 1 ? "<1 s" : value < 120 ? `${Math.round(value)} s` : `${Math.round(value / 60)} min`;
+}
+
+function runKind(job: JobSummary): string {
+  if (job.kind === "stage") return `stage ${job.only_stage ?? "?"}`;
+  if (job.kind === "full") return job.force ? "full, forced" : "full";
+  if (!job.rewrite) return "rewrite";
+  const part = job.rewrite.scene === null ? `ch. ${job.rewrite.chapter}` : `ch. ${job.rewrite.chapter} sc. ${job.rewrite.scene}`;
+  return `${job.rewrite.from === "revise" ? "revision" : "rewrite"} ${part}`;
+}
+
+function printPlan(plan: Plan): void {
+  if (plan.active_job) line(colour.dim(`What job ${plan.active_job.job_id} (${plan.active_job.status}) still has to do:`));
+  printTable(
+    ["#", "STAGE", "WHY", "SCENES", "TOKENS IN/OUT", "COST", "TIME"],
+    plan.stages.map((stage) => [
+      stage.number,
+      stage.name,
+      stage.reason,
+      stage.scenes === null ? "" : stage.pinned_scenes > 0 ? `${stage.scene_count} (${stage.pinned_scenes} pinned)` : stage.scene_count,
+      stage.requests === 0 ? "" : `${stage.input_tokens.toLocaleString("en")}/${stage.output_tokens.toLocaleString("en")}`,
+      dollars(stage.cost_usd),
+      seconds(stage.seconds),
+    ]),
+    "(nothing to run: every stage is finished and up to date)",
+  );
+  if (plan.stages.length > 0) {
+    const { totals } = plan;
+    line(`${colour.bold("total")}  ${dollars(totals.cost_usd)}, about ${seconds(totals.seconds)}${totals.requests > 0 ? `, ${totals.requests.toLocaleString("en")} model requests` : ""}`);
+  }
+  if (plan.budget_usd !== null) line(`budget ${dollars(plan.budget_usd)}, spent ${dollars(plan.spent_usd)}`);
+  for (const warning of plan.warnings) note(colour.yellow(`! ${warning.message}`));
 }
 
 interface CreateOptions {
@@ -182,6 +225,88 @@ export function registerProjects(program: Command): void {
         if (opts.follow) return followJob(api, project, ctx.json, job);
         if (ctx.json) return printJson(job);
         line(jobLine(job));
+      }),
+    );
+
+  program
+    .command("plan <p>")
+    .description("what a start would run now and why, with estimated tokens, cost and time (nothing starts)")
+    .option("--force", "plan a start that redoes every stage (with --rewrite-chapter: pinned scenes too)")
+    .option("--stage <n>", `plan running one stage (1–${STAGE_COUNT}) alone`, wholeNumber)
+    .option("--rewrite-chapter <n>", "plan a rewrite of this chapter", wholeNumber)
+    .option("--rewrite-scene <n>", "with --rewrite-chapter: of this scene alone", wholeNumber)
+    .option("--revise", "with --rewrite-chapter: revise the current text rather than write it anew")
+    .action(
+      act(async (ctx, ref: string, opts: { force?: boolean; stage?: number; rewriteChapter?: number; rewriteScene?: number; revise?: boolean }) => {
+        if (opts.rewriteChapter === undefined && (opts.rewriteScene !== undefined || opts.revise)) {
+          throw new CliError("--rewrite-scene and --revise plan a rewrite: name its chapter with --rewrite-chapter.", EXIT.usage);
+        }
+        const api = await ctx.api();
+        const project = await resolveProject(api, ref);
+        const plan = await api.client.generation.plan.query({
+          id: project.id,
+          stage: opts.stage,
+          force: opts.force,
+          rewrite_chapter: opts.rewriteChapter,
+          rewrite_scene: opts.rewriteScene,
+          rewrite_from: opts.rewriteChapter === undefined ? undefined : opts.revise ? "revise" : "draft",
+        });
+        if (ctx.json) return printJson(plan);
+        printPlan(plan);
+      }),
+    );
+
+  program
+    .command("rewrite <p>")
+    .description("rewrite a chapter or one scene following an instruction; every other chapter stays as it is")
+    .requiredOption("--chapter <n>", "the chapter", wholeNumber)
+    .option("--scene <n>", "one scene of the chapter (default: the whole chapter)", wholeNumber)
+    .requiredOption("--instruction <text>", `what should change (up to ${STEERING_LIMITS.instructionChars.toLocaleString("en")} characters)`)
+    .option("--revise", "revise the current text with the instruction rather than write it anew")
+    .option("--force", "rewrite scenes written by hand (pinned) too, dropping their pins")
+    .option("--follow", "show the job's progress until it ends")
+    .action(
+      act(async (ctx, ref: string, opts: { chapter: number; scene?: number; instruction: string; revise?: boolean; force?: boolean; follow?: boolean }) => {
+        const api = await ctx.api();
+        const project = await resolveProject(api, ref);
+        const job = await api.client.generation.rewrite.mutate({
+          id: project.id,
+          chapter: opts.chapter,
+          scene: opts.scene,
+          instruction: opts.instruction,
+          from: opts.revise ? "revise" : "draft",
+          force: opts.force,
+        });
+        if (opts.follow) return followJob(api, project, ctx.json, job);
+        if (ctx.json) return printJson(job);
+        line(jobLine(job));
+        line(colour.dim(`Follow it with: scriptorium follow ${project.id}`));
+      }),
+    );
+
+  program
+    .command("runs <p>")
+    .description("every job of a project, newest first: kind, status, time, words, cost and workers")
+    .action(
+      act(async (ctx, ref: string) => {
+        const api = await ctx.api();
+        const project = await resolveProject(api, ref);
+        const items = await allPages((cursor) => api.client.generation.jobs.query({ id: project.id, limit: PAGE_LIMITS.max, cursor }));
+        if (ctx.json) return printJson({ items, next_cursor: null });
+        printTable(
+          ["JOB", "KIND", "STATUS", "CREATED", "TIME", "WORDS", "TOKENS", "COST", "ATTEMPTS"],
+          items.map((job) => [
+            job.job_id,
+            runKind(job),
+            job.status,
+            when(job.created_at),
+            job.duration_ms === null ? "" : `${(job.duration_ms / 1000).toFixed(1)} s`,
+            job.words ?? "",
+            job.tokens,
+            dollars(job.cost_usd),
+            job.attempts.length,
+          ]),
+        );
       }),
     );
 
