@@ -4,8 +4,14 @@
  * the front-matter parser alone (js-yaml), not the exporters of the offload
  * threads, so its heap and modules stay small.
  */
-import { parseMetadataBatch, type ParsedMetadata } from "@scriptorium/domain/front-matter";
+import { parentPort } from "node:worker_threads";
+import { parseMetadataBatch } from "@scriptorium/domain/front-matter";
 
-export default function parse(texts: string[]): ParsedMetadata[] {
-  return parseMetadataBatch(texts);
+export interface ParseRequest {
+  id: number;
+  texts: string[];
 }
+
+parentPort?.on("message", ({ id, texts }: ParseRequest) => {
+  parentPort?.postMessage({ id, parsed: parseMetadataBatch(texts) });
+});

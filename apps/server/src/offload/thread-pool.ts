@@ -1,7 +1,10 @@
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { performTask, type Offload, type OffloadTask } from "@scriptorium/domain";
+import type { ParsedMetadata } from "@scriptorium/domain/front-matter";
+import type { ParseRequest } from "./parse-thread";
 
 /** Threads left idle this long end, giving their memory back; the next task starts one again. */
 const IDLE_THREAD_MS = 30_000;
@@ -31,6 +34,81 @@ function threadEntry(name: string, source: string): { filename: string; execArgv
   return { filename: fileURLToPath(new URL(`./${source}.ts`, import.meta.url)), execArgv: ["--import", "tsx"] };
 }
 
+interface Waiting {
+  resolve: (parsed: ParsedMetadata[]) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * One worker thread that parses batches of main files, started by the
+ * first batch and ended once idle. A plain worker and message port rather
+ * than a piscina pool: a refresh of 10 000 artifacts sends about a thousand
+ * small batches, and piscina's bookkeeping per task cost the event loop as
+ * much time as parsing the batch inline.
+ */
+class ParseThread {
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** Batches parsed since this thread was first started. */
+  completed = 0;
+
+  run(texts: string[]): Promise<ParsedMetadata[]> {
+    const worker = this.worker ?? this.start();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const id = this.nextId;
+    this.nextId += 1;
+    return new Promise((resolve, reject) => {
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(id, { resolve, reject });
+      const request: ParseRequest = { id, texts };
+      worker.postMessage(request);
+    });
+  }
+
+  private start(): Worker {
+    const entry = threadEntry("parse-thread", "parse-thread");
+    const resourceLimits = { maxYoungGenerationSizeMb: PARSE_THREAD_YOUNG_GENERATION_MB };
+    // From source, the entry is imported once tsx is registered (a worker's own entry file is loaded before its --import hooks).
+    const worker = entry.execArgv.length === 0
+      ? new Worker(entry.filename, { resourceLimits })
+      : new Worker(`import("tsx/esm/api").then((tsx) => (tsx.register(), import(${JSON.stringify(pathToFileURL(entry.filename).href)})))`, { eval: true, resourceLimits });
+    worker.on("message", ({ id, parsed }: { id: number; parsed: ParsedMetadata[] }) => {
+      const waiting = this.waiting.get(id);
+      this.waiting.delete(id);
+      this.completed += 1;
+      waiting?.resolve(parsed);
+      if (this.waiting.size === 0) this.idle(worker);
+    });
+    // A thread that fails or ends fails what it was asked; the next batch starts a new one.
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const waiting of this.waiting.values()) waiting.reject(error);
+      this.waiting.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`The parse thread ended (exit code ${code}).`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Nothing waits: the thread no longer keeps the process alive, and ends unless asked again soon. */
+  private idle(worker: Worker): void {
+    worker.unref();
+    this.idleTimer = setTimeout(() => void this.close(), PARSE_THREAD_IDLE_MS).unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+
 /**
  * Export builds and the offline writer's stages run in this pool of worker
  * threads (piscina), so the event loop keeps answering requests while a
@@ -38,14 +116,13 @@ function threadEntry(name: string, source: string): { filename: string; execArgv
  * pool's queue when every thread is busy.
  *
  * A large refresh's front-matter parsing runs on a thread of its own
- * instead: one thread, started by the first large refresh and ended when
- * idle, that loads the YAML parser alone and keeps a small young
- * generation, so it adds little memory beside the event loop's. A small
- * refresh parses here: its batches are too few to pay for a thread.
+ * instead (ParseThread), that loads the YAML parser alone and keeps a small
+ * young generation, so it adds little memory beside the event loop's. A
+ * small refresh parses here: its batches are too few to pay for a thread.
  */
 export class ThreadPoolOffload implements Offload {
   private readonly pool: Piscina;
-  private readonly parser: Piscina;
+  private readonly parser = new ParseThread();
 
   constructor(
     threads = availableParallelism(),
@@ -53,13 +130,6 @@ export class ThreadPoolOffload implements Offload {
     private readonly parseThreadFrom = PARSE_THREAD_MIN_ARTIFACTS,
   ) {
     this.pool = new Piscina({ ...threadEntry("offload-thread", "thread"), minThreads: 0, maxThreads: Math.max(1, threads), idleTimeout: IDLE_THREAD_MS });
-    this.parser = new Piscina({
-      ...threadEntry("parse-thread", "parse-thread"),
-      minThreads: 0,
-      maxThreads: 1,
-      idleTimeout: PARSE_THREAD_IDLE_MS,
-      resourceLimits: { maxYoungGenerationSizeMb: PARSE_THREAD_YOUNG_GENERATION_MB },
-    });
   }
 
   run(task: OffloadTask): Promise<unknown> {
@@ -74,6 +144,6 @@ export class ThreadPoolOffload implements Offload {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.pool.destroy(), this.parser.destroy()]);
+    await Promise.all([this.pool.destroy(), this.parser.close()]);
   }
 }
