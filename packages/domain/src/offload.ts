@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { ExportFormat, WriterProvider } from "@scriptorium/contract";
-import { parseMetadataBatch } from "./collections/front-matter";
 import type { Book, BookExporter } from "./exports/book";
 import { DocxExporter } from "./exports/docx";
 import { EpubExporter } from "./exports/epub";
@@ -16,16 +15,8 @@ export type WriterMethod = Exclude<keyof Writer, "provider">;
 type WriterArguments<M extends WriterMethod> = Parameters<Writer[M]> extends [...infer Data, WriterCall] ? Data : never;
 type WriterResult<M extends WriterMethod> = Awaited<ReturnType<Writer[M]>>;
 
-/**
- * CPU-heavy, pure work, as plain data that can cross to another thread.
- * `parse-metadata` parses the main files of a refresh of `artifacts`
- * artifacts (answering ParsedMetadata[] in the same order): where a
- * refresh's parsing is worth another thread depends on its size.
- */
-export type OffloadTask =
-  | { kind: "export"; format: ExportFormat; book: Book }
-  | { kind: "offline-write"; method: WriterMethod; args: unknown[]; plan?: PlanRef }
-  | { kind: "parse-metadata"; texts: string[]; artifacts: number };
+/** CPU-heavy, pure work, as plain data that can cross to another thread. */
+export type OffloadTask = { kind: "export"; format: ExportFormat; book: Book } | { kind: "offline-write"; method: WriterMethod; args: unknown[]; plan?: PlanRef };
 
 /**
  * The story plan of a scene call, by reference: a scene stage makes hundreds
@@ -73,7 +64,6 @@ const UNINTERRUPTED_CALL: WriterCall = { signal: new AbortController().signal, o
 
 /** Does one task: what a worker thread runs for each message, and what runs inline without a pool. */
 export async function performTask(task: OffloadTask): Promise<unknown> {
-  if (task.kind === "parse-metadata") return parseMetadataBatch(task.texts);
   if (task.kind === "export") {
     const exporter = EXPORTERS.get(task.format);
     if (!exporter) throw new Error(`No exporter for ${task.format}`);

@@ -96,7 +96,7 @@ export interface ServiceOptions {
   filesInDatabase?: boolean | undefined;
   /** Review every stored and incoming artifact file (docs/security-review.md). Default true; false only to measure what the review costs. */
   securityReview?: boolean | undefined;
-  /** Where export builds, the offline writer's stages and refreshes' front-matter parsing run. Default: on the calling thread. */
+  /** Where export builds and the offline writer's stages run. Default: on the calling thread. */
   offload?: Offload | undefined;
 }
 
@@ -148,7 +148,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     files: new ArtifactFileService(db, store, review),
     bundles: new BundleService(db, store),
     reviewBacklog: new ReviewBacklog(db, store, review),
-    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review, offload ?? null),
+    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review),
     refreshProgress: new RefreshProgressHub(db, cluster),
     snapshots: new SnapshotService(db),
     deployments: new DeploymentService(db),

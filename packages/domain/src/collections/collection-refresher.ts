@@ -11,9 +11,7 @@ import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import { blobHash, type BlobStore } from "./blob-store";
 import { checkContentLimits, modifiedFilesOf, storedMainFile } from "./artifact-files";
 import { contentHashOf, manifestOf } from "./content";
-import { changedFields, mergeMetadata } from "./metadata";
-import { MetadataParser } from "./metadata-parser";
-import type { Offload } from "../offload";
+import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
 import { findingKey, type SecurityReview } from "../review/security-review";
 import type { RefreshProgressReporter } from "./refresh-progress";
 import { toSnapshotArtifact } from "./snapshot-service";
@@ -164,8 +162,6 @@ export class CollectionRefresher {
     private readonly log: Logger,
     private readonly cluster: Cluster,
     private readonly review: SecurityReview,
-    /** Where the refresh's main files are parsed (see MetadataParser); null parses them here. */
-    private readonly offload: Offload | null = null,
   ) {}
 
   refresh(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {
@@ -211,7 +207,6 @@ export class CollectionRefresher {
       else groups.set(key, [row]);
     }
 
-    const parser = new MetadataParser(this.offload, rows.length);
     const upstreamLimit = pLimit(UPSTREAM_CONCURRENCY);
     const artifactLimit = pLimit(ARTIFACT_CONCURRENCY);
     const total = rows.length;
@@ -235,7 +230,7 @@ export class CollectionRefresher {
             } catch (error) {
               return counted(group.map((row) => this.failed(row, error, 0)));
             }
-            return Promise.all(group.map((row) => artifactLimit(async () => counted(await this.evaluate(row, revision, options, parser)))));
+            return Promise.all(group.map((row) => artifactLimit(async () => counted(await this.evaluate(row, revision, options)))));
           }),
         ),
       )
@@ -338,7 +333,7 @@ export class CollectionRefresher {
     return row;
   }
 
-  private async evaluate(row: RefreshRow, revision: Revision, options: RefreshOptions, parser: MetadataParser): Promise<Evaluated> {
+  private async evaluate(row: RefreshRow, revision: Revision, options: RefreshOptions): Promise<Evaluated> {
     const started = performance.now();
     try {
       const upstreamVersion = revision.kind === "git" ? revision.commit : null;
@@ -347,7 +342,7 @@ export class CollectionRefresher {
           entry: this.entryFor(row, started, { status: "skipped", upstreamVersion, reason: `Pinned to commit ${row.trackedRef.slice(0, 12)}: it cannot move.`, reasonCode: "pinned" }),
         };
       }
-      if (options.mode === "metadata") return await this.evaluateMetadata(row, revision, options, parser, started);
+      if (options.mode === "metadata") return await this.evaluateMetadata(row, revision, options, started);
 
       const listing = await this.upstream.list(row.source, revision);
       if (!listing) return { entry: this.entryFor(row, started, { status: "error", error: "It no longer exists upstream.", reasonCode: "upstream_missing" }) };
@@ -434,7 +429,7 @@ export class CollectionRefresher {
       const contentHash = contentHashOf(merged.files);
       const mainFile = storedMainFile({ type: row.type, source: row.source, baseFiles: theirs, files: merged.files });
       const main = mainFile ? merged.files.find((file) => file.path === mainFile) : undefined;
-      const metadata = main ? mergeMetadata(row.metadata, await parser.parse((await read(main.sha256)).toString("utf8")), options.fields ?? METADATA_FIELDS) : row.metadata;
+      const metadata = main ? mergeMetadata(row.metadata, parseMetadata((await read(main.sha256)).toString("utf8")), options.fields ?? METADATA_FIELDS) : row.metadata;
       const metadataChanges = changedFields(row.metadata, metadata);
       return {
         entry: this.entryFor(row, started, {
@@ -468,7 +463,7 @@ export class CollectionRefresher {
    * An artifact whose main file was edited here keeps the metadata of its
    * own main file instead, and says so.
    */
-  private async evaluateMetadata(row: RefreshRow, revision: Revision, options: RefreshOptions, parser: MetadataParser, started: number): Promise<Evaluated> {
+  private async evaluateMetadata(row: RefreshRow, revision: Revision, options: RefreshOptions, started: number): Promise<Evaluated> {
     const upstreamVersion = revision.kind === "git" ? revision.commit : null;
     let source: Buffer | null = null;
     let reasonCode: ReasonCode | undefined;
@@ -485,7 +480,7 @@ export class CollectionRefresher {
       source = await this.upstream.readMainFile(row.source, revision, row.type);
       if (!source) return { entry: this.entryFor(row, started, { status: "error", error: "It no longer exists upstream.", reasonCode: "upstream_missing" }) };
     }
-    const metadata = mergeMetadata(row.metadata, await parser.parse(source.toString("utf8")), options.fields ?? METADATA_FIELDS);
+    const metadata = mergeMetadata(row.metadata, parseMetadata(source.toString("utf8")), options.fields ?? METADATA_FIELDS);
     const changes = changedFields(row.metadata, metadata);
     const entry = this.entryFor(row, started, {
       status: changes.length > 0 ? "refreshed" : "unchanged",
