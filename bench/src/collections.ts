@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import pLimit from "p-limit";
 import { load } from "js-yaml";
 import { GitRepoFixture, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
+import { percentile, probe } from "./probe";
 import { OWNER_KEY, sampleRss, startScriptorium, type Service } from "./processes";
 import type { BenchResult } from "./report";
 
@@ -12,6 +13,10 @@ const LOCAL_ARTIFACTS = 10_000;
 const LOCAL_CHANGED = 1_000;
 const GIT_REPOSITORIES = 20;
 const ARTIFACTS_PER_REPOSITORY = 50;
+/** The small query's pause between two requests while the refresh runs. */
+const PROBE_GAP_MS = 10;
+/** How long the small query is timed on the idle server first, for comparison. */
+const IDLE_PROBE_MS = 2_000;
 
 export async function api<T>(server: Service, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${server.url}/api${path}`, {
@@ -129,13 +134,17 @@ async function benchLocalMetadata(): Promise<BenchResult[]> {
     await bareReadAndParse(paths);
     await api(server, "POST", `/v1/collections/${id}/refresh`, { mode: "metadata", dry_run: true });
     const bareMs = await bareReadAndParse(paths);
+    const idle = await probe(server, new Promise((resolve) => setTimeout(resolve, IDLE_PROBE_MS)), PROBE_GAP_MS);
+    const startRss = server.rssMiB();
     const rss = sampleRss(server);
     const started = performance.now();
-    const answer = await api<RefreshAnswer>(server, "POST", `/v1/collections/${id}/refresh`, { mode: "metadata" });
-    const refreshMs = performance.now() - started;
+    const refresh = api<RefreshAnswer>(server, "POST", `/v1/collections/${id}/refresh`, { mode: "metadata" });
+    // The small query runs beside the refresh, as another client's would: the reason refresh parsing may leave the event loop.
+    const [answer, busy] = await Promise.all([refresh.then((result) => ({ result, ms: performance.now() - started })), probe(server, refresh, PROBE_GAP_MS)]);
+    const refreshMs = answer.ms;
     const peakRss = rss.stop();
-    if (answer.status !== "success" || answer.result.refreshed_count !== LOCAL_CHANGED) {
-      throw new Error(`metadata refresh: expected ${LOCAL_CHANGED} refreshed, got ${JSON.stringify(answer.result).slice(0, 300)}`);
+    if (answer.result.status !== "success" || answer.result.result.refreshed_count !== LOCAL_CHANGED) {
+      throw new Error(`metadata refresh: expected ${LOCAL_CHANGED} refreshed, got ${JSON.stringify(answer.result.result).slice(0, 300)}`);
     }
     const ratio = refreshMs / bareMs;
     const listing = await benchArtifactList(server, id);
@@ -143,7 +152,7 @@ async function benchLocalMetadata(): Promise<BenchResult[]> {
       ...listing,
       {
         name: `metadata refresh, ${LOCAL_ARTIFACTS} local artifacts (${LOCAL_CHANGED} changed)`,
-        value: `${Math.round(refreshMs)} ms (server ${Math.round(answer.result.duration_ms)} ms)`,
+        value: `${Math.round(refreshMs)} ms (server ${Math.round(answer.result.result.duration_ms)} ms)`,
         comparison: `${ratio.toFixed(2)}× bare read+parse (${Math.round(bareMs)} ms); import took ${Math.round(importMs)} ms`,
         target: "≤ 2000 ms and ≤ 2× bare",
         pass: refreshMs <= 2000 && ratio <= 2,
@@ -151,9 +160,16 @@ async function benchLocalMetadata(): Promise<BenchResult[]> {
       {
         name: "API server peak RSS during that refresh",
         value: `${Math.round(peakRss)} MiB`,
-        comparison: "API only, embedded database",
-        target: "≤ 400 MiB",
-        pass: peakRss <= 400,
+        comparison: `${Math.round(startRss)} MiB as it started; API only, embedded database`,
+        target: "≤ 400 MB (381 MiB)",
+        pass: peakRss <= 400 / 1.048_576,
+      },
+      {
+        name: "small query during that refresh",
+        value: `p99 ${percentile(busy, 0.99).toFixed(1)} ms, p50 ${percentile(busy, 0.5).toFixed(1)} ms, max ${(busy.at(-1) ?? 0).toFixed(0)} ms (${busy.length} requests)`,
+        comparison: `idle, same run: p99 ${percentile(idle, 0.99).toFixed(1)} ms, p50 ${percentile(idle, 0.5).toFixed(1)} ms (${idle.length} requests); one client, ${PROBE_GAP_MS} ms between requests`,
+        target: "p99 ≤ 50 ms, as under heavy work (scale.md)",
+        pass: percentile(busy, 0.99) <= 50,
       },
     ];
   } finally {

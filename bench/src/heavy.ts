@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { percentile, probe } from "./probe";
 import { OWNER_KEY, sampleRss, startScriptorium, type Service } from "./processes";
 import type { BenchResult } from "./report";
 
@@ -24,25 +25,6 @@ const BOOK = { genre: "mystery", target_words: 90_000, chapters: 30, scenes_per_
 /** The client's pause between two requests. */
 const GAP_MS = 20;
 
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
-}
-
-/** One client asking a small query one request at a time, GAP_MS apart, until `stop` resolves; the latencies it saw. */
-async function probe(service: Service, stop: Promise<unknown>): Promise<number[]> {
-  let stopped = false;
-  void stop.finally(() => (stopped = true));
-  const latencies: number[] = [];
-  while (!stopped) {
-    const started = performance.now();
-    const response = await fetch(`${service.url}/api/v1/whoami`, { headers });
-    await response.arrayBuffer();
-    latencies.push(performance.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, GAP_MS));
-  }
-  return latencies.sort((a, b) => a - b);
-}
-
 /**
  * Heavy work off the request path (scale.md §11.4), on the built server
  * with the embedded database and its default workers: a small query's
@@ -62,7 +44,7 @@ export async function benchHeavyWork(): Promise<BenchResult[]> {
     const generationRss = rss.stop();
 
     const idleStop = new Promise((resolve) => setTimeout(resolve, 5_000));
-    const idle = await probe(service, idleStop);
+    const idle = await probe(service, idleStop, GAP_MS);
 
     rss = sampleRss(service);
     const books = await Promise.all([1, 2].map((index) => call<{ id: string }>(service, "POST", "/v2/projects", { ...BOOK, title: `Side Book ${index}`, seed: index })));
@@ -74,7 +56,7 @@ export async function benchHeavyWork(): Promise<BenchResult[]> {
         await waitForCompletion(service, book.id);
       }),
     ]);
-    const busy = await probe(service, work);
+    const busy = await probe(service, work, GAP_MS);
     await work;
     const busyMs = performance.now() - busyStarted;
     const busyRss = rss.stop();
