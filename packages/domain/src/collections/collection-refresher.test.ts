@@ -51,6 +51,42 @@ describe.each(ENGINES)("collection refresh on %s", (engine) => {
     return (await services.collections.create(ws, { name })).id;
   }
 
+  it("writes a refresh larger than one statement's batch whole: every changed artifact, the snapshot, and a rollback", async () => {
+    // 1 200 artifacts, 600 changed: more than one batch of updates (500 a statement).
+    const dir = join(root, "many-skills");
+    const name = (index: number) => `skill-${String(index).padStart(4, "0")}`;
+    writeFiles(dir, Object.fromEntries(Array.from({ length: 1_200 }, (_, index) => [`skills/${name(index)}/SKILL.md`, skillFile({ title: `Skill ${index}`, description: "Before" })])));
+    const id = await collection("many");
+    expect(await services.collections.addArtifacts(ownerOf(ws), id, { source: dir })).toHaveLength(1_200);
+    for (let index = 0; index < 1_200; index += 2) writeFileSync(join(dir, `skills/${name(index)}/SKILL.md`), skillFile({ title: `Skill ${index}`, description: "After" }));
+
+    const outcome = await services.refresher.refresh(ws, id, options("metadata"));
+    expect(outcome.status).toBe("success");
+    expect(outcome.entries.filter((item) => item.status === "refreshed")).toHaveLength(600);
+    const everyArtifact = async () => {
+      const items = [];
+      let cursor: string | undefined;
+      do {
+        const page = await services.collections.listArtifacts(ws, id, { limit: 500, cursor });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    };
+    const all = await everyArtifact();
+    expect(all).toHaveLength(1_200);
+    for (const artifact of all) {
+      const index = Number(artifact.name.slice("skill-".length));
+      expect(artifact.metadata.description).toBe(index % 2 === 0 ? "After" : "Before");
+      expect(artifact.refreshedAt).not.toBeNull();
+    }
+
+    await services.snapshots.rollback(ws, id, outcome.snapshotId ?? undefined, "req-rollback-many");
+    const restored = await everyArtifact();
+    expect(restored).toHaveLength(1_200);
+    expect(restored.filter((artifact) => artifact.metadata.description !== "Before")).toEqual([]);
+  }, 60_000);
+
   describe("local sources", () => {
     let dir: string;
     let id: string;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { METADATA_FIELDS, type ArtifactMetadata, type Finding, type MergeKind, type MetadataField, type OnConflict, type ReasonCode, type RefreshMode, type StoredFile } from "@scriptorium/contract";
@@ -99,6 +100,21 @@ const REFRESH_ROWS = sql<string>`coalesce(json_agg(json_build_object(
 ) order by ${artifacts.type}, ${artifacts.name})::text, '[]')`;
 /** Artifacts read per query. */
 const ROWS_PAGE = 2_000;
+/**
+ * Artifacts written per statement. The embedded database runs each
+ * statement on the event loop, start to end: smaller statements, with a
+ * turn of the loop between them, let other requests through while a large
+ * refresh writes (one statement for 10 000 rows held the loop for most of a
+ * second).
+ */
+const UPDATES_PER_STATEMENT = 500;
+const TOUCHED_PER_STATEMENT = 5_000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
 
 /** The new state of an artifact that a refresh will write. */
 interface ArtifactUpdate {
@@ -299,6 +315,8 @@ export class CollectionRefresher {
       for (const row of parsed) rows.push(row);
       if (parsed.length < ROWS_PAGE) return rows;
       last = parsed[parsed.length - 1];
+      // The embedded database answers on the event loop: let other requests through between pages.
+      await nextTurn();
     }
   }
 
@@ -521,8 +539,9 @@ export class CollectionRefresher {
           artifacts: before.map(toSnapshotArtifact),
         });
       }
-      if (updates.length > 0) {
-        const records = updates.map((update) => ({
+      // Each statement takes a batch of rows as one JSON parameter; the loop takes a turn between batches.
+      for (const batch of chunks(updates, UPDATES_PER_STATEMENT)) {
+        const records = batch.map((update) => ({
           id: update.id,
           metadata: update.metadata,
           files: update.content?.files ?? null,
@@ -534,7 +553,6 @@ export class CollectionRefresher {
           upstream_object: update.upstreamObject,
           changed: !update.repinOnly,
         }));
-        // One statement for any number of rows: the updates travel as one JSON parameter.
         await tx.execute(sql`
           update ${artifacts} as a set
             metadata = u.metadata,
@@ -549,11 +567,13 @@ export class CollectionRefresher {
           from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
             as u(id text, metadata jsonb, files jsonb, content_hash text, base_files jsonb, base_hash text, findings jsonb, resolved_version text, upstream_object text, changed boolean)
           where a.id = u.id and a.collection_id = ${collectionId}`);
+        await nextTurn();
       }
-      if (touched.length > 0) {
+      for (const batch of chunks(touched, TOUCHED_PER_STATEMENT)) {
         await tx.execute(sql`
           update ${artifacts} set refreshed_at = ${now.toISOString()}::timestamptz
-          where collection_id = ${collectionId} and id in (select jsonb_array_elements_text(${JSON.stringify(touched)}::jsonb))`);
+          where collection_id = ${collectionId} and id in (select jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb))`);
+        await nextTurn();
       }
       if (snapshotId) await tx.update(collections).set({ updatedAt: now }).where(eq(collections.id, collectionId));
     });
