@@ -5,6 +5,7 @@ import { AlertCircleIcon, AlertTriangleIcon, LoaderCircleIcon, RefreshCwIcon } f
 import type { ReactNode } from "react";
 import type { RewriteFrom } from "@scriptorium/contract";
 import { FormError } from "@/components/form-error";
+import { Figure } from "@/components/projects/figure";
 import { RunReasonBadge } from "@/components/projects/status-badges";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
@@ -263,14 +264,5 @@ function BudgetLine({ plan, usesModels }: { plan: Plan; usesModels: boolean }) {
       ) : null}
       {usesModels ? <span>Estimates at prices as of {plan.prices_as_of}; a model writes as long as it likes, so they are approximate.</span> : null}
     </p>
-  );
-}
-
-function Figure({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid gap-0.5">
-      <dt className="text-xs text-muted-foreground">{label}</dt>
-      <dd className="font-medium tabular-nums">{children}</dd>
-    </div>
   );
 }

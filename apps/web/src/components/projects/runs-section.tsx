@@ -5,6 +5,7 @@ import { AlertCircleIcon, ChevronDownIcon, HistoryIcon, LoaderCircleIcon, Refres
 import { useId, useState, type ReactNode } from "react";
 import { GenerationEventPayload, isActiveJobStatus, stageByNumber, type GenerationEvent } from "@scriptorium/contract";
 import { LoadMore } from "@/components/load-more";
+import { Figure } from "@/components/projects/figure";
 import { LogLines } from "@/components/projects/live-log";
 import { JobStateBadge } from "@/components/projects/status-badges";
 import { toLogEntry } from "@/components/projects/use-generation-events";
@@ -475,15 +476,6 @@ function RunLog({ projectId, jobId }: { projectId: string; jobId: string }) {
           Load more of the log
         </Button>
       ) : null}
-    </div>
-  );
-}
-
-function Figure({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid gap-0.5">
-      <dt className="text-xs text-muted-foreground">{label}</dt>
-      <dd className="font-medium tabular-nums">{children}</dd>
     </div>
   );
 }

@@ -1,24 +1,15 @@
 import type { BeatSheet, Cast, ContinuityIssue, HighConcept, Outline, ScenePlan, World } from "../outputs";
-import type { RewriteFrom, WriterProvider } from "@scriptorium/contract";
+import type { ProjectSettings, RewriteFrom, WriterProvider } from "@scriptorium/contract";
 import type { RevisionStageKey } from "../stages";
 
 export type { StageWriterSettings, WriterProvider, WriterSettings } from "@scriptorium/contract";
 
-/** What a writer knows about the project: everything the user set, with defaults filled in. */
-export interface ProjectBrief {
-  title: string;
-  author: string;
-  genre: string;
-  synopsis: string;
-  protagonist: string;
-  tone: string;
-  target_words: number;
-  chapters: number;
-  scenes_per_chapter: number;
-  seed: number;
-  /** BCP 47 tag of the language the book is written in. LLM writers are asked for it; the offline writer writes English. */
-  language: string;
-}
+/**
+ * What a writer knows about the project: everything the user set, with
+ * defaults filled in (the scenes per chapter always a number) and without
+ * the writer settings, which choose the writer rather than inform it.
+ */
+export type ProjectBrief = Omit<ProjectSettings, "scenes_per_chapter" | "writer"> & { scenes_per_chapter: number };
 
 /** Tokens and money one writer call spent. */
 export interface Usage {
