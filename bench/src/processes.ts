@@ -84,7 +84,8 @@ export function startScriptorium(env: Record<string, string> = {}): Promise<Serv
 
 /**
  * The same server run from source: the same edge, but @trpc/server as
- * published, without the bundle's faster object-spread helper.
+ * published, without the bundle's two changes to it (a faster object-spread
+ * helper, synchronous validation: apps/server/src/http/fast/trpc-bundle.ts).
  */
 export function startScriptoriumFromSource(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
   return startServer(["--import", "tsx", join(REPO_ROOT, "apps/server/src/main.ts")], env);

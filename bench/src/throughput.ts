@@ -45,7 +45,7 @@ function rounds(runs: Measured[]): string {
  * same queries also go, in the same rounds, to the stock adapters over the
  * same services (tRPC's createHTTPHandler, trpc-to-openapi's
  * createOpenApiHttpHandler) and to the server run from source (tRPC as
- * published, without the bundle's object-spread helper), so every round
+ * published, without the bundle's changes to it), so every round
  * shows what each shortcut of the edge (`apps/server/src/http/fast`) earns.
  */
 export async function benchThroughput(): Promise<BenchResult[]> {
@@ -104,8 +104,8 @@ export async function benchThroughput(): Promise<BenchResult[]> {
       ofBare("rest", "REST small query (GET /api/v1/whoami)"),
       without("trpc", "trpcStock", "tRPC small query, stock createHTTPHandler"),
       without("rest", "restStock", "REST small query, stock createOpenApiHttpHandler"),
-      without("trpc", "trpcUnpatched", "tRPC small query, tRPC's own object spread"),
-      without("rest", "restUnpatched", "REST small query, tRPC's own object spread"),
+      without("trpc", "trpcUnpatched", "tRPC small query, @trpc/server as published"),
+      without("rest", "restUnpatched", "REST small query, @trpc/server as published"),
     ];
   } finally {
     await Promise.all([bare.stop(), server.stop(), fromSource.stop(), stock.stop()]);

@@ -10,8 +10,8 @@ import { createSubscriptionStream } from "./subscription";
  * adapter, each because it measurably must (docs/benchmarks.md, "The edge"):
  * tRPC's plain GET queries and SSE subscriptions, and REST. All of them run
  * procedures through one pipeline (`procedure.ts`), tRPC's own, whose
- * bundled copy gets a faster object-spread helper at build time
- * (`trpc-object-spread.ts`).
+ * bundled copy gets a faster object-spread helper and synchronous
+ * validation at build time (`trpc-bundle.ts`).
  */
 export function createFastEdge(options: EdgeOptions) {
   const query = createQueryResponder(options);

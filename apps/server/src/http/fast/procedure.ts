@@ -24,7 +24,7 @@ export interface ProcedureCall {
  * The one way the edge runs a procedure: tRPC's own middleware chain (guard,
  * input, resolver, output), exactly as tRPC's adapters run it, so every entry
  * point gives the same answers and errors. What made that chain slow is
- * fixed in the bundle for every caller (`trpc-object-spread.ts`).
+ * fixed in the bundle for every caller (`trpc-bundle.ts`).
  */
 export function callProcedure(call: ProcedureCall): Promise<unknown> {
   return callTRPCProcedure({ router: appRouter, ...call, signal: call.signal, batchIndex: 0 });
