@@ -19,7 +19,7 @@ import { BACKUP_PATH, createBackupHandler } from "./http/backup-download";
 import { createExportDownloadHandler, EXPORT_DOWNLOAD_PATH } from "./http/export-download";
 import { createFastEdge } from "./http/fast";
 import { createArtifactContentHandler } from "./http/artifact-content";
-import { credentialsOf, decodeComponent, isCrossSiteWrite, MAX_BODY_BYTES, requestIdOf, requestTarget, sendError, sendJson, type EdgeOptions, type RequestTarget } from "./http/request";
+import { credentialsOf, decodeComponent, isAnswered, isCrossSiteWrite, MAX_BODY_BYTES, requestIdOf, requestTarget, sendError, sendJson, type EdgeOptions, type RequestTarget } from "./http/request";
 import { createSessionHandler } from "./http/session";
 import { createTrpcHandler, TRPC_BASE_PATH } from "./http/trpc";
 import { requestLogger, type Logger } from "./logger";
@@ -149,7 +149,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     });
     route(req, res, target).catch((error: unknown) => {
       log.error({ err: error, request_id: requestId }, "request failed");
-      if (!res.headersSent) sendError(req, res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
+      if (!isAnswered(res)) sendError(req, res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
       else res.end();
     });
   });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ArtifactType, CONTENT_LIMITS, DeployProfile, DeployScope, Id, NamePattern } from "@scriptorium/contract";
 import { runGuarded, toFileEdit, type Context } from "@scriptorium/api";
 import type { Bundle, OpenedFile, Principal, ProfileLayout, Scope } from "@scriptorium/domain";
-import { BodyTooLargeError, contentDisposition, decodeComponent, isCached, readBody, sendJson, sendProcedureError } from "./request";
+import { BodyTooLargeError, contentDisposition, decodeComponent, isAnswered, isCached, readBody, sendJson, sendProcedureError } from "./request";
 
 /**
  * The routes that carry an artifact's raw bytes rather than JSON, beside
@@ -168,7 +168,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: Context, s
   try {
     await runGuarded(ctx, scope, run);
   } catch (cause) {
-    if (res.headersSent) {
+    if (isAnswered(res)) {
       res.destroy(cause instanceof Error ? cause : undefined);
       return;
     }

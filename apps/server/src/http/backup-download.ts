@@ -3,7 +3,7 @@ import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { runGuarded, type Context } from "@scriptorium/api";
 import type { DatabaseHandle } from "@scriptorium/db";
 import { writeBackup } from "../backup/archive";
-import { sendProcedureError } from "./request";
+import { isAnswered, sendProcedureError } from "./request";
 
 export const BACKUP_PATH = "/api/v1/backup";
 
@@ -24,7 +24,7 @@ export function createBackupHandler(contextOf: (req: IncomingMessage) => Context
       });
       await writeBackup(database, dataDir, res);
     } catch (cause) {
-      if (res.headersSent) {
+      if (isAnswered(res)) {
         res.destroy(cause instanceof Error ? cause : undefined);
         return;
       }

@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { ExportFormatInput, runGuarded, type Context } from "@scriptorium/api";
 import type { ExportFile, ExportFormat } from "@scriptorium/domain";
-import { contentDisposition, decodeComponent, isCached, sendProcedureError } from "./request";
+import { contentDisposition, decodeComponent, isAnswered, isCached, sendProcedureError } from "./request";
 
 /** `GET /api/v2/projects/{id}/export/{format}`: the one REST path that answers a file rather than JSON. */
 export const EXPORT_DOWNLOAD_PATH = /^\/api\/v2\/projects\/([^/]+)\/export\/([^/]+)$/;
@@ -46,7 +46,7 @@ export function createExportDownloadHandler(contextOf: (req: IncomingMessage) =>
       }
       await pipeline(createReadStream(file.path), res);
     } catch (cause) {
-      if (res.headersSent) {
+      if (isAnswered(res)) {
         res.destroy(cause instanceof Error ? cause : undefined);
         return;
       }

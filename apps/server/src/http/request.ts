@@ -122,14 +122,53 @@ export interface ErrorPayload {
   fields?: { path: string; message: string }[];
 }
 
+/** Marks a response whose answer is queued (see `answerAtEndOfTurn`). */
+const ANSWER_QUEUED = Symbol("scriptorium.answerQueued");
+type MaybeQueued = ServerResponse & { [ANSWER_QUEUED]?: true };
+
+/** Answers waiting for the end of the event loop's current turn: response, status, headers, body, in turn. */
+let queuedAnswers: unknown[] = [];
+
+function writeQueuedAnswers(): void {
+  const answers = queuedAnswers;
+  queuedAnswers = [];
+  for (let at = 0; at < answers.length; at += 4) {
+    const res = answers[at] as ServerResponse;
+    if (res.destroyed) continue;
+    try {
+      res.writeHead(answers[at + 1] as number, answers[at + 2] as Record<string, string | number>);
+      res.end(answers[at + 3] as string);
+    } catch (error) {
+      // Nothing can be answered any more: the client sees the connection end.
+      res.destroy(error instanceof Error ? error : undefined);
+    }
+  }
+}
+
+/**
+ * A complete answer (status, headers, body), written once the event loop has
+ * finished the requests that arrived in its current turn: the answers of one
+ * turn then go out back to back. A client waiting for an answer is woken by
+ * the first and finds the others ready, instead of being woken — and the
+ * server paying for waking it — once per answer; on loopback that was a
+ * third of a small query's cost (docs/benchmarks.md, "The edge"). An idle
+ * server still answers at once: the turn ends right after the request.
+ */
+export function answerAtEndOfTurn(res: ServerResponse, status: number, headers: Record<string, string | number>, body: string): void {
+  if (isAnswered(res)) throw Object.assign(new Error("This request has been answered already."), { code: "ERR_HTTP_HEADERS_SENT" });
+  (res as MaybeQueued)[ANSWER_QUEUED] = true;
+  if (queuedAnswers.length === 0) setImmediate(writeQueuedAnswers);
+  queuedAnswers.push(res, status, headers, body);
+}
+
+/** True once a response's headers are sent or its answer is queued. */
+export function isAnswered(res: ServerResponse): boolean {
+  return res.headersSent || (res as MaybeQueued)[ANSWER_QUEUED] === true;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(payload),
-    ...headers,
-  });
-  res.end(payload);
+  answerAtEndOfTurn(res, status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload), ...headers }, payload);
 }
 
 /** Errors answered outside the router still have the one error shape. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCError } from "@trpc/server";
 import { getHTTPStatusCode } from "@trpc/server/http";
 import { appRouter, retryAfterSeconds, type Context } from "@scriptorium/api";
-import type { EdgeOptions } from "../request";
+import { answerAtEndOfTurn, type EdgeOptions } from "../request";
 import { callProcedure, isAsyncIterable } from "./procedure";
 
 const VARY = "trpc-accept, accept";
@@ -42,8 +42,7 @@ function plainQueryInput(query: URLSearchParams): string | null | undefined {
 function send(res: ServerResponse, status: number, json: string, extraHeaders: Record<string, string> | undefined): void {
   const headers: Record<string, string | number> = { "content-type": "application/json", vary: VARY, "content-length": Buffer.byteLength(json) };
   if (extraHeaders) Object.assign(headers, extraHeaders);
-  res.writeHead(status, headers);
-  res.end(json);
+  answerAtEndOfTurn(res, status, headers, json);
 }
 
 /**
