@@ -4,7 +4,7 @@
 // builds what is stale (turbo caches the rest), then runs. Plain JavaScript
 // so it works before install.
 import { spawnSync, spawn } from "node:child_process";
-import { existsSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -139,9 +139,10 @@ async function ensureTestPostgres() {
     });
 }
 
-/** Runs the server in the foreground, passing signals through for a graceful stop. */
+/** Runs the server in the foreground, with its V8 flags (apps/server/node-flags.json), passing signals through for a graceful stop. */
 function serve(entry) {
-  const child = spawn(process.execPath, [join(root, entry)], { cwd: root, stdio: "inherit", env });
+  const flags = JSON.parse(readFileSync(join(root, "apps/server/node-flags.json"), "utf8"));
+  const child = spawn(process.execPath, [...flags, join(root, entry)], { cwd: root, stdio: "inherit", env });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

@@ -77,7 +77,10 @@ export async function startService(command: string, args: string[], env: Record<
   };
 }
 
-/** The Scriptorium server, API only, on a fresh data directory (or on PostgreSQL, with `env.DATABASE_URL`). */
+/** The V8 flags `npm start` and `npm run worker` run the server with. */
+export const SERVER_NODE_FLAGS = JSON.parse(readFileSync(join(REPO_ROOT, "apps/server/node-flags.json"), "utf8")) as string[];
+
+/** The Scriptorium server as `npm start` runs it, API only, on a fresh data directory (or on PostgreSQL, with `env.DATABASE_URL`). */
 export function startScriptorium(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
   return startServer([join(REPO_ROOT, "apps/server/dist/main.js")], env);
 }
@@ -101,7 +104,8 @@ export function startStockAdapters(env: Record<string, string> = {}): Promise<Se
 
 async function startServer(args: string[], env: Record<string, string>): Promise<Service & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-"));
-  const service = await startService(process.execPath, args, {
+  // Each with the V8 flags `npm start` uses, so that the comparisons differ only in their code.
+  const service = await startService(process.execPath, [...SERVER_NODE_FLAGS, ...args], {
     NODE_ENV: "production",
     PORT: "0",
     HOST: "127.0.0.1",
@@ -140,7 +144,7 @@ export function sampleRss(service: Service): { stop(): number } {
 export function startWorker(databaseUrl: string, slots: number): Promise<Service> {
   return startService(
     process.execPath,
-    [join(REPO_ROOT, "apps/server/dist/worker.js")],
+    [...SERVER_NODE_FLAGS, join(REPO_ROOT, "apps/server/dist/worker.js")],
     { NODE_ENV: "production", DATABASE_URL: databaseUrl, SCRIPTORIUM_WORKERS: String(slots), LOG_LEVEL: "warn", SCRIPTORIUM_DATA_DIR: tmpdir() },
     /worker is (running)/,
   );

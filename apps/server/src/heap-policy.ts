@@ -9,6 +9,8 @@ import { setFlagsFromString } from "node:v8";
  * Measured on the 10 000-artifact refresh: peak RSS 450 MB by default,
  * about 370 MB with this setting, at a cost within the run-to-run noise.
  * V8 reads the setting at every collection, so setting it here, first
- * thing at start, takes effect for the whole process.
+ * thing at start, takes effect for the whole process. (The young
+ * generation's size is read only when the process starts: that flag is
+ * given on the command line, `apps/server/node-flags.json`.)
  */
 setFlagsFromString("--heap-growing-percent=50");

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pLimit from "p-limit";
 import { METADATA_FIELDS, type ArtifactMetadata, type Finding, type MergeKind, type MetadataField, type OnConflict, type ReasonCode, type RefreshMode, type StoredFile } from "@scriptorium/contract";
@@ -18,6 +17,7 @@ import type { RefreshProgressReporter } from "./refresh-progress";
 import { toSnapshotArtifact } from "./snapshot-service";
 import { fileChanges, mergeThreeWay, type FileChangeSummary, type MergeConflict } from "./three-way";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
+import { yieldToEventLoop } from "../event-loop";
 
 export interface RefreshOptions {
   mode: RefreshMode;
@@ -316,7 +316,7 @@ export class CollectionRefresher {
       if (parsed.length < ROWS_PAGE) return rows;
       last = parsed[parsed.length - 1];
       // The embedded database answers on the event loop: let other requests through between pages.
-      await nextTurn();
+      await yieldToEventLoop();
     }
   }
 
@@ -567,13 +567,13 @@ export class CollectionRefresher {
           from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
             as u(id text, metadata jsonb, files jsonb, content_hash text, base_files jsonb, base_hash text, findings jsonb, resolved_version text, upstream_object text, changed boolean)
           where a.id = u.id and a.collection_id = ${collectionId}`);
-        await nextTurn();
+        await yieldToEventLoop();
       }
       for (const batch of chunks(touched, TOUCHED_PER_STATEMENT)) {
         await tx.execute(sql`
           update ${artifacts} set refreshed_at = ${now.toISOString()}::timestamptz
           where collection_id = ${collectionId} and id in (select jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb))`);
-        await nextTurn();
+        await yieldToEventLoop();
       }
       if (snapshotId) await tx.update(collections).set({ updatedAt: now }).where(eq(collections.id, collectionId));
     });

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { and, eq } from "drizzle-orm";
 import { DEFAULT_LANGUAGE, DEFAULT_TRIM_SIZE, EXPORT_FORMATS, type ExportFormat, type TrimSize } from "@scriptorium/contract";
 import { projectExports, type Database, type ProjectExportRow, type ProjectRow } from "@scriptorium/db";
@@ -15,6 +14,7 @@ import { EpubExporter } from "./epub";
 import { MarkdownExporter } from "./markdown";
 import { PdfExporter } from "./pdf";
 import { TextExporter } from "./text";
+import { yieldToEventLoop } from "../event-loop";
 
 /** The formats whose page size is a build option. */
 const PAGED_FORMATS: ReadonlySet<ExportFormat> = new Set(["docx", "pdf"]);
@@ -121,7 +121,7 @@ export class ExportService {
       book ??= await this.book(project, trim);
       views.push(this.view(await this.buildOne(project, book, format, trim, fingerprint), fingerprint));
       // A long build of several formats lets other requests in between formats.
-      await nextTurn();
+      await yieldToEventLoop();
     }
     return views;
   }

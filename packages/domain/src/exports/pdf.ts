@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import PDFDocument from "pdfkit";
 import { EXPORT_FILE_TYPES, exportContentType, type TrimSize } from "@scriptorium/contract";
 import { copyrightLine, SCENE_BREAK, TRIM_INCHES, type Book, type BookExporter } from "./book";
+import { yieldToEventLoop } from "../event-loop";
 
 const POINTS_PER_INCH = 72;
 
@@ -167,7 +167,7 @@ export class PdfExporter implements BookExporter {
     for (const chapter of book.chapters) {
       // Laying out a long book takes a second or two of CPU: give the event
       // loop a turn between chapters rather than hold it for the whole book.
-      await nextTurn();
+      await yieldToEventLoop();
       forgetLineLayouts(doc);
       doc.addPage();
       doc.outline.addItem(chapter.title);

@@ -13,6 +13,7 @@ import { isPlanningStage, PLANNING_STAGES, STAGE, STAGES, type Stage, type Stage
 import { pinnedTexts, sceneKey, storeStageVersion, writeSceneText } from "./versions";
 import { writerOfStage } from "./writers/stage-writers";
 import type { ProjectBrief, SceneInput, SceneRef, StageWriterSettings, StoryPlan, Usage, Writer, WriterCall } from "./writers/writer";
+import { yieldToEventLoop } from "../event-loop";
 
 type WriterFactory = (config: StageWriterSettings) => Writer;
 
@@ -434,6 +435,6 @@ export class StageRunner {
     // The embedded database and the offline writer both finish without
     // waiting on I/O, so a run could go on in one unbroken chain of promises
     // and starve every request (a pause included): let them in here.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
 }

@@ -2,6 +2,7 @@ import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readF
 import { open, type FileHandle } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { UpstreamError } from "./upstream-source";
+import { yieldToEventLoop } from "../../event-loop";
 
 /**
  * Synchronous reads that take more than this on average over a window of
@@ -151,13 +152,10 @@ export class LocalFileReader {
 
   /** Resolves at the end of the current event-loop turn, when the time budget starts again. */
   private turnEnds(): Promise<void> {
-    this.nextTurn ??= new Promise<void>((resolve) =>
-      setImmediate(() => {
-        this.nextTurn = null;
-        this.spentThisTurn = 0;
-        resolve();
-      }),
-    );
+    this.nextTurn ??= yieldToEventLoop().then(() => {
+      this.nextTurn = null;
+      this.spentThisTurn = 0;
+    });
     return this.nextTurn;
   }
 }
