@@ -1,42 +1,56 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { collectWhenIdle } from "./heap-policy";
 
-const run = promisify(execFile);
-const HEAP_POLICY = fileURLToPath(new URL("./heap-policy.ts", import.meta.url));
+const MIB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Keeps the event loop busy for `ms`, as a burst of work does. */
+function busyFor(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // spin
+  }
+}
 
 /**
- * A process with the server's heap policy makes some 300 MiB of short-lived
- * objects (kept alive together for a moment, as a large refresh does), then
- * sits idle; it prints the heap in use right after the burst and after 2.5 s
- * of idleness, in MiB.
+ * The idle collection with a heap whose size the test sets: V8's own
+ * collections would otherwise decide when garbage goes, and the policy's
+ * decision — collect once the loop is idle and garbage has piled up — is
+ * what is under test. The timers and the event loop's utilization are real.
  */
-const BURST_THEN_IDLE = `
-import { getHeapStatistics } from "node:v8";
-await import(${JSON.stringify(HEAP_POLICY)});
-const mib = () => getHeapStatistics().used_heap_size / 1048576;
-let batch = [];
-for (let i = 0; i < 3_000_000; i += 1) {
-  batch.push({ index: i, name: "artifact-" + i, tags: ["a", "b"] });
-  if (batch.length === 600_000) batch = [];
-}
-batch = null;
-const afterBurst = mib();
-await new Promise((resolve) => setTimeout(resolve, 2_500));
-console.log(JSON.stringify({ afterBurst, afterIdle: mib() }));
-`;
+describe("the server's idle collection", () => {
+  let timer: NodeJS.Timeout | undefined;
+  afterEach(() => clearInterval(timer));
 
-async function burstThenIdle(nodeFlags: string[]): Promise<{ afterBurst: number; afterIdle: number }> {
-  const { stdout } = await run(process.execPath, [...nodeFlags, "--import", "tsx", "--input-type=module", "--eval", BURST_THEN_IDLE]);
-  return JSON.parse(stdout) as { afterBurst: number; afterIdle: number };
-}
+  it("collects once the event loop is idle and the heap holds 32 MiB beyond what the last collection left, and not while busy", async () => {
+    let heap = 50 * MIB;
+    let collections = 0;
+    timer = collectWhenIdle(() => {
+      collections += 1;
+      heap = 52 * MIB;
+    }, () => heap);
 
-describe("the server's heap policy", () => {
-  it("collects a burst's garbage once the process is idle, when V8's gc is exposed", async () => {
-    const [withGc, withoutGc] = await Promise.all([burstThenIdle(["--expose-gc"]), burstThenIdle([])]);
-    // The burst leaves well over the policy's 32 MiB of garbage behind in both processes.
-    expect(withGc.afterBurst - withGc.afterIdle).toBeGreaterThan(32);
-    expect(withGc.afterIdle).toBeLessThan(withoutGc.afterIdle - 32);
-  }, 30_000);
+    // Some garbage, below the threshold: nothing to do.
+    heap = 70 * MIB;
+    await sleep(1_300);
+    expect(collections).toBe(0);
+
+    // A burst leaves more, but the loop stays busy through the next check: still nothing.
+    heap = 120 * MIB;
+    busyFor(1_200);
+    await sleep(50);
+    expect(collections).toBe(0);
+
+    // Idle again: collected once, and not again while nothing new piles up.
+    await sleep(2_300);
+    expect(collections).toBe(1);
+    heap = 60 * MIB;
+    await sleep(1_200);
+    expect(collections).toBe(1);
+
+    // What the collection left is the new reference: 32 MiB above it collects again.
+    heap = 90 * MIB;
+    await sleep(1_200);
+    expect(collections).toBe(2);
+  }, 15_000);
 });

@@ -35,18 +35,18 @@ const IDLE_UTILIZATION = 0.2;
  * which `npm start` and `npm run worker` expose (`apps/server/node-flags.json`);
  * a server started without it simply does not do this.
  */
-export function collectWhenIdle(collect: () => void): NodeJS.Timeout {
-  let liveAfterCollection = getHeapStatistics().used_heap_size;
+export function collectWhenIdle(collect: () => void, heapInUse: () => number = () => getHeapStatistics().used_heap_size): NodeJS.Timeout {
+  let liveAfterCollection = heapInUse();
   let utilization = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const interval = performance.eventLoopUtilization(utilization);
     utilization = performance.eventLoopUtilization();
-    const used = getHeapStatistics().used_heap_size;
+    const used = heapInUse();
     // V8 collected on its own since: what it left is the new reference.
     if (used < liveAfterCollection) liveAfterCollection = used;
     if (interval.utilization >= IDLE_UTILIZATION || used - liveAfterCollection < IDLE_COLLECT_ABOVE_BYTES) return;
     collect();
-    liveAfterCollection = getHeapStatistics().used_heap_size;
+    liveAfterCollection = heapInUse();
   }, IDLE_CHECK_MS);
   timer.unref();
   return timer;
