@@ -172,9 +172,9 @@ export class LlmWriter implements Writer {
 
   private async structured<T>(schema: z.ZodType<T>, name: string, prompt: Prompt, maxOutputTokens: number, call: WriterCall): Promise<T> {
     const request = this.describeSchemaInPrompt ? withSchemaDescription(prompt, schema) : prompt;
-    return this.send(request, maxOutputTokens, call, async () => {
+    return this.send(request, maxOutputTokens, call, async (signal) => {
       const result = await generateText({
-        ...this.requestSettings(request, maxOutputTokens, call),
+        ...this.requestSettings(request, maxOutputTokens, call, signal),
         output: Output.object({ schema, name }),
       });
       return result.output;
@@ -182,8 +182,8 @@ export class LlmWriter implements Writer {
   }
 
   private async prose(prompt: Prompt, maxOutputTokens: number, call: WriterCall): Promise<string> {
-    return this.send(prompt, maxOutputTokens, call, async () => {
-      const result = await generateText(this.requestSettings(prompt, maxOutputTokens, call));
+    return this.send(prompt, maxOutputTokens, call, async (signal) => {
+      const result = await generateText(this.requestSettings(prompt, maxOutputTokens, call, signal));
       const text = normalizeSceneText(result.text);
       if (text === "") throw new NoOutputGeneratedError({ message: "The model answered without any text." });
       return text;
@@ -191,26 +191,38 @@ export class LlmWriter implements Writer {
   }
 
   /** What every request shares. The SDK's own retries are off: ours judge failures and wait abortably. */
-  private requestSettings(prompt: Prompt, maxOutputTokens: number, call: WriterCall) {
+  private requestSettings(prompt: Prompt, maxOutputTokens: number, call: WriterCall, signal: AbortSignal) {
     return {
       model: this.model,
       system: prompt.system,
       prompt: prompt.prompt,
       maxOutputTokens,
       maxRetries: 0,
-      // Aborted by a pause or cancel, or when this attempt takes too long (then judged retryable).
-      abortSignal: AbortSignal.any([call.signal, AbortSignal.timeout(this.retryPolicy.attemptTimeoutMs)]),
+      abortSignal: signal,
       // Called once per model request, before the answer is parsed: a malformed answer is paid for too.
       onStepFinish: ({ usage }: { usage: LanguageModelUsage }) => this.reportUsage(usage, call),
     };
   }
 
   /** Sends one logical request: checks the budget before every attempt and retries what can be retried. */
-  private send<T>(prompt: Prompt, maxOutputTokens: number, call: WriterCall, attempt: () => Promise<T>): Promise<T> {
+  private send<T>(prompt: Prompt, maxOutputTokens: number, call: WriterCall, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return withRetries(
-      () => {
+      async () => {
         this.checkBudget(prompt, maxOutputTokens, call);
-        return attempt();
+        // Aborted by a pause or cancel, or when this attempt takes too long (then judged retryable, as a
+        // TimeoutError like AbortSignal.timeout's). The timer holds its controller until the attempt ends:
+        // Node 20 can collect an AbortSignal.timeout that only AbortSignal.any refers to before it fires
+        // (nodejs/node#57736), and the attempt then never timed out.
+        const attemptTimeout = new AbortController();
+        const timer = setTimeout(
+          () => attemptTimeout.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+          this.retryPolicy.attemptTimeoutMs,
+        );
+        try {
+          return await attempt(AbortSignal.any([call.signal, attemptTimeout.signal]));
+        } finally {
+          clearTimeout(timer);
+        }
       },
       { signal: call.signal, policy: this.retryPolicy, judge: (error) => judgeFailure(error, this.failureContext) },
     );

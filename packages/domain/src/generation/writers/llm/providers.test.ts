@@ -1,4 +1,6 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidError } from "../../../errors";
 import { createWriter, validateWriterConfig } from "../create-writer";
@@ -123,6 +125,28 @@ describe("the OpenAI-compatible writer over HTTP", () => {
     expect(server.requests).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(3_000);
   });
+
+  it("times an attempt out even when garbage is collected while it waits", async () => {
+    // On Node 20 a collection could take away an AbortSignal.timeout held only by AbortSignal.any (nodejs/node#57736).
+    setFlagsFromString("--expose-gc");
+    const collectGarbage = runInNewContext("gc") as () => void;
+    server.reply({ status: 0, hang: true });
+    const writer = new LlmWriter({
+      provider: "openai-compatible",
+      model: createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl }).chatModel("test-model"),
+      modelId: "test-model",
+      price: FREE,
+      label: `the OpenAI-compatible server at ${baseUrl}`,
+      keySource: "SCRIPTORIUM_LLM_API_KEY",
+      retryPolicy: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, attemptTimeoutMs: 300 },
+    });
+    const collecting = setInterval(collectGarbage, 20);
+    try {
+      await expect(writer.draftScene(sceneInput(), recordingCall())).rejects.toThrow(/did not answer within 0.3 s/);
+    } finally {
+      clearInterval(collecting);
+    }
+  }, 10_000);
 
   it("retries when the server cannot be reached, then gives up", async () => {
     const closed = new ChatCompletionsServer();
