@@ -56,7 +56,9 @@ export class CliHarness {
 
   async setUp(tarball: string): Promise<void> {
     // Installed from a folder outside the repository: only the tarball and the registry (or npm's cache) can supply it.
-    sh("npm", ["install", "-g", "--prefix", this.prefix, tarball, "--no-audit", "--no-fund", "--prefer-offline"], this.work);
+    // A global install under another prefix would read that prefix's npmrc instead of this machine's (its registry, proxy and CA settings).
+    const globalConfig = sh("npm", ["config", "get", "globalconfig"], this.work).trim();
+    sh("npm", ["install", "-g", "--prefix", this.prefix, "--globalconfig", globalConfig, tarball, "--no-audit", "--no-fund", "--prefer-offline"], this.work);
     mkdirSync(join(this.work, "data"));
     this.url = await this.startServer(join(this.work, "data"));
   }
