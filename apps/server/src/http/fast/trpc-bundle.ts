@@ -46,17 +46,8 @@ const ORIGINAL = `function _objectSpread2(e) {
 	return e;
 }`;
 
-const REPLACEMENT = `function _objectSpread2_original(e) {
-	for (var r = 1; r < arguments.length; r++) {
-		var t = null != arguments[r] ? arguments[r] : {};
-		r % 2 ? ownKeys(Object(t), !0).forEach(function(r) {
-			_defineProperty(e, r, t[r]);
-		}) : Object.getOwnPropertyDescriptors ? Object.defineProperties(e, Object.getOwnPropertyDescriptors(t)) : ownKeys(Object(t)).forEach(function(r) {
-			Object.defineProperty(e, r, Object.getOwnPropertyDescriptor(t, r));
-		});
-	}
-	return e;
-}
+/** The original helper, renamed, for the cases `Object.assign` would not copy alike; then the faster one. */
+const REPLACEMENT = `${ORIGINAL.replace("function _objectSpread2(", "function _objectSpread2_original(")}
 var spreadHasOwn = Object.prototype.hasOwnProperty;
 function _objectSpread2(e) {
 	if (Object.getPrototypeOf(e) !== Object.prototype) return _objectSpread2_original.apply(this, arguments);
