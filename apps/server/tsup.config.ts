@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 import { trpcBundle } from "./src/http/fast/trpc-bundle";
 
 export default defineConfig({
-  entry: { main: "src/main.ts", worker: "src/worker.ts", "copy-to-postgres": "src/copy-to-postgres.ts", "openapi-cli": "src/openapi-cli.ts", "offload-thread": "src/offload/thread.ts", "backup-cli": "src/backup-cli.ts" },
+  entry: { main: "src/main.ts", worker: "src/worker.ts", "copy-to-postgres": "src/copy-to-postgres.ts", "openapi-cli": "src/openapi-cli.ts", "offload-thread": "src/offload/thread.ts", "refresh-thread": "src/offload/refresh-thread.ts", "backup-cli": "src/backup-cli.ts" },
   format: ["esm"],
   platform: "node",
   target: "node20",

@@ -67,6 +67,3 @@ export class RateLimitedError extends DomainError {
     super(message);
   }
 }
-
-/** A failure because the database could not be reached, not because of the request: worth retrying. */
-export { isDatabaseUnavailable } from "@scriptorium/db";

@@ -1,4 +1,6 @@
 export * from "./errors";
+/** A failure because the database could not be reached, not because of the request: worth retrying. */
+export { isDatabaseUnavailable } from "@scriptorium/db";
 export { DatabaseBlobStore, FileBlobStore, type BlobStore } from "./collections/blob-store";
 export { INLINE_OFFLOAD, OffloadedOfflineWriter, performTask, type Offload, type OffloadTask } from "./offload";
 export type { Page } from "./paging";

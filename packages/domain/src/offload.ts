@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ExportFormat, WriterProvider } from "@scriptorium/contract";
+import { readLocalMetadata, type LocalMetadataRequest } from "./collections/local-metadata";
+import type { LocalBounds } from "./collections/upstream/local-bounds";
 import type { Book, BookExporter } from "./exports/book";
 import { DocxExporter } from "./exports/docx";
 import { EpubExporter } from "./exports/epub";
@@ -15,8 +17,17 @@ export type WriterMethod = Exclude<keyof Writer, "provider">;
 type WriterArguments<M extends WriterMethod> = Parameters<Writer[M]> extends [...infer Data, WriterCall] ? Data : never;
 type WriterResult<M extends WriterMethod> = Awaited<ReturnType<Writer[M]>>;
 
-/** CPU-heavy, pure work, as plain data that can cross to another thread. */
-export type OffloadTask = { kind: "export"; format: ExportFormat; book: Book } | { kind: "offline-write"; method: WriterMethod; args: unknown[]; plan?: PlanRef };
+/**
+ * CPU-heavy, pure work, as plain data that can cross to another thread.
+ * `local-metadata` reads and parses a batch of a metadata refresh's local
+ * main files (answering LocalMetadataResult[] in the same order); the
+ * refresh has `refreshSize` artifacts in all, since whether its reading is
+ * worth another thread depends on its size.
+ */
+export type OffloadTask =
+  | { kind: "export"; format: ExportFormat; book: Book }
+  | { kind: "offline-write"; method: WriterMethod; args: unknown[]; plan?: PlanRef }
+  | { kind: "local-metadata"; bounds: LocalBounds; items: LocalMetadataRequest[]; refreshSize: number };
 
 /**
  * The story plan of a scene call, by reference: a scene stage makes hundreds
@@ -48,8 +59,9 @@ function planOf(ref: PlanRef): StoryPlan {
 
 /**
  * Where heavy work runs: the server hands it to a pool of worker threads,
- * so that requests are answered while books are written and exported; by
- * default (tests, scripts) it runs here, on the calling thread.
+ * so that requests are answered while books are written and exported and
+ * large refreshes read their files; by default (tests, scripts) it runs
+ * here, on the calling thread.
  */
 export interface Offload {
   run(task: OffloadTask): Promise<unknown>;
@@ -64,6 +76,7 @@ const UNINTERRUPTED_CALL: WriterCall = { signal: new AbortController().signal, o
 
 /** Does one task: what a worker thread runs for each message, and what runs inline without a pool. */
 export async function performTask(task: OffloadTask): Promise<unknown> {
+  if (task.kind === "local-metadata") return readLocalMetadata(task.bounds, task.items);
   if (task.kind === "export") {
     const exporter = EXPORTERS.get(task.format);
     if (!exporter) throw new Error(`No exporter for ${task.format}`);

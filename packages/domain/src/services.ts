@@ -148,7 +148,7 @@ export function createServices(db: Database, options: ServiceOptions): Services 
     files: new ArtifactFileService(db, store, review),
     bundles: new BundleService(db, store),
     reviewBacklog: new ReviewBacklog(db, store, review),
-    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review),
+    refresher: new CollectionRefresher(db, store, upstream, options.log, cluster, review, offload),
     refreshProgress: new RefreshProgressHub(db, cluster),
     snapshots: new SnapshotService(db),
     deployments: new DeploymentService(db),

@@ -1,9 +1,12 @@
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXPORT_FORMATS } from "@scriptorium/contract";
 import { INLINE_OFFLOAD, OfflineWriter, OffloadedOfflineWriter, type OffloadTask } from "@scriptorium/domain";
-import { briefFor, CALL, planFor, sampleBook, sceneRefs } from "@scriptorium/domain/testing";
-import { ThreadPoolOffload } from "./thread-pool";
+import type { LocalMetadataResult } from "@scriptorium/domain/local-metadata";
+import { briefFor, CALL, planFor, sampleBook, sceneRefs, skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
+import { REFRESH_THREAD_MIN_ARTIFACTS, ThreadPoolOffload } from "./thread-pool";
 
 describe("the offload thread pool", () => {
   const pool = new ThreadPoolOffload(2);
@@ -50,5 +53,63 @@ describe("the offline writer on the thread pool", () => {
     expect(withPlan.length).toBeGreaterThanOrEqual(1);
     expect(withPlan.length).toBeLessThanOrEqual(2);
     expect(tasks.length - withPlan.length).toBeGreaterThanOrEqual(refs.length - 1);
+  });
+});
+
+describe("a large metadata refresh's reading on the refresh thread", () => {
+  const pool = new ThreadPoolOffload(1);
+  const root = tempDir("refresh-thread");
+  afterAll(async () => {
+    await pool.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  writeFiles(root, {
+    "skills/plain/SKILL.md": skillFile({ name: "Plain", description: "A plain skill.", tags: ["a", "b"] }),
+    "commands/single.md": skillFile({ description: "One file." }),
+    "skills/bad-yaml/SKILL.md": "---\nname: [unclosed\n---\nBody.\n",
+    "skills/no-main/notes.txt": "No main file here.",
+    "elsewhere/SKILL.md": skillFile({ name: "Elsewhere" }),
+  });
+  mkdirSync(join(root, "skills/linked"));
+  symlinkSync(join(root, "elsewhere/SKILL.md"), join(root, "skills/linked/SKILL.md"));
+  symlinkSync(join(root, "elsewhere"), join(root, "skills/linked-folder"));
+  const bounds = { dataDir: [join(root, "data")], roots: null };
+  const items = [
+    { source: { kind: "local" as const, path: join(root, "skills/plain") }, type: "skill" as const },
+    { source: { kind: "local" as const, path: join(root, "commands/single.md") }, type: "command" as const },
+    { source: { kind: "local" as const, path: join(root, "skills/bad-yaml") }, type: "skill" as const },
+    { source: { kind: "local" as const, path: join(root, "skills/no-main") }, type: "skill" as const },
+    { source: { kind: "local" as const, path: join(root, "skills/gone") }, type: "skill" as const },
+    { source: { kind: "local" as const, path: join(root, "skills/linked") }, type: "skill" as const },
+    { source: { kind: "local" as const, path: join(root, "skills/linked-folder") }, type: "skill" as const },
+    { source: { kind: "local" as const, path: join(root, "data/skills/inside") }, type: "skill" as const },
+  ];
+  const withoutTimes = (results: unknown) => (results as LocalMetadataResult[]).map(({ ms, ...result }) => (expect(ms).toBeGreaterThanOrEqual(0), result));
+
+  it("reads and parses a large refresh's batch on the thread, with the answers inline reading gives", async () => {
+    const task: OffloadTask = { kind: "local-metadata", bounds, items, refreshSize: REFRESH_THREAD_MIN_ARTIFACTS };
+    const before = pool.refreshBatches;
+    const threaded = withoutTimes(await pool.run(task));
+    expect(pool.refreshBatches).toBe(before + 1);
+    expect(threaded).toEqual(withoutTimes(await INLINE_OFFLOAD.run(task)));
+    expect(threaded).toEqual([
+      { metadata: { title: "Plain", description: "A plain skill.", tags: ["a", "b"] } },
+      { metadata: { description: "One file." } },
+      { error: expect.stringMatching(/^Front matter is not valid YAML: /) },
+      { error: "Upstream has no main file to read metadata from." },
+      { missing: true },
+      // A main file that is a symlink is never read: the folder has no main file.
+      { error: "Upstream has no main file to read metadata from." },
+      { error: `${join(root, "skills/linked-folder")} is a symlink, and symlinks are never followed: add the folder or file it points to.` },
+      { error: expect.stringContaining("lies inside Scriptorium's data directory") },
+    ]);
+  });
+
+  it("reads a small refresh's batch inline, without starting the thread", async () => {
+    const before = pool.refreshBatches;
+    const inline = await pool.run({ kind: "local-metadata", bounds, items: items.slice(0, 2), refreshSize: REFRESH_THREAD_MIN_ARTIFACTS - 1 });
+    expect(pool.refreshBatches).toBe(before);
+    expect(withoutTimes(inline)).toEqual([{ metadata: { title: "Plain", description: "A plain skill.", tags: ["a", "b"] } }, { metadata: { description: "One file." } }]);
   });
 });

@@ -9,7 +9,8 @@ import { InvalidError, NotFoundError, PreconditionFailedError, TooLargeError } f
 import type { BlobStore } from "./blob-store";
 import { contentHashOf } from "./content";
 import { mainFileOf } from "./layout";
-import { EMPTY_METADATA, mergeMetadata, parseMetadata } from "./metadata";
+import { parseMetadata } from "./front-matter";
+import { EMPTY_METADATA, mergeMetadata } from "./metadata";
 import type { SecurityReview } from "../review/security-review";
 import { toSnapshotArtifact } from "./snapshot-service";
 import { differingPaths } from "./three-way";

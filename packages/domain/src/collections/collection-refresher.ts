@@ -11,13 +11,17 @@ import { matcherFor, type ArtifactFilter } from "./artifact-filter";
 import { blobHash, type BlobStore } from "./blob-store";
 import { checkContentLimits, modifiedFilesOf, storedMainFile } from "./artifact-files";
 import { contentHashOf, manifestOf } from "./content";
-import { changedFields, mergeMetadata, parseMetadata } from "./metadata";
+import { parseMetadata, type UpstreamMetadata } from "./front-matter";
+import { changedFields, mergeMetadata } from "./metadata";
 import { findingKey, type SecurityReview } from "../review/security-review";
 import type { RefreshProgressReporter } from "./refresh-progress";
 import { toSnapshotArtifact } from "./snapshot-service";
 import { fileChanges, mergeThreeWay, type FileChangeSummary, type MergeConflict } from "./three-way";
 import type { Revision, UpstreamReader } from "./upstream/upstream-reader";
 import { yieldToEventLoop } from "../event-loop";
+import { INLINE_OFFLOAD, type Offload } from "../offload";
+import type { LocalMetadataResult } from "./local-metadata";
+import type { LocalArtifactSource, LocalRevision } from "./upstream/local-source";
 
 export interface RefreshOptions {
   mode: RefreshMode;
@@ -136,6 +140,15 @@ interface Evaluated {
 /** Upstreams read at once, and artifacts of one upstream read at once. */
 const UPSTREAM_CONCURRENCY = 8;
 const ARTIFACT_CONCURRENCY = 32;
+/**
+ * A metadata refresh hands its local artifacts to the offload this many at
+ * a time: one message per batch is what makes another thread pay (at eleven
+ * files per message, as the refresh reads them one by one, sending alone
+ * cost the event loop more than reading and parsing).
+ */
+const LOCAL_METADATA_BATCH = 500;
+/** Batches in flight at once: the next is ready when a thread ends one. */
+const LOCAL_METADATA_BATCHES_AT_ONCE = 2;
 const COMMIT = /^[0-9a-f]{40}$/;
 
 /** The findings an update adds and removes, compared by `<rule_id>@<path>`. */
@@ -178,6 +191,8 @@ export class CollectionRefresher {
     private readonly log: Logger,
     private readonly cluster: Cluster,
     private readonly review: SecurityReview,
+    /** Where a metadata refresh reads and parses its local main files. */
+    private readonly offload: Offload = INLINE_OFFLOAD,
   ) {}
 
   refresh(workspaceId: string, collectionId: string, options: RefreshOptions): Promise<RefreshOutcome> {
@@ -246,6 +261,7 @@ export class CollectionRefresher {
             } catch (error) {
               return counted(group.map((row) => this.failed(row, error, 0)));
             }
+            if (options.mode === "metadata" && revision.kind === "local") return this.evaluateLocalMetadata(group, revision, options, total, counted);
             return Promise.all(group.map((row) => artifactLimit(async () => counted(await this.evaluate(row, revision, options)))));
           }),
         ),
@@ -477,6 +493,49 @@ export class CollectionRefresher {
   }
 
   /**
+   * `metadata` mode for the artifacts of local folders: their main files are
+   * read and parsed by the offload, in batches (on a worker thread for a
+   * large refresh). An artifact with local edits goes the way of any other
+   * upstream, since its metadata may come from the stored copy.
+   */
+  private async evaluateLocalMetadata(
+    group: RefreshRow[],
+    revision: LocalRevision,
+    options: RefreshOptions,
+    refreshSize: number,
+    counted: (items: Evaluated[]) => Evaluated[],
+  ): Promise<Evaluated[]> {
+    const edited = group.filter((row) => row.contentHash !== row.baseHash);
+    const upstreamOnly = group.filter((row) => row.contentHash === row.baseHash);
+    const artifactLimit = pLimit(ARTIFACT_CONCURRENCY);
+    const batchLimit = pLimit(LOCAL_METADATA_BATCHES_AT_ONCE);
+    const done = await Promise.all([
+      ...edited.map((row) => artifactLimit(async () => counted([await this.evaluate(row, revision, options)]))),
+      ...chunks(upstreamOnly, LOCAL_METADATA_BATCH).map((batch) => batchLimit(async () => counted(await this.evaluateLocalBatch(batch, revision, options, refreshSize)))),
+    ]);
+    return done.flat();
+  }
+
+  private async evaluateLocalBatch(batch: RefreshRow[], revision: LocalRevision, options: RefreshOptions, refreshSize: number): Promise<Evaluated[]> {
+    const started = performance.now();
+    let results: LocalMetadataResult[];
+    try {
+      const items = batch.map((row) => ({ source: row.source as LocalArtifactSource, type: row.type }));
+      results = (await this.offload.run({ kind: "local-metadata", bounds: revision.bounds, items, refreshSize })) as LocalMetadataResult[];
+    } catch (error) {
+      return batch.map((row) => this.failed(row, error, started));
+    }
+    return batch.map((row, index) => {
+      const result = results[index];
+      if (!result) return this.failed(row, new Error("Its main file was not read."), started);
+      const durationMs = round(result.ms);
+      if ("error" in result) return { entry: this.entryFor(row, started, { status: "error", error: result.error, reasonCode: "error", durationMs }) };
+      if ("missing" in result) return { entry: this.entryFor(row, started, { status: "error", error: "It no longer exists upstream.", reasonCode: "upstream_missing", durationMs }) };
+      return this.metadataOutcome(row, result.metadata, options, row.resolvedVersion, undefined, durationMs);
+    });
+  }
+
+  /**
    * `metadata` mode: upstream's main file, merged into the stored metadata.
    * An artifact whose main file was edited here keeps the metadata of its
    * own main file instead, and says so.
@@ -498,14 +557,21 @@ export class CollectionRefresher {
       source = await this.upstream.readMainFile(row.source, revision, row.type);
       if (!source) return { entry: this.entryFor(row, started, { status: "error", error: "It no longer exists upstream.", reasonCode: "upstream_missing" }) };
     }
-    const metadata = mergeMetadata(row.metadata, parseMetadata(source.toString("utf8")), options.fields ?? METADATA_FIELDS);
+    const parsed = parseMetadata(source.toString("utf8"));
+    return this.metadataOutcome(row, parsed, options, upstreamVersion ?? row.resolvedVersion, reasonCode, round(performance.now() - started));
+  }
+
+  /** A metadata refresh's entry for what an artifact's main file says, and its update when a field changed. */
+  private metadataOutcome(row: RefreshRow, parsed: UpstreamMetadata, options: RefreshOptions, upstreamVersion: string, reasonCode: ReasonCode | undefined, durationMs: number): Evaluated {
+    const metadata = mergeMetadata(row.metadata, parsed, options.fields ?? METADATA_FIELDS);
     const changes = changedFields(row.metadata, metadata);
-    const entry = this.entryFor(row, started, {
+    const entry = this.entryFor(row, 0, {
       status: changes.length > 0 ? "refreshed" : "unchanged",
       changes,
       oldValues: pick(row.metadata, changes),
       newValues: pick(metadata, changes),
-      upstreamVersion: upstreamVersion ?? row.resolvedVersion,
+      upstreamVersion,
+      durationMs,
       ...(reasonCode ? { reasonCode, reason: "Its main file has local edits: the metadata comes from the stored copy, not upstream." } : {}),
     });
     if (changes.length === 0) return { entry };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changedFields, EMPTY_METADATA, mergeMetadata, MetadataError, parseMetadata } from "./metadata";
+import { MetadataError, parseMetadata } from "./front-matter";
+import { changedFields, EMPTY_METADATA, mergeMetadata } from "./metadata";
 
 describe("parseMetadata", () => {
   it("reads the YAML front matter fields", () => {

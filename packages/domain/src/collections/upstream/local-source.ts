@@ -45,6 +45,48 @@ async function localRoot(root: string, bounds: LocalBounds): Promise<{ isFile: b
   return { isFile: info.isFile() };
 }
 
+/**
+ * A local artifact's main file alone, for metadata refreshes; null when the
+ * artifact is gone. Folders are probed for their main file by name, without
+ * a walk of the folder. A function of its own, so that a large refresh can
+ * run it on a worker thread (local-metadata.ts).
+ */
+export async function readLocalMainFile(source: LocalArtifactSource, revision: Pick<LocalRevision, "files" | "bounds">, type: ArtifactType): Promise<Buffer | null> {
+  const { files, bounds } = revision;
+  const found = await mainFileReachedDirectly(source, revision, type);
+  if (found) return found;
+  const root = await localRoot(source.path, bounds);
+  if (!root) return null;
+  if (root.isFile) {
+    // Only a `.md` file is its own main file; any other file artifact has no metadata to read.
+    if (!source.path.toLowerCase().endsWith(".md")) throw new UpstreamError("Upstream has no main file to read metadata from.");
+    return files.read(source.path);
+  }
+  for (const candidate of mainFileCandidates(type)) {
+    const content = await files.readIfFile(join(source.path, candidate));
+    if (content) return content;
+  }
+  throw new UpstreamError("Upstream has no main file to read metadata from.");
+}
+
+/**
+ * A folder's main file, opened without looking at the folder first. The
+ * reader refuses any file it did not reach directly, so a main file read
+ * this way proves the folder is its own real path, and the folder's checks
+ * (localRoot: lstat and realpath, half a dozen system calls) would find
+ * nothing: a refresh of ten thousand folders skips them. Anything else — no
+ * such file, a link on the way, a file artifact — is null here, and goes
+ * through those checks, which say what is wrong.
+ */
+async function mainFileReachedDirectly(source: LocalArtifactSource, revision: Pick<LocalRevision, "files" | "bounds">, type: ArtifactType): Promise<Buffer | null> {
+  ensureWrittenPathAllowed(source.path, revision.bounds);
+  for (const candidate of mainFileCandidates(type)) {
+    const content = await revision.files.readIfFile(join(source.path, candidate)).catch(() => null);
+    if (content) return content;
+  }
+  return null;
+}
+
 /** Local folders and files, read as they are (never through a symlink), within the configured bounds. */
 export class LocalSource implements UpstreamSource<LocalArtifactSource, LocalRevision> {
   constructor(private readonly rules: LocalSourceRules) {}
@@ -92,21 +134,9 @@ export class LocalSource implements UpstreamSource<LocalArtifactSource, LocalRev
     return { isFile: false, files, object: null, ...(links.length > 0 ? { links: links.sort() } : {}) };
   }
 
-  /** Folders are probed for their main file by name, without a walk of the folder. */
-  async readMainFile(source: LocalArtifactSource, revision: LocalRevision, type: ArtifactType): Promise<Buffer | null> {
-    const { files, bounds } = revision;
-    const root = await localRoot(source.path, bounds);
-    if (!root) return null;
-    if (root.isFile) {
-      // Only a `.md` file is its own main file; any other file artifact has no metadata to read.
-      if (!source.path.toLowerCase().endsWith(".md")) throw new UpstreamError("Upstream has no main file to read metadata from.");
-      return files.read(source.path);
-    }
-    for (const candidate of mainFileCandidates(type)) {
-      const content = await files.readIfFile(join(source.path, candidate));
-      if (content) return content;
-    }
-    throw new UpstreamError("Upstream has no main file to read metadata from.");
+  /** The artifact's main file alone (see readLocalMainFile). */
+  readMainFile(source: LocalArtifactSource, revision: LocalRevision, type: ArtifactType): Promise<Buffer | null> {
+    return readLocalMainFile(source, revision, type);
   }
 
   async read(source: LocalArtifactSource, revision: LocalRevision, listing: UpstreamListing, only?: readonly string[]): Promise<Map<string, Buffer>> {
