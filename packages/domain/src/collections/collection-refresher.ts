@@ -520,6 +520,7 @@ export class CollectionRefresher {
     const started = performance.now();
     let results: LocalMetadataResult[];
     try {
+      // The rows of the local upstream (UpstreamReader.key) all have local sources.
       const items = batch.map((row) => ({ source: row.source as LocalArtifactSource, type: row.type }));
       results = (await this.offload.run({ kind: "local-metadata", bounds: revision.bounds, items, refreshSize })) as LocalMetadataResult[];
     } catch (error) {
