@@ -449,8 +449,9 @@ describe("symlinks in sources", () => {
       { seed: SEED, numRuns: fuzzRuns(20) },
     );
     // Each case builds, pushes, imports and refreshes two real repositories: twenty of them take about 20 s alone and
-    // twice that on a busy machine or with coverage on. Each import and refresh keeps its own 5 s limit above.
-  }, 120_000);
+    // twice that on a busy machine or with coverage on, so the limit grows with the number of cases (the benchmark runs
+    // 200). Each import and refresh keeps its own 5 s limit above.
+  }, fuzzRuns(20) * 6_000);
 
   it("refuses crafted git trees whose paths lead outside the artifact, skips .git in any case, and never copies a symlink", async () => {
     const run = nextRun();
