@@ -1,6 +1,6 @@
 "use client";
 
-import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, usePrefetchInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
 import Link from "next/link";
@@ -93,13 +93,45 @@ function artifactColumns(onRemove: (artifact: Artifact) => void) {
   ];
 }
 
+interface ArtifactListFilters {
+  type: ArtifactType | null;
+  findings: FindingSeverity | null;
+  namePattern: string;
+  words: string;
+}
+
+const NO_FILTERS: ArtifactListFilters = { type: null, findings: null, namePattern: "", words: "" };
+
+/** The artifact list's input for a set of filters: one shape, so a prefetch of the unfiltered list is the query the table reads. */
+function artifactListInput(collectionId: string, filters: ArtifactListFilters) {
+  return {
+    collection_id: collectionId,
+    type: filters.type ?? undefined,
+    findings: filters.findings ?? undefined,
+    name_pattern: filters.namePattern || undefined,
+    q: filters.words || undefined,
+  };
+}
+
+/**
+ * Starts loading the collection's first page of artifacts at once, beside
+ * the collection itself, rather than once the collection has loaded and the
+ * table is on the page: a request less in the chain before the first rows.
+ */
+export function usePrefetchArtifacts(collectionId: string): void {
+  const trpc = useTRPC();
+  usePrefetchInfiniteQuery(trpc.artifacts.list.infiniteQueryOptions(artifactListInput(collectionId, NO_FILTERS), nextPageOptions));
+}
+
 function ArtifactName({ artifact }: { artifact: Artifact }) {
   const { title, description } = artifact.metadata;
   const deployments = use(DeploymentsByArtifact);
   return (
     <div className="grid max-w-80 min-w-48 gap-0.5 whitespace-normal">
       <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        {/* Not prefetched: a long table would fetch the artifact page's code once per row in view. */}
         <Link
+          prefetch={false}
           href={artifactHref(artifact.collection_id, artifact.id)}
           className="rounded-sm font-medium break-words underline-offset-4 outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
         >
@@ -138,12 +170,7 @@ export function ArtifactsSection({ collectionId }: { collectionId: string }) {
 
   const artifacts = useInfiniteQuery(
     trpc.artifacts.list.infiniteQueryOptions(
-      {
-        collection_id: collectionId,
-        type: typeFilter ?? undefined,
-        findings: findingsFilter ?? undefined,
-        name_pattern: settledPattern || undefined, q: settledWords || undefined,
-      },
+      artifactListInput(collectionId, { type: typeFilter, findings: findingsFilter, namePattern: settledPattern, words: settledWords }),
       // While a new filter loads, the previous rows stay instead of a flash of skeleton.
       { ...nextPageOptions, placeholderData: keepPreviousData },
     ),

@@ -5,7 +5,7 @@ import { AlertCircleIcon, DownloadIcon, PencilIcon, SearchXIcon, Trash2Icon } fr
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { AddSourceSection } from "@/components/collections/add-source-section";
-import { ArtifactsSection } from "@/components/collections/artifacts-section";
+import { ArtifactsSection, usePrefetchArtifacts } from "@/components/collections/artifacts-section";
 import { CollectionFormDialog } from "@/components/collections/collection-form-dialog";
 import { DeleteCollectionDialog } from "@/components/collections/delete-collection-dialog";
 import { RefreshSection } from "@/components/collections/refresh-section";
@@ -42,6 +42,7 @@ export function CollectionView() {
 function CollectionDetail({ collectionId }: { collectionId: string }) {
   const trpc = useTRPC();
   const collection = useQuery(trpc.collections.get.queryOptions({ collection_id: collectionId }));
+  usePrefetchArtifacts(collectionId);
 
   if (collection.isPending) return <CollectionViewSkeleton />;
   if (collection.isError) {
