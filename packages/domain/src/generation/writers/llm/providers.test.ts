@@ -28,6 +28,19 @@ function compatibleWriter() {
   return createWriter({ provider: "openai-compatible", model: "test-model", base_url: baseUrl }, { llmApiKey: API_KEY });
 }
 
+/** An OpenAI-compatible writer with its own retry policy, at `url` (the test server by default). */
+function writerWithRetries(retries: { maxRetries: number; attemptTimeoutMs: number }, url = baseUrl, send?: typeof fetch) {
+  return new LlmWriter({
+    provider: "openai-compatible",
+    model: createOpenAICompatible({ name: "openai-compatible", baseURL: url, ...(send ? { fetch: send } : {}) }).chatModel("test-model"),
+    modelId: "test-model",
+    price: FREE,
+    label: `the OpenAI-compatible server at ${url}`,
+    keySource: "SCRIPTORIUM_LLM_API_KEY",
+    retryPolicy: { initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, ...retries },
+  });
+}
+
 describe("the OpenAI-compatible writer over HTTP", () => {
   it("asks for a planning stage with a json_schema response format and parses the answer", async () => {
     server.reply(completion(JSON.stringify(HIGH_CONCEPT)));
@@ -110,15 +123,7 @@ describe("the OpenAI-compatible writer over HTTP", () => {
 
   it("gives up an attempt the server never answers, retries it, and reports the timeout", async () => {
     server.reply({ status: 0, hang: true }, { status: 0, hang: true });
-    const writer = new LlmWriter({
-      provider: "openai-compatible",
-      model: createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl }).chatModel("test-model"),
-      modelId: "test-model",
-      price: FREE,
-      label: `the OpenAI-compatible server at ${baseUrl}`,
-      keySource: "SCRIPTORIUM_LLM_API_KEY",
-      retryPolicy: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, attemptTimeoutMs: 200 },
-    });
+    const writer = writerWithRetries({ maxRetries: 1, attemptTimeoutMs: 200 });
     const started = Date.now();
 
     await expect(writer.draftScene(sceneInput(), recordingCall())).rejects.toThrow(/did not answer within 0.2 s.*2 attempts/);
@@ -131,15 +136,7 @@ describe("the OpenAI-compatible writer over HTTP", () => {
     setFlagsFromString("--expose-gc");
     const collectGarbage = runInNewContext("gc") as () => void;
     server.reply({ status: 0, hang: true });
-    const writer = new LlmWriter({
-      provider: "openai-compatible",
-      model: createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl }).chatModel("test-model"),
-      modelId: "test-model",
-      price: FREE,
-      label: `the OpenAI-compatible server at ${baseUrl}`,
-      keySource: "SCRIPTORIUM_LLM_API_KEY",
-      retryPolicy: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, attemptTimeoutMs: 300 },
-    });
+    const writer = writerWithRetries({ maxRetries: 0, attemptTimeoutMs: 300 });
     const collecting = setInterval(collectGarbage, 20);
     try {
       await expect(writer.draftScene(sceneInput(), recordingCall())).rejects.toThrow(/did not answer within 0.3 s/);
@@ -157,15 +154,7 @@ describe("the OpenAI-compatible writer over HTTP", () => {
       attempts++;
       return fetch(input, init);
     };
-    const writer = new LlmWriter({
-      provider: "openai-compatible",
-      model: createOpenAICompatible({ name: "openai-compatible", baseURL: unreachableUrl, fetch: countingFetch }).chatModel("test-model"),
-      modelId: "test-model",
-      price: FREE,
-      label: `the OpenAI-compatible server at ${unreachableUrl}`,
-      keySource: "SCRIPTORIUM_LLM_API_KEY",
-      retryPolicy: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, attemptTimeoutMs: 5_000 },
-    });
+    const writer = writerWithRetries({ maxRetries: 2, attemptTimeoutMs: 5_000 }, unreachableUrl, countingFetch);
 
     await expect(writer.draftScene(sceneInput(), recordingCall())).rejects.toThrow(/Could not reach the OpenAI-compatible server.*3 attempts/);
     expect(attempts).toBe(3);
