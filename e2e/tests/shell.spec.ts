@@ -22,6 +22,19 @@ test("the overview links to every part of the dashboard", async ({ page }) => {
   await expect(nav.getByRole("link", { name: "API docs" })).toHaveAttribute("href", "/docs");
 });
 
+test("the build's hashed scripts are kept by the browser for good, its pages checked on every visit", async ({ page }) => {
+  const scripts: string[] = [];
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname.startsWith("/_next/static/") && response.status() === 200) scripts.push(response.headers()["cache-control"] ?? "");
+  });
+  const response = await page.goto("/collections");
+  expect(response?.headers()["cache-control"]).toBe("no-cache");
+  await signIn(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Collections" })).toBeVisible();
+  expect(scripts.length).toBeGreaterThan(0);
+  expect(new Set(scripts)).toEqual(new Set(["public, max-age=31536000, immutable"]));
+});
+
 test("an unknown address shows the dashboard's not-found page", async ({ page }) => {
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);

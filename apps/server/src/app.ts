@@ -37,6 +37,16 @@ function contextFor(services: Services, req: IncomingMessage, apiKey: string | n
   return { services, requestId: requestIdOf(req), apiKey };
 }
 
+/**
+ * The dashboard build's scripts and styles under /_next/static/ carry a hash
+ * of their content in their names, so browsers may keep them for good and
+ * reuse them without asking again; its pages keep their names across builds
+ * and are checked on every visit, so a new version is seen at once.
+ */
+function setDashboardCaching(res: ServerResponse, pathname: string): void {
+  res.setHeader("cache-control", pathname.startsWith("/_next/static/") ? "public, max-age=31536000, immutable" : "no-cache");
+}
+
 /** Writes a freshly generated owner key where only this user can read it. */
 function storeOwnerKey(dataDir: string, key: string): string {
   const path = join(dataDir, "owner.key");
@@ -82,7 +92,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
   if (config.dashboardDir && !dashboardDir) {
     log.warn({ dir: config.dashboardDir }, "no dashboard build found; serving the API alone");
   }
-  const dashboard = dashboardDir ? sirv(dashboardDir, { dev: false, etag: true, extensions: ["html"] }) : null;
+  const dashboard = dashboardDir ? sirv(dashboardDir, { dev: false, etag: true, extensions: ["html"], setHeaders: setDashboardCaching }) : null;
   // Read once: the dashboard's own not-found page, answered with a real 404.
   const notFoundPage = dashboardDir ? readFileSync(join(dashboardDir, "404.html")) : null;
 

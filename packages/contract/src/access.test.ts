@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CreateApiKeyInput, SCOPES, scopeIncludes } from "./access";
+import { CreateApiKeyInput } from "./access";
+import { SCOPES, scopeIncludes } from "./values";
 
 describe("scopeIncludes", () => {
   it("lets each scope include itself and every scope below it, and nothing above", () => {

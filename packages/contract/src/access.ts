@@ -1,17 +1,11 @@
 import { z } from "zod";
-
-/** Scopes in rising order: each includes every scope before it. */
-export const SCOPES = ["read", "write", "admin", "owner"] as const;
+import { SCOPES } from "./values";
 
 export const Scope = z.enum(SCOPES).meta({
   id: "Scope",
   description: "read: queries, subscriptions, downloads; write: everything that changes state; admin: manage the workspace's keys; owner: create workspaces. Each includes the ones before it.",
 });
 export type Scope = z.infer<typeof Scope>;
-
-export function scopeIncludes(held: Scope, needed: Scope): boolean {
-  return SCOPES.indexOf(held) >= SCOPES.indexOf(needed);
-}
 
 export const CreateApiKeyInput = z.object({
   name: z.string().trim().min(1, "Give the key a name.").max(100, "Keep the name to 100 characters or fewer."),

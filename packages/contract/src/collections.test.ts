@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ARTIFACT_TYPES, CreateCollectionInput, describeSource, isArtifactType, REFRESH_MODE_ALIASES, REFRESH_MODES, SourceInput, UpdateCollectionInput } from "./collections";
+import { CreateCollectionInput, REFRESH_MODE_ALIASES, REFRESH_MODES, SourceInput, UpdateCollectionInput } from "./collections";
+import { ARTIFACT_TYPES, describeSource, isArtifactType } from "./values";
 
 describe("describeSource", () => {
   it("writes each kind the way people type it", () => {

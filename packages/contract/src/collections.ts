@@ -1,14 +1,9 @@
 import { z } from "zod";
+import { ARTIFACT_TYPES } from "./values";
 import { Id } from "./ids";
-
-export const ARTIFACT_TYPES = ["skill", "command", "agent", "hook", "mcp", "workflow"] as const;
 
 export const ArtifactType = z.enum(ARTIFACT_TYPES).meta({ id: "ArtifactType" });
 export type ArtifactType = z.infer<typeof ArtifactType>;
-
-export function isArtifactType(value: string): value is ArtifactType {
-  return (ARTIFACT_TYPES as readonly string[]).includes(value);
-}
 
 /** The metadata read from an artifact's main file; a refresh may be limited to some of them. */
 export const METADATA_FIELDS = ["title", "description", "author", "license", "version", "tags", "tools"] as const;
@@ -82,18 +77,6 @@ export const SourceInput = z.union([
   ]),
 ]);
 export type SourceInput = z.output<typeof SourceInput>;
-
-/** A short, human form of a source, for tables and logs: a local path, owner/repo/path@ref, or url//path@ref. */
-export function describeSource(source: ArtifactSource): string {
-  switch (source.kind) {
-    case "local":
-      return source.path;
-    case "git":
-      return `${source.url}${source.path ? `//${source.path}` : ""}${source.ref ? `@${source.ref}` : ""}`;
-    case "github":
-      return `${source.repo}${source.path ? `/${source.path}` : ""}${source.ref ? `@${source.ref}` : ""}`;
-  }
-}
 
 /** A glob on artifact names, case-insensitive; empty matches every name. */
 export const NamePattern = z.string().trim().max(200, "Keep the pattern to 200 characters or fewer.");

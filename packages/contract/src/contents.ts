@@ -1,23 +1,5 @@
 import { z } from "zod";
-
-/**
- * Bounds on an artifact's stored copy, for imports, syncs and edits alike:
- * what one request can make the server hold, read or send.
- */
-export const CONTENT_LIMITS = {
-  /** Largest single file. */
-  fileBytes: 10 * 1024 * 1024,
-  /** Largest artifact, all files together. */
-  artifactBytes: 50 * 1024 * 1024,
-  /** Most files in one artifact. */
-  artifactFiles: 2_000,
-  /** Longest file path, in UTF-8 bytes. */
-  pathBytes: 1_024,
-  /** Largest file read or written inline (base64 in JSON, tRPC); larger ones go through the REST file route. */
-  inlineFileBytes: 1024 * 1024,
-  /** Longest unified diff of one file in a refresh entry; beyond it the patch is cut and marked `truncated`. */
-  patchBytes: 64 * 1024,
-} as const;
+import { CONTENT_LIMITS, FINDING_SEVERITIES } from "./values";
 
 /**
  * Why a path cannot name a file of an artifact, or null when it can: the
@@ -64,8 +46,6 @@ export type FileChange = (typeof FILE_CHANGES)[number];
 export const REASON_CODES = ["pinned", "local_conflict", "security_review", "locally_modified", "upstream_missing", "unchanged_upstream", "error"] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-/** How sure a finding of the security review is to be harmful; `high` holds an update back. */
-export const FINDING_SEVERITIES = ["high", "medium", "low"] as const;
 export const FindingSeverity = z.enum(FINDING_SEVERITIES).meta({ id: "FindingSeverity" });
 export type FindingSeverity = z.infer<typeof FindingSeverity>;
 

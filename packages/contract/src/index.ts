@@ -13,3 +13,4 @@ export * from "./steering";
 export * from "./paging";
 export * from "./profiles";
 export * from "./text";
+export * from "./values";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ARTIFACT_TYPES } from "./collections";
+import { ARTIFACT_TYPES } from "./values";
 import { DEPLOY_PROFILES, DEPLOY_SCOPES, layoutArtifact, LayoutRefusal, lockFilePath, PROFILES, type LayoutInput } from "./profiles";
 
 const encode = (text: string) => new TextEncoder().encode(text);

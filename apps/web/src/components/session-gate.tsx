@@ -2,14 +2,17 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { RefreshCwIcon, ServerCrashIcon } from "lucide-react";
+import dynamic from "next/dynamic";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/app-shell";
 import { BrandMark } from "@/components/brand";
 import { SessionContext } from "@/components/session-context";
-import { SignInScreen } from "@/components/sign-in-screen";
 import { Button } from "@/components/ui/button";
 import { SESSION_QUERY_KEY } from "@/lib/session";
 import { errorMessage, trpcErrorCode, useTRPCClient, type Session } from "@/lib/trpc";
+
+// Its own code, with its form and schema: a signed-in page never loads it.
+const SignInScreen = dynamic(() => import("@/components/sign-in-screen").then((module) => module.SignInScreen), { ssr: false, loading: LoadingScreen });
 
 /**
  * Every page sits behind this gate: it asks the server who the session
@@ -52,6 +55,10 @@ export function SessionGate({ children }: { children: ReactNode }) {
       </CenteredMessage>
     );
   }
+  return <LoadingScreen />;
+}
+
+function LoadingScreen() {
   return (
     <CenteredMessage>
       <BrandMark className="animate-pulse" />

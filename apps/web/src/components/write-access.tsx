@@ -2,7 +2,7 @@
 
 import { EyeIcon } from "lucide-react";
 import type { ComponentProps, MouseEvent } from "react";
-import { scopeIncludes } from "@scriptorium/contract";
+import { scopeIncludes } from "@scriptorium/contract/values";
 import { useSession } from "@/components/session-context";
 import { Button } from "@/components/ui/button";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@scriptorium/api";
-import { CONTENT_LIMITS } from "@scriptorium/contract";
+import { CONTENT_LIMITS } from "@scriptorium/contract/values";
 
 export type ArtifactFile = RouterOutputs["artifacts"]["files"]["items"][number];
 export type InlineFile = RouterOutputs["artifacts"]["readFile"];

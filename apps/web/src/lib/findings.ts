@@ -1,5 +1,6 @@
 import type { RouterOutputs } from "@scriptorium/api";
-import { FINDING_SEVERITIES, type FindingSeverity } from "@scriptorium/contract";
+import type { FindingSeverity } from "@scriptorium/contract";
+import { FINDING_SEVERITIES } from "@scriptorium/contract/values";
 
 export type Finding = RouterOutputs["artifacts"]["findings"]["items"][number];
 export type FindingsSummary = RouterOutputs["artifacts"]["list"]["items"][number]["findings_summary"];

@@ -1,6 +1,7 @@
 "use client";
 
-import { ARTIFACT_TYPES, isArtifactType, type ArtifactType } from "@scriptorium/contract";
+import type { ArtifactType } from "@scriptorium/contract";
+import { ARTIFACT_TYPES, isArtifactType } from "@scriptorium/contract/values";
 import { Select, SelectContent, SelectItem, SelectItemText, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { ARTIFACT_TYPE_LABELS } from "@/lib/collections";
 

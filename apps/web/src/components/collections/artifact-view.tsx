@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { AlertCircleIcon, DownloadIcon, FilePlusIcon, FileXIcon, SearchXIcon } from "lucide-react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { describeSource } from "@scriptorium/contract";
+import { describeSource } from "@scriptorium/contract/values";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
 import { FileTree } from "@/components/collections/file-tree";
 import { FileViewer } from "@/components/collections/file-viewer";

@@ -3,15 +3,16 @@
 import { keepPreviousData, useInfiniteQuery, usePrefetchInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { AlertCircleIcon, FilterXIcon, PackageOpenIcon, RefreshCwIcon } from "lucide-react";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { createContext, use, useId, useMemo, useState } from "react";
-import { describeSource, type ArtifactType, type FindingSeverity } from "@scriptorium/contract";
+import type { ArtifactType, FindingSeverity } from "@scriptorium/contract";
+import { describeSource } from "@scriptorium/contract/values";
 import { ArtifactTypeBadge } from "@/components/collections/artifact-type-badge";
 import { ArtifactTypeSelect } from "@/components/collections/artifact-type-select";
 import { ArtifactDeploymentBadges } from "@/components/collections/deployment-badges";
 import { FindingsSummaryBadges } from "@/components/collections/finding-badges";
 import { FindingsFilterSelect } from "@/components/collections/findings-filter-select";
-import { RemoveArtifactDialog } from "@/components/collections/remove-artifact-dialog";
 import { LoadMore } from "@/components/load-more";
 import { RelativeTime } from "@/components/relative-time";
 import { Badge } from "@/components/ui/badge";
@@ -30,6 +31,9 @@ import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 
 const column = createColumnHelper<Artifact>();
+
+// Its own code, loaded once the table is up: no row needs it until "Remove" is pressed.
+const RemoveArtifactDialog = dynamic(() => import("@/components/collections/remove-artifact-dialog").then((module) => module.RemoveArtifactDialog), { ssr: false });
 
 /**
  * Where each artifact of the collection is deployed, by artifact id: one

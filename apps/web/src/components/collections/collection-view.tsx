@@ -2,14 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { AlertCircleIcon, DownloadIcon, PencilIcon, SearchXIcon, Trash2Icon } from "lucide-react";
+import dynamic from "next/dynamic";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { AddSourceSection } from "@/components/collections/add-source-section";
 import { ArtifactsSection, usePrefetchArtifacts } from "@/components/collections/artifacts-section";
-import { CollectionFormDialog } from "@/components/collections/collection-form-dialog";
-import { DeleteCollectionDialog } from "@/components/collections/delete-collection-dialog";
-import { RefreshSection } from "@/components/collections/refresh-section";
-import { SnapshotsSection } from "@/components/collections/snapshots-section";
 import { BackLink, DetailProblem, type BackTarget } from "@/components/detail-problem";
 import { PageHeader } from "@/components/page-header";
 import { RetryButton } from "@/components/problem-card";
@@ -21,6 +17,19 @@ import { WriteButton } from "@/components/write-access";
 import { collectionBundleHref } from "@/lib/artifact-files";
 import { pluralize, type Collection } from "@/lib/collections";
 import { errorMessage, trpcErrorCode, useTRPC } from "@/lib/trpc";
+
+/*
+ * Below the artifacts table, and in dialogs: code of their own, fetched as
+ * the page renders, each behind a boundary of its own (a placeholder, or
+ * nothing for a closed dialog) so that waiting for it never holds back the
+ * table. The forms bring zod and the API's schemas, which the first rows of
+ * a long collection do not need.
+ */
+const AddSourceSection = dynamic(() => import("@/components/collections/add-source-section").then((module) => module.AddSourceSection), { loading: SectionPlaceholder });
+const RefreshSection = dynamic(() => import("@/components/collections/refresh-section").then((module) => module.RefreshSection), { loading: SectionPlaceholder });
+const SnapshotsSection = dynamic(() => import("@/components/collections/snapshots-section").then((module) => module.SnapshotsSection), { loading: SectionPlaceholder });
+const CollectionFormDialog = dynamic(() => import("@/components/collections/collection-form-dialog").then((module) => module.CollectionFormDialog), { ssr: false });
+const DeleteCollectionDialog = dynamic(() => import("@/components/collections/delete-collection-dialog").then((module) => module.DeleteCollectionDialog), { ssr: false });
 
 /** Where this page's back link leads. */
 const backToCollections: BackTarget = { href: "/collections", label: "Collections" };
@@ -121,6 +130,16 @@ function CollectionHeader({ collection }: { collection: Collection }) {
       <CollectionFormDialog open={editing} onOpenChange={setEditing} collection={collection} />
       <DeleteCollectionDialog open={deleting} onOpenChange={setDeleting} collection={collection} />
     </>
+  );
+}
+
+/** Holds a lazily loaded section's place (a card's height) while its code arrives. */
+function SectionPlaceholder() {
+  return (
+    <Card className="gap-4 px-6" aria-hidden="true">
+      <Skeleton className="h-5 w-40" />
+      <Skeleton className="h-4 w-full max-w-md" />
+    </Card>
   );
 }
 

@@ -1,4 +1,5 @@
-import { FINDING_SEVERITIES, type FindingSeverity } from "@scriptorium/contract";
+import type { FindingSeverity } from "@scriptorium/contract";
+import { FINDING_SEVERITIES } from "@scriptorium/contract/values";
 import { Badge } from "@/components/ui/badge";
 import type { FindingsSummary } from "@/lib/findings";
 import { cn } from "@/lib/utils";

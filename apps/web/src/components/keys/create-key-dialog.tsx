@@ -6,7 +6,8 @@ import { AlertCircleIcon, LoaderCircleIcon, PlusIcon, TriangleAlertIcon } from "
 import { useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import type { z } from "zod";
-import { CreateApiKeyInput, SCOPES, scopeIncludes } from "@scriptorium/contract";
+import { CreateApiKeyInput } from "@scriptorium/contract";
+import { SCOPES, scopeIncludes } from "@scriptorium/contract/values";
 import { CopyButton } from "@/components/copy-button";
 import { ScopeBadge } from "@/components/scope-badge";
 import { useSession } from "@/components/session-context";

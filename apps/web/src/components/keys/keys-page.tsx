@@ -1,6 +1,6 @@
 "use client";
 
-import { scopeIncludes } from "@scriptorium/contract";
+import { scopeIncludes } from "@scriptorium/contract/values";
 import { AdminRequired } from "@/components/keys/admin-required";
 import { CreateKeyDialog } from "@/components/keys/create-key-dialog";
 import { KeysTable } from "@/components/keys/keys-table";
