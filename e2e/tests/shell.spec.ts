@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "../fixtures";
+import { BOOTSTRAP_KEY, signIn } from "../fixtures";
 
 test("the overview links to every part of the dashboard", async ({ page }) => {
   await page.goto("/");
@@ -33,6 +33,34 @@ test("the build's hashed scripts are kept by the browser for good, its pages che
   await expect(page.getByRole("heading", { level: 1, name: "Collections" })).toBeVisible();
   expect(scripts.length).toBeGreaterThan(0);
   expect(new Set(scripts)).toEqual(new Set(["public, max-age=31536000, immutable"]));
+});
+
+test("a browser that signed in before shows the app at once, and the sign-in screen once its cookie is gone", async ({ page, context }) => {
+  await page.goto("/collections");
+  await signIn(page);
+  const heading = page.getByRole("heading", { level: 1, name: "Collections" });
+  await expect(heading).toBeVisible();
+  const remembered = () => page.evaluate(() => window.localStorage.getItem("scriptorium.session"));
+  // The key's name and scope are remembered, never the key.
+  expect(JSON.parse((await remembered()) ?? "null")).toMatchObject({ key: { scope: "owner" } });
+  expect(await remembered()).not.toContain(BOOTSTRAP_KEY);
+
+  await page.reload();
+  await expect(heading).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeHidden();
+
+  // The cookie expired or was cleared: the server's answer wins over what the browser remembers.
+  await context.clearCookies();
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  expect(await remembered()).toBeNull();
+
+  await signIn(page);
+  await expect(heading).toBeVisible();
+  expect(await remembered()).not.toBeNull();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  expect(await remembered()).toBeNull();
 });
 
 test("an unknown address shows the dashboard's not-found page", async ({ page }) => {

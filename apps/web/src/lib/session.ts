@@ -17,12 +17,58 @@ function forgetWorkspaceData(queryClient: QueryClient): void {
   queryClient.removeQueries({ predicate: (query) => !isSessionQuery(query.queryKey) });
 }
 
+/**
+ * Where this browser keeps the last session the server confirmed: the
+ * workspace and the key's name, scope and prefix, never the key itself
+ * (that stays in the httpOnly cookie). A page opened again shows the app
+ * with it at once and asks for its data while the server confirms who the
+ * cookie belongs to; an answer that differs replaces it, and a cookie the
+ * server no longer accepts leads to the sign-in screen.
+ */
+const REMEMBERED_SESSION_ITEM = "scriptorium.session";
+
+/** The remembered session as stored (a JSON string), or null: a stable value for useSyncExternalStore. */
+export function rememberedSessionText(): string | null {
+  try {
+    return window.localStorage.getItem(REMEMBERED_SESSION_ITEM);
+  } catch {
+    // Storage may be turned off; the page then simply waits for the server.
+    return null;
+  }
+}
+
+/** Reads a remembered session back, ignoring anything that does not have a session's shape. */
+export function parseRememberedSession(text: string | null): Session | null {
+  if (!text) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null || !("key" in value) || !("workspace" in value)) return null;
+    const { key, workspace } = value as { key: unknown; workspace: unknown };
+    const isObject = (part: unknown): part is Record<string, unknown> => typeof part === "object" && part !== null;
+    if (!isObject(key) || !isObject(workspace) || typeof key.scope !== "string" || typeof key.name !== "string" || typeof workspace.name !== "string") return null;
+    return value as Session;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberSession(session: Session | null): void {
+  try {
+    if (session) window.localStorage.setItem(REMEMBERED_SESSION_ITEM, JSON.stringify(session));
+    else window.localStorage.removeItem(REMEMBERED_SESSION_ITEM);
+  } catch {
+    // Storage may be turned off or full: remembering is only a head start.
+  }
+}
+
 export function startSession(queryClient: QueryClient, session: Session): void {
   forgetWorkspaceData(queryClient);
+  rememberSession(session);
   queryClient.setQueryData<Session | null>(SESSION_QUERY_KEY, session);
 }
 
 export function endSession(queryClient: QueryClient): void {
+  rememberSession(null);
   queryClient.setQueryData<Session | null>(SESSION_QUERY_KEY, null);
   forgetWorkspaceData(queryClient);
 }
