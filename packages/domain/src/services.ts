@@ -133,8 +133,11 @@ export function createServices(db: Database, options: ServiceOptions): Services 
   );
   const review = new SecurityReview(options.securityReview ?? true);
   const queue = new JobQueue(db, events, options.jobLeaseSeconds ?? DEFAULT_JOB_LEASE_SECONDS);
-  const runner = new StageRunner(db, queue, (writer) =>
-    writer.provider === "offline" && offload ? new OffloadedOfflineWriter(offload) : createWriter(writer, options.llm ?? {}),
+  const runner = new StageRunner(
+    db,
+    queue,
+    (writer) => (writer.provider === "offline" && offload ? new OffloadedOfflineWriter(offload) : createWriter(writer, options.llm ?? {})),
+    offload,
   );
   const engine = new JobEngine(queue, runner, options.log, {
     workers: options.workers ?? 2,

@@ -28,6 +28,16 @@ describe("the offload thread pool", () => {
     expect(await pool.run(task)).toEqual(await INLINE_OFFLOAD.run(task));
   });
 
+  it("reads a manuscript's quality report in a worker thread, as inline", async () => {
+    const book = sampleBook({ words: 6_000, chapters: 3 });
+    const chapters = book.chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, scenes: chapter.scenes.map((paragraphs) => paragraphs.join("\n\n")) }));
+    const task: OffloadTask = { kind: "quality-report", brief: briefFor({ target_words: 6_000, chapters: 3 }), chapters };
+    const [threaded, inline] = await Promise.all([pool.run(task), INLINE_OFFLOAD.run(task)]);
+    expect(threaded).toEqual(inline);
+    expect(threaded).toMatchObject({ total_words: expect.any(Number) });
+    expect((threaded as { total_words: number }).total_words).toBeGreaterThan(5_000);
+  });
+
   it("passes a failing task's error back to the caller", async () => {
     await expect(pool.run({ kind: "export", format: "rtf" as never, book: sampleBook() })).rejects.toThrow(/No exporter for rtf/);
   });

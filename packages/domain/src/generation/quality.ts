@@ -303,7 +303,14 @@ function isTrivialPhrase(phrase: string): boolean {
   return contentWords.length < 2;
 }
 
-export function computeQualityReport(brief: ProjectBrief, chapters: { number: number; title: string; scenes: string[] }[]): QualityReport {
+/** A chapter as the quality report reads it: its scenes' text in order. */
+export interface QualityChapter {
+  number: number;
+  title: string;
+  scenes: string[];
+}
+
+export function computeQualityReport(brief: ProjectBrief, chapters: QualityChapter[]): QualityReport {
   const stats = new TextStats();
   const chapterWords = chapters.map((chapter) => chapter.scenes.reduce((sum, scene) => sum + stats.addScene(scene), 0));
 

@@ -5,9 +5,9 @@ import type { NewEvent } from "./events";
 import type { JobQueue, StopRequest } from "./job-queue";
 import { keepsFinishedScenes, partOf, scenesToRun, scopeOfJob, stagesToRun } from "./job-scope";
 import { latestTextStage, readStageText, summarizeSceneStage } from "./manuscript";
-import type { ContinuityIssue, Outline } from "./outputs";
+import type { ContinuityIssue, Outline, QualityReport } from "./outputs";
 import { briefOf } from "./project-service";
-import { computeQualityReport } from "./quality";
+import { INLINE_OFFLOAD, type Offload } from "../offload";
 import { readStageRuns, readStageStates } from "./stage-runs";
 import { isPlanningStage, PLANNING_STAGES, STAGE, STAGES, type Stage, type StageNumber } from "./stages";
 import { pinnedTexts, sceneKey, storeStageVersion, writeSceneText } from "./versions";
@@ -128,6 +128,8 @@ export class StageRunner {
     private readonly db: Database,
     private readonly queue: JobQueue,
     private readonly writerFor: WriterFactory,
+    /** Where the last stage reads the whole manuscript: a worker thread in the server, so that requests are answered meanwhile. */
+    private readonly offload: Offload = INLINE_OFFLOAD,
   ) {}
 
   /** A run of a claimed job; null when its project is gone. */
@@ -267,10 +269,11 @@ export class StageRunner {
 
   private async validateOutput(projectId: string, brief: ProjectBrief, outline: Outline) {
     const chapters = await readStageText(this.db, projectId, STAGE.motif_infusion, outline);
-    const report = computeQualityReport(
+    const report = (await this.offload.run({
+      kind: "quality-report",
       brief,
-      chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, scenes: chapter.scenes.map((scene) => scene.text) })),
-    );
+      chapters: chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, scenes: chapter.scenes.map((scene) => scene.text) })),
+    })) as QualityReport;
     const output = {
       manuscript: {
         title: brief.title,
