@@ -10,9 +10,10 @@ import type { ArtifactSource } from "./collections";
 
 /** Scopes in rising order: each includes every scope before it. */
 export const SCOPES = ["read", "write", "admin", "owner"] as const;
+type ScopeName = (typeof SCOPES)[number];
 
 /** Whether a key of scope `held` may do what needs `needed`. */
-export function scopeIncludes(held: (typeof SCOPES)[number], needed: (typeof SCOPES)[number]): boolean {
+export function scopeIncludes(held: ScopeName, needed: ScopeName): boolean {
   return SCOPES.indexOf(held) >= SCOPES.indexOf(needed);
 }
 

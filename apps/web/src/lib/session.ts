@@ -37,16 +37,12 @@ export function rememberedSessionText(): string | null {
   }
 }
 
-/** Reads a remembered session back, ignoring anything that does not have a session's shape. */
+/** Reads a remembered session back, ignoring anything without a session's shape (another version's, or edited by hand). */
 export function parseRememberedSession(text: string | null): Session | null {
   if (!text) return null;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== "object" || value === null || !("key" in value) || !("workspace" in value)) return null;
-    const { key, workspace } = value as { key: unknown; workspace: unknown };
-    const isObject = (part: unknown): part is Record<string, unknown> => typeof part === "object" && part !== null;
-    if (!isObject(key) || !isObject(workspace) || typeof key.scope !== "string" || typeof key.name !== "string" || typeof workspace.name !== "string") return null;
-    return value as Session;
+    const value = JSON.parse(text) as Partial<Session> | null;
+    return typeof value?.key?.scope === "string" && typeof value.key.name === "string" && typeof value.workspace?.name === "string" ? (value as Session) : null;
   } catch {
     return null;
   }
