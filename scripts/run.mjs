@@ -139,10 +139,14 @@ async function ensureTestPostgres() {
     });
 }
 
-/** Runs the server in the foreground, with its V8 flags (apps/server/node-flags.json), passing signals through for a graceful stop. */
+/**
+ * Runs the server in the foreground with its runtime settings
+ * (apps/server/runtime.json: V8 flags, and allocator settings an operator's
+ * own environment may override), passing signals through for a graceful stop.
+ */
 function serve(entry) {
-  const flags = JSON.parse(readFileSync(join(root, "apps/server/node-flags.json"), "utf8"));
-  const child = spawn(process.execPath, [...flags, join(root, entry)], { cwd: root, stdio: "inherit", env });
+  const runtime = JSON.parse(readFileSync(join(root, "apps/server/runtime.json"), "utf8"));
+  const child = spawn(process.execPath, [...runtime.nodeFlags, join(root, entry)], { cwd: root, stdio: "inherit", env: { ...runtime.env, ...env } });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

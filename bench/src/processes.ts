@@ -77,8 +77,8 @@ export async function startService(command: string, args: string[], env: Record<
   };
 }
 
-/** The V8 flags `npm start` and `npm run worker` run the server with. */
-export const SERVER_NODE_FLAGS = JSON.parse(readFileSync(join(REPO_ROOT, "apps/server/node-flags.json"), "utf8")) as string[];
+/** The V8 flags and environment `npm start` and `npm run worker` run the server with. */
+const SERVER_RUNTIME = JSON.parse(readFileSync(join(REPO_ROOT, "apps/server/runtime.json"), "utf8")) as { nodeFlags: string[]; env: Record<string, string> };
 
 /** The Scriptorium server as `npm start` runs it, API only, on a fresh data directory (or on PostgreSQL, with `env.DATABASE_URL`). */
 export function startScriptorium(env: Record<string, string> = {}): Promise<Service & { dataDir: string }> {
@@ -104,8 +104,9 @@ export function startStockAdapters(env: Record<string, string> = {}): Promise<Se
 
 async function startServer(args: string[], env: Record<string, string>): Promise<Service & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "scriptorium-bench-"));
-  // Each with the V8 flags `npm start` uses, so that the comparisons differ only in their code.
-  const service = await startService(process.execPath, [...SERVER_NODE_FLAGS, ...args], {
+  // Each with the V8 flags and environment `npm start` uses, so that the comparisons differ only in their code.
+  const service = await startService(process.execPath, [...SERVER_RUNTIME.nodeFlags, ...args], {
+    ...SERVER_RUNTIME.env,
     NODE_ENV: "production",
     PORT: "0",
     HOST: "127.0.0.1",
@@ -144,8 +145,8 @@ export function sampleRss(service: Service): { stop(): number } {
 export function startWorker(databaseUrl: string, slots: number): Promise<Service> {
   return startService(
     process.execPath,
-    [...SERVER_NODE_FLAGS, join(REPO_ROOT, "apps/server/dist/worker.js")],
-    { NODE_ENV: "production", DATABASE_URL: databaseUrl, SCRIPTORIUM_WORKERS: String(slots), LOG_LEVEL: "warn", SCRIPTORIUM_DATA_DIR: tmpdir() },
+    [...SERVER_RUNTIME.nodeFlags, join(REPO_ROOT, "apps/server/dist/worker.js")],
+    { ...SERVER_RUNTIME.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, SCRIPTORIUM_WORKERS: String(slots), LOG_LEVEL: "warn", SCRIPTORIUM_DATA_DIR: tmpdir() },
     /worker is (running)/,
   );
 }

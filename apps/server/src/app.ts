@@ -12,6 +12,7 @@ import { appRouter, buildOpenApiDocument, DATABASE_RETRY_AFTER_SECONDS, noteRequ
 import type { DatabaseHandle } from "@scriptorium/db";
 import type { Services } from "@scriptorium/domain";
 import type { Config } from "./config";
+import { keepUpWhenIdle } from "./database-upkeep";
 import { createDocsHandler } from "./http/docs";
 import { openDatabaseFor, servicesFor, startReviewBacklog } from "./lifecycle";
 import { ThreadPoolOffload } from "./offload/thread-pool";
@@ -198,6 +199,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
     socket.destroy();
   });
 
+  const stopUpkeep = database.upkeep ? keepUpWhenIdle(database.upkeep, log) : async () => undefined;
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
@@ -214,6 +216,7 @@ export async function createScriptoriumServer(config: Config, log: Logger): Prom
       });
       await services.cluster.stop();
       await offload.close();
+      await stopUpkeep();
       await database.close();
     })());
 

@@ -12,7 +12,7 @@ import { getHeapStatistics, setFlagsFromString } from "node:v8";
  * V8 reads the setting at every collection, so setting it here, first
  * thing at start, takes effect for the whole process. (The young
  * generation's size is read only when the process starts: that flag is
- * given on the command line, `apps/server/node-flags.json`.)
+ * given on the command line, `apps/server/runtime.json`.)
  */
 setFlagsFromString("--heap-growing-percent=50");
 
@@ -32,7 +32,7 @@ const IDLE_UTILIZATION = 0.2;
  * idle for a second and the heap holds more than 32 MB beyond what the last
  * full collection left, the server collects (a pause of a few tens of
  * milliseconds, taken while nobody waits). It needs V8's `gc` function,
- * which `npm start` and `npm run worker` expose (`apps/server/node-flags.json`);
+ * which `npm start` and `npm run worker` expose (`apps/server/runtime.json`);
  * a server started without it simply does not do this.
  */
 export function collectWhenIdle(collect: () => void, heapInUse: () => number = () => getHeapStatistics().used_heap_size): NodeJS.Timeout {

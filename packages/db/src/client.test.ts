@@ -20,6 +20,8 @@ describe.each(ENGINES)("database on %s", (engine) => {
     const test = await openTestDatabase(engine);
     try {
       expect(test.handle.kind).toBe(engine);
+      // PostgreSQL's autovacuum keeps it up; the embedded database has none of its own.
+      expect(test.handle.upkeep === null).toBe(engine === "postgres");
       await test.handle.ping();
       const tables = await rowsOf<{ table_name: string }>(
         test.handle.db,

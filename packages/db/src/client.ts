@@ -12,6 +12,7 @@ import pg from "pg";
 import { isDatabaseUnavailable } from "./errors";
 import { acquireDataDirLock } from "./lock";
 import * as schema from "./schema";
+import { performUpkeep, plannedUpkeep, type UpkeepStep } from "./upkeep";
 
 export type Schema = typeof schema;
 /** The one database type the domain sees, whichever engine is underneath. */
@@ -30,7 +31,19 @@ export interface DatabaseHandle {
    * what it missed from the tables. The returned function stops listening.
    */
   listen(channel: string, onMessage: (payload: string) => void, onResumed?: () => void): Promise<() => Promise<void>>;
+  /**
+   * The embedded database's stand-in for autovacuum (upkeep.ts), for its
+   * owner to run when it is idle: each step is one statement that holds the
+   * event loop. Null on PostgreSQL, whose autovacuum does this itself.
+   */
+  readonly upkeep: EmbeddedUpkeep | null;
   close(): Promise<void>;
+}
+
+export interface EmbeddedUpkeep {
+  /** What the tables need now: at most one step each. */
+  plan(): Promise<UpkeepStep[]>;
+  perform(step: UpkeepStep): Promise<void>;
 }
 
 export interface DatabaseConfig {
@@ -98,6 +111,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
         await client.query("select 1");
       },
       listen: (channel, onMessage) => client.listen(channel, onMessage),
+      upkeep: { plan: () => plannedUpkeep(client), perform: (step) => performUpkeep(client, step) },
       close: once(async () => {
         try {
           await client.close();
@@ -175,6 +189,7 @@ async function openPostgres(config: DatabaseConfig & { databaseUrl: string }): P
       await pool.query("select 1");
     },
     listen: (channel, onMessage, onResumed) => listener.listen(channel, onMessage, onResumed),
+    upkeep: null,
     close: once(async () => {
       await listener.close();
       await pool.end();

@@ -16,7 +16,7 @@ import type { OffloadTask } from "@scriptorium/domain/offload";
  * at some 5 ms of this thread's time every second or third batch.
  */
 const GARBAGE_LIMIT_BYTES = 4 * 1024 * 1024;
-/** V8's collector, there when the server runs with --expose-gc (apps/server/node-flags.json), as `npm start` does. */
+/** V8's collector, there when the server runs with --expose-gc (apps/server/runtime.json), as `npm start` does. */
 const exposedGc = (globalThis as { gc?: () => void }).gc;
 let inUseAfterCollection = process.memoryUsage().heapUsed;
 

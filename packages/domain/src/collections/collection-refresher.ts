@@ -102,8 +102,8 @@ const REFRESH_ROWS = sql<string>`coalesce(json_agg(json_build_object(
   'baseHash', ${artifacts.baseHash},
   'metadata', ${artifacts.metadata}
 ) order by ${artifacts.type}, ${artifacts.name})::text, '[]')`;
-/** Artifacts read per query. */
-const ROWS_PAGE = 2_000;
+/** Artifacts read per query: some 15 ms of the embedded database's time each, for 1 000. */
+const ROWS_PAGE = 1_000;
 /**
  * Artifacts written per statement. The embedded database runs each
  * statement on the event loop, start to end: smaller statements, with a
@@ -112,7 +112,8 @@ const ROWS_PAGE = 2_000;
  * second).
  */
 const UPDATES_PER_STATEMENT = 500;
-const TOUCHED_PER_STATEMENT = 5_000;
+/** Artifacts whose `refreshed_at` alone is set per statement: 5 000 held the loop for 190–240 ms, 500 for 20–30. */
+const TOUCHED_PER_STATEMENT = 500;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -597,6 +598,7 @@ export class CollectionRefresher {
           .select()
           .from(artifacts)
           .where(and(eq(artifacts.collectionId, collectionId), inArray(artifacts.id, snapshotted.map((update) => update.id))));
+        await yieldToEventLoop();
         await tx.insert(snapshots).values({
           id: snapshotId,
           workspaceId,
