@@ -1,35 +1,44 @@
 import { performance } from "node:perf_hooks";
 import type { EmbeddedUpkeep } from "@scriptorium/db";
+import { yieldToEventLoop } from "@scriptorium/domain";
 import type { Logger } from "./logger";
 
 /** How often the server looks at whether its embedded database needs upkeep. */
 const UPKEEP_CHECK_MS = 2_000;
 /** The event loop counts as idle below this share of busy time over the last check's interval. */
 const IDLE_UTILIZATION = 0.2;
+/** An idle check goes on to the next step until its steps have taken this long. */
+const UPKEEP_BUDGET_MS = 20;
 
 /**
  * Runs the embedded database's upkeep (statistics, dead rows: upkeep.ts in
- * @scriptorium/db) while the server is idle, one step per idle check: a
- * step is one statement, which holds the event loop for tens of
- * milliseconds on a table of ten thousand artifacts, so it waits for a
- * moment when nobody is being answered. The returned function stops it,
- * waiting for a step under way.
+ * @scriptorium/db) while the server is idle. A step is one statement, which
+ * holds the event loop: a few milliseconds on a small table, tens on ten
+ * thousand artifacts. So an idle check runs steps, with a turn of the loop
+ * between them, until they have taken 20 ms, and leaves the rest to the
+ * next one: a new database's twenty small tables are analyzed at once, a
+ * large table alone. The returned function stops it, waiting for a step
+ * under way.
  */
 export function keepUpWhenIdle(upkeep: EmbeddedUpkeep, log: Logger, checkMs = UPKEEP_CHECK_MS): () => Promise<void> {
   let utilization = performance.eventLoopUtilization();
   let running: Promise<void> | null = null;
-  const step = async () => {
-    const [next] = await upkeep.plan();
-    if (!next) return;
+  let stopped = false;
+  const steps = async () => {
     const started = performance.now();
-    await upkeep.perform(next);
-    log.debug({ table: next.table, work: next.work, duration_ms: Math.round(performance.now() - started) }, "database upkeep");
+    for (const step of await upkeep.plan()) {
+      const stepStarted = performance.now();
+      await upkeep.perform(step);
+      log.debug({ table: step.table, work: step.work, duration_ms: Math.round(performance.now() - stepStarted) }, "database upkeep");
+      if (stopped || performance.now() - started >= UPKEEP_BUDGET_MS) return;
+      await yieldToEventLoop();
+    }
   };
   const timer = setInterval(() => {
     const interval = performance.eventLoopUtilization(utilization);
     utilization = performance.eventLoopUtilization();
     if (running || interval.utilization >= IDLE_UTILIZATION) return;
-    running = step()
+    running = steps()
       .catch((error: unknown) => log.warn({ err: error }, "database upkeep failed"))
       .finally(() => {
         running = null;
@@ -37,6 +46,7 @@ export function keepUpWhenIdle(upkeep: EmbeddedUpkeep, log: Logger, checkMs = UP
   }, checkMs);
   timer.unref();
   return async () => {
+    stopped = true;
     clearInterval(timer);
     await running;
   };

@@ -37,3 +37,4 @@ export { DocxExporter } from "./exports/docx";
 export { EpubExporter } from "./exports/epub";
 export { MarkdownExporter } from "./exports/markdown";
 export { PdfExporter } from "./exports/pdf";
+export { yieldToEventLoop } from "./event-loop";
