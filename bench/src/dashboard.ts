@@ -1,12 +1,14 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { chromium, type BrowserContext } from "playwright-core";
 import { skillFile, tempDir, writeFiles } from "@scriptorium/domain/testing";
-import { OWNER_KEY, REPO_ROOT, startScriptorium } from "./processes";
+import { OWNER_KEY, REPO_ROOT, sampleRss, startScriptorium } from "./processes";
 import type { BenchResult } from "./report";
 
 const ARTIFACTS = 10_000;
+/** Every tenth artifact changes upstream before the refresh measured with the dashboard in the process. */
+const CHANGED_EVERY = 10;
 const ROUNDS = 3;
 /** Rounds before those measured: Chromium keeps a script's compiled code from its second visit on. */
 const WARM_UP_ROUNDS = 2;
@@ -71,8 +73,12 @@ export async function benchDashboard(): Promise<BenchResult[]> {
   const profileDir = tempDir("bench-dashboard-profile");
   const server = await startScriptorium({ SCRIPTORIUM_DASHBOARD: "" });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const skillPath = (index: number) => `skill-${String(index).padStart(5, "0")}/SKILL.md`;
   try {
-    writeFiles(root, Object.fromEntries(Array.from({ length: ARTIFACTS }, (_, index) => [`skill-${String(index).padStart(5, "0")}/SKILL.md`, skillFile({ title: `Skill ${index}`, description: `Does thing ${index}` })])));
+    // The server idle, its dashboard loaded, before any work: what the refresh's growth is measured from.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const idleRss = server.rssMiB();
+    writeFiles(root, Object.fromEntries(Array.from({ length: ARTIFACTS }, (_, index) => [skillPath(index), skillFile({ title: `Skill ${index}`, description: `Does thing ${index}` })])));
     const headers = { "x-api-key": OWNER_KEY, "content-type": "application/json" };
     const collection = (await (await fetch(`${server.url}/api/v1/collections`, { method: "POST", headers, body: JSON.stringify({ name: "Ten thousand" }) })).json()) as { id: string };
     const added = await fetch(`${server.url}/api/v1/collections/${collection.id}/artifacts`, { method: "POST", headers, body: JSON.stringify({ source: root }) });
@@ -84,6 +90,16 @@ export async function benchDashboard(): Promise<BenchResult[]> {
     await (await fetch(`${server.url}/api/v1/collections/${collection.id}/artifacts`, { headers })).arrayBuffer();
     const apiMs = performance.now() - apiStarted;
     const shownMs = median(returning.firstPage);
+
+    for (let index = 0; index < ARTIFACTS; index += CHANGED_EVERY) {
+      writeFileSync(join(root, skillPath(index)), skillFile({ title: `Skill ${index}`, description: `Does thing ${index}, better` }));
+    }
+    const rss = sampleRss(server);
+    const refreshed = await fetch(`${server.url}/api/v1/collections/${collection.id}/refresh`, { method: "POST", headers, body: JSON.stringify({ mode: "metadata" }) });
+    const refreshPeakRss = rss.stop();
+    const refresh = (await refreshed.json()) as { result?: { refreshed_count?: number } };
+    if (!refreshed.ok || refresh.result?.refreshed_count !== ARTIFACTS / CHANGED_EVERY) throw new Error(`refresh: ${refreshed.status} ${JSON.stringify(refresh).slice(0, 300)}`);
+    const growth = refreshPeakRss - idleRss;
     return [
       {
         name: `dashboard: a ${ARTIFACTS}-artifact collection's page in Chromium with a profile of its own, until its first 50 rows and "Load more" are on screen`,
@@ -91,6 +107,13 @@ export async function benchDashboard(): Promise<BenchResult[]> {
         comparison: `in a private window, which keeps no compiled code: ${Math.round(median(privateWindow.firstPage))} ms (rounds ${privateWindow.firstPage.map((ms) => Math.round(ms)).join(" / ")}); the same first page from the API alone: ${apiMs.toFixed(1)} ms`,
         target: "interactive within 1 s",
         pass: shownMs <= 1_000,
+      },
+      {
+        name: `server memory with the dashboard in the process: a metadata refresh of the same ${ARTIFACTS} artifacts (${ARTIFACTS / CHANGED_EVERY} changed) after those page loads`,
+        value: `peak RSS ${Math.round(refreshPeakRss)} MiB, +${Math.round(growth)} MiB over idle`,
+        comparison: `${Math.round(idleRss)} MiB idle, the dashboard loaded, before the import`,
+        target: "growth over idle ≤ 150 MB (143 MiB)",
+        pass: growth <= 150 / 1.048_576,
       },
     ];
   } finally {
