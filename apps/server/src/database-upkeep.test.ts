@@ -5,7 +5,7 @@ import { keepUpWhenIdle } from "./database-upkeep";
 import { createLogger } from "./logger";
 
 describe("the embedded database's upkeep while the server is idle", () => {
-  it("catches up with every table, a step per idle check, and stops cleanly", async () => {
+  it("catches up with every table while idle, and stops cleanly", async () => {
     const test = await openTestDatabase("pglite");
     try {
       const upkeep = test.handle.upkeep;

@@ -1,12 +1,11 @@
 import { performance } from "node:perf_hooks";
 import type { EmbeddedUpkeep } from "@scriptorium/db";
 import { yieldToEventLoop } from "@scriptorium/domain";
+import { idleSinceLastCheck } from "./event-loop-idle";
 import type { Logger } from "./logger";
 
 /** How often the server looks at whether its embedded database needs upkeep. */
 const UPKEEP_CHECK_MS = 2_000;
-/** The event loop counts as idle below this share of busy time over the last check's interval. */
-const IDLE_UTILIZATION = 0.2;
 /** An idle check goes on to the next step until its steps have taken this long. */
 const UPKEEP_BUDGET_MS = 20;
 
@@ -21,7 +20,7 @@ const UPKEEP_BUDGET_MS = 20;
  * under way.
  */
 export function keepUpWhenIdle(upkeep: EmbeddedUpkeep, log: Logger, checkMs = UPKEEP_CHECK_MS): () => Promise<void> {
-  let utilization = performance.eventLoopUtilization();
+  const wasIdle = idleSinceLastCheck();
   let running: Promise<void> | null = null;
   let stopped = false;
   const steps = async () => {
@@ -35,9 +34,9 @@ export function keepUpWhenIdle(upkeep: EmbeddedUpkeep, log: Logger, checkMs = UP
     }
   };
   const timer = setInterval(() => {
-    const interval = performance.eventLoopUtilization(utilization);
-    utilization = performance.eventLoopUtilization();
-    if (running || interval.utilization >= IDLE_UTILIZATION) return;
+    // Asked every time, so that each answer covers one interval.
+    const idle = wasIdle();
+    if (running || !idle) return;
     running = steps()
       .catch((error: unknown) => log.warn({ err: error }, "database upkeep failed"))
       .finally(() => {

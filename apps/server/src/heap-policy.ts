@@ -1,5 +1,5 @@
-import { performance } from "node:perf_hooks";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { idleSinceLastCheck } from "./event-loop-idle";
 
 /**
  * How far V8 lets the heap grow past what was live at the last full
@@ -20,8 +20,6 @@ setFlagsFromString("--heap-growing-percent=50");
 const IDLE_CHECK_MS = 1_000;
 /** Garbage worth a full collection: heap in use beyond what was live after the last one. */
 const IDLE_COLLECT_ABOVE_BYTES = 32 * 1024 * 1024;
-/** The event loop counts as idle below this share of busy time over the last check's interval. */
-const IDLE_UTILIZATION = 0.2;
 
 /**
  * Even at 1.5×, V8 collects the old generation only when it reaches its
@@ -37,14 +35,13 @@ const IDLE_UTILIZATION = 0.2;
  */
 export function collectWhenIdle(collect: () => void, heapInUse: () => number = () => getHeapStatistics().used_heap_size): NodeJS.Timeout {
   let liveAfterCollection = heapInUse();
-  let utilization = performance.eventLoopUtilization();
+  const wasIdle = idleSinceLastCheck();
   const timer = setInterval(() => {
-    const interval = performance.eventLoopUtilization(utilization);
-    utilization = performance.eventLoopUtilization();
+    const idle = wasIdle();
     const used = heapInUse();
     // V8 collected on its own since: what it left is the new reference.
     if (used < liveAfterCollection) liveAfterCollection = used;
-    if (interval.utilization >= IDLE_UTILIZATION || used - liveAfterCollection < IDLE_COLLECT_ABOVE_BYTES) return;
+    if (!idle || used - liveAfterCollection < IDLE_COLLECT_ABOVE_BYTES) return;
     collect();
     liveAfterCollection = heapInUse();
   }, IDLE_CHECK_MS);
